@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+HTMX := portal/static/vendor/htmx.min.js
+export FLASK_APP := wsgi
+
+.PHONY: run test setup translations test-tools lint typecheck pytest extract-messages bench
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(HTMX): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(HTMX))
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -q -d portal/translations 2>/dev/null || $(VENV)/bin/pybabel compile -q -d portal/translations
+
+setup: $(VENV)/.installed $(HTMX) translations
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Chromium from Debian for the browser tests (a downloaded browser build would fail here).
+test-tools:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: browser tests will be skipped"; \
+	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	$(VENV)/bin/mypy portal signing
+
+pytest: setup
+	$(PY) -m pytest --cov --cov-report=term:skip-covered -q
+	$(VENV)/bin/coverage report --include='portal/domain/*' --fail-under=100 >/dev/null \
+	  || (echo "portal/domain must keep full branch coverage"; $(VENV)/bin/coverage report --include='portal/domain/*' -m; exit 1)
+
+test: setup test-tools lint typecheck pytest
+
+extract-messages: setup
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -q -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+
+bench: setup
+	$(PY) bench/http.py
+	$(PY) bench/weight.py

@@ -1,0 +1,55 @@
+"""The portal's application factory: config, extensions, blueprints, errors, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import assets, db, errors, htmx, i18n, security
+from portal.config import Config, config_from_env, instance_secret
+from portal.extensions import babel, compress, csrf, limiter
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    base = config if isinstance(config, Config) else config_from_env()
+    app.config.update(base.as_dict())
+    app.config["CONFIG_NAME"] = base.name
+    if isinstance(config, dict):
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if not app.config.get("SECRET_KEY"):
+        if base.SECRET_KEY_REQUIRED:
+            raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production)")
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
+    app.config["DATABASE_URL"] = db.normalise_url(url)
+
+    db.init_app(app, app.config["DATABASE_URL"])
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories="translations")
+    compress.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
+    limiter.init_app(app)
+    htmx.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from portal.jobs import init_celery
+
+    init_celery(app)
+
+    from portal.views import register_blueprints
+
+    register_blueprints(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app

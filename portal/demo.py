@@ -1,0 +1,111 @@
+"""Demo data for the embedded default: one district, its grounds, staff of every role, citizens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain.calendar import Channel
+from portal.domain.grounds import GroundCategory
+from portal.domain.iin import parse_iin
+from portal.domain.income import MRP_TIYN
+from portal.domain.workflow import Role
+from portal.models import Citizen, District, DistrictGround, StaffUser
+from portal.passwords import hash_password
+from portal.services.events import Actor, record
+
+DISTRICT_CODE = "astana-esil"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    login: str
+    password: str
+    role: str
+    name: str
+
+
+STAFF = (
+    ("intake", Role.INTAKE, Channel.PROVIDER, "Сейткали Айгерім Маратқызы", "Бас маман (қабылдау)"),
+    ("akim", Role.INTAKE, Channel.RURAL_AKIM, "Омаров Ерлан Бекұлы", "Ауылдық округ әкімінің маманы"),
+    ("corp", Role.INTAKE, Channel.STATE_CORP, "Ким Ольга Викторовна", "Мемлекеттік корпорация қызметкері"),
+    ("precinct", Role.PRECINCT, None, "Жақсылықов Нұрлан Асқарұлы", "Учаскелік комиссия төрағасы"),
+    ("specialist", Role.SPECIALIST, None, "Әбілқасымова Динара Серікқызы", "Бөлім маманы"),
+    ("commission", Role.COMMISSION, None, "Төлеуов Бауыржан Қайратұлы", "Арнайы комиссия хатшысы"),
+    ("head", Role.HEAD, None, "Нұрланова Сәуле Ержанқызы", "Бөлім басшысы"),
+    ("operator", Role.OPERATOR, None, "Петрова Анна Сергеевна", "1414 операторы"),
+    ("admin", Role.ADMIN, None, "Әкімшісі Жүйе", "Жүйе әкімшісі"),
+)
+
+CITIZENS = (
+    ("850321301238", "Қасымов", "Бауыржан", "Серікұлы", "+77011234567"),
+    ("921231445671", "Ахметова", "Гүлнар", "Бекқызы", "+77029876543"),
+    ("500706400099", "Сұлтанова", "Күләш", None, None),
+    ("760212350620", "Иванов", "Сергей", "Петрович", "+77051112233"),
+)
+
+# Demo amounts in monthly calculation indices (MRP), as a maslikhat might adopt them.
+GROUNDS = (
+    (GroundCategory.NATURAL_DISASTER, "one_off", 50),
+    (GroundCategory.FIRE, "one_off", 50),
+    (GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE, "monthly", 5),
+    (GroundCategory.LOW_INCOME, "one_off", 10),
+    (GroundCategory.ORPHAN, "one_off", 15),
+    (GroundCategory.OLD_AGE_SELF_CARE, "monthly", 3),
+    (GroundCategory.RELEASED_FROM_PRISON, "one_off", 10),
+)
+
+
+def demo_password(login: str) -> str:
+    return f"demo-{login}-2026"
+
+
+def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
+    """Create the demo data once; return (created now?, the accounts to print)."""
+    accounts = [
+        DemoAccount(login, demo_password(login), role.value, name)
+        for login, role, _ch, name, _pos in STAFF
+    ] + [
+        DemoAccount(iin, demo_password("citizen"), "citizen", f"{s} {g}")
+        for iin, s, g, _p, _ph in CITIZENS
+    ]
+    if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
+        return False, accounts
+    mrp = MRP_TIYN[year]
+    district = District(
+        code=DISTRICT_CODE,
+        name_kk="Астана қаласы, Есіл ауданы",
+        name_ru="город Астана, район Есиль",
+        name_en="Astana, Esil district",
+        provider_name_kk="Есіл ауданы әкімдігінің жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
+        provider_name_ru="Отдел занятости и социальных программ акимата района Есиль",
+        provider_name_en="Employment and social programmes department, Esil district akimat",
+        provider_bin="990340001234",
+        threshold_numerator=7,
+        threshold_denominator=10,
+        grounds=[
+            DistrictGround(category=c, frequency=f, amount_tiyn=n * mrp) for c, f, n in GROUNDS
+        ],
+    )
+    session.add(district)
+    session.flush()
+    for login, role, channel, name, position in STAFF:
+        session.add(StaffUser(
+            login=login, full_name=name, position=position, role=role, channel=channel,
+            district_id=district.id, password_hash=hash_password(demo_password(login)),
+        ))
+    citizen_hash = hash_password(demo_password("citizen"))
+    for iin, surname, given, patronymic, phone in CITIZENS:
+        parsed = parse_iin(iin)
+        session.add(Citizen(
+            iin=iin, surname=surname, given_name=given, patronymic=patronymic,
+            birth_date=parsed.birth_date, sex=parsed.sex.value.lower(), phone=phone,
+            password_hash=citizen_hash,
+        ))
+    record(session, Actor.system(), "demo_data_loaded",
+           data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
+    session.commit()
+    return True, accounts

@@ -1,0 +1,28 @@
+"""Error pages in the user's language; no request ends in a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e: CSRFError) -> tuple[str, int]:
+        return render_template("errors/error.html", code=400, csrf=True), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> tuple[str, int] | Response:
+        if e.code is None or e.code < 400:
+            return e.get_response()
+        return render_template("errors/error.html", code=e.code), e.code
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> tuple[str, int]:
+        # Log the type and place only: the message may carry personal data.
+        log.error("unhandled %s", type(e).__name__, exc_info=app.debug)
+        return render_template("errors/error.html", code=500), InternalServerError.code

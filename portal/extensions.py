@@ -1,0 +1,14 @@
+"""Unbound extension objects, bound to the app in create_app with init_app."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+compress = Compress()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

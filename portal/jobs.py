@@ -1,0 +1,41 @@
+"""The Celery app and tasks; eager (in-process) in the embedded default, Redis in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+celery_app = Celery("portal")
+
+
+def init_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config.get("CELERY_BROKER_URL") or "memory://"
+    celery_app.conf.update(
+        broker_url=broker,
+        result_backend=None,
+        task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
+        task_eager_propagates=True,
+        task_ignore_result=True,
+        timezone="Asia/Almaty",
+        enable_utc=True,
+        broker_connection_retry_on_startup=True,
+    )
+    celery_app.Task = FlaskTask
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+@celery_app.task(name="portal.verify_event_chain")
+def verify_event_chain() -> int | None:
+    """Nightly integrity check of the audit log; returns the first broken seq or None."""
+    from portal import db
+    from portal.services.events import verify_chain
+
+    return verify_chain(db.session())

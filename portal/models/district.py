@@ -1,0 +1,52 @@
+"""Districts and their providers, with the per-district configuration the maslikhat adopts."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.domain.grounds import GroundCategory
+from portal.models._types import enum_column
+
+
+class District(Base):
+    """A city or district whose local executive body is the provider (R2.1)."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    provider_name_kk: Mapped[str] = mapped_column(String(300))
+    provider_name_ru: Mapped[str] = mapped_column(String(300))
+    provider_name_en: Mapped[str] = mapped_column(String(300))
+    provider_bin: Mapped[str] = mapped_column(String(12))
+    # Threshold = subsistence minimum × numerator / denominator (Model Rules p.8(4)); no floats.
+    threshold_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    threshold_denominator: Mapped[int] = mapped_column(Integer, default=1)
+
+    grounds: Mapped[list[DistrictGround]] = relationship(
+        back_populates="district", cascade="all, delete-orphan", order_by="DistrictGround.id"
+    )
+
+
+class DistrictGround(Base):
+    """One category the district's maslikhat adopted, with its amount and frequency."""
+
+    __tablename__ = "district_grounds"
+    __table_args__ = (UniqueConstraint("district_id", "category", "frequency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    category: Mapped[GroundCategory] = mapped_column(enum_column(GroundCategory))
+    frequency: Mapped[str] = mapped_column(String(20))  # one_off | monthly
+    amount_tiyn: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # None = use grounds.DEFAULT_GROUND_RULES; a value overrides it for this district.
+    needs_precinct_inspection: Mapped[bool | None] = mapped_column(default=None)
+    needs_income: Mapped[bool | None] = mapped_column(default=None)
+
+    district: Mapped[District] = relationship(back_populates="grounds")

@@ -1,0 +1,39 @@
+"""Stored EDS signatures (envelope plus the exact bytes signed) and the signer's blob storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, utcnow
+
+
+class Signature(Base):
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    document_kind: Mapped[str] = mapped_column(String(30))  # application | decision | F6 | F7
+    signer_iin: Mapped[str] = mapped_column(String(12))
+    signer_role: Mapped[str] = mapped_column(String(20))
+    certificate_serial: Mapped[str] = mapped_column(String(64))
+    document: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical bytes that were signed
+    document_digest: Mapped[str] = mapped_column(String(128), index=True)
+    envelope: Mapped[str] = mapped_column(Text)  # JWS compact serialisation
+    signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Public verification code printed as a QR on the document; no personal data.
+    verification_code: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class SigningBlob(Base):
+    """Key-value storage for the TEST CA, encrypted key stores and single-use signing tokens."""
+
+    __tablename__ = "signing_blobs"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,98 @@
+"""Appending to and checking the hash-chained event log (DESIGN principle 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.models import Event, EventChainHead
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # citizen | staff | system | public
+    id: int | None
+    role: str
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls("system", None, "system")
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _fields(e: Event) -> dict[str, Any]:
+    return {
+        "seq": e.seq, "application_id": e.application_id, "actor_kind": e.actor_kind,
+        "actor_id": e.actor_id, "role": e.role, "action": e.action,
+        "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason,
+        "data": e.data, "at": e.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+    }
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    application_id: int | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Event:
+    """Append one event in the caller's transaction; the caller commits."""
+    head = session.execute(
+        select(EventChainHead).where(EventChainHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = EventChainHead(id=1, last_seq=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    event = Event(
+        seq=head.last_seq + 1, application_id=application_id, actor_kind=actor.kind,
+        actor_id=actor.id, role=actor.role, action=action, from_status=from_status,
+        to_status=to_status, reason=reason, data=data or {}, at=at or utcnow(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = _digest(head.last_hash, _fields(event))
+    session.add(event)
+    head.last_seq = event.seq
+    head.last_hash = event.hash
+    session.flush()
+    return event
+
+
+def verify_chain(session: Session) -> int | None:
+    """Return the seq of the first event whose hash does not follow, or None when intact."""
+    prev = GENESIS
+    expected_seq = 1
+    for event in session.scalars(select(Event).order_by(Event.seq)).yield_per(500):
+        if event.seq != expected_seq or event.prev_hash != prev:
+            return event.seq
+        if _digest(prev, _fields(event)) != event.hash:
+            return event.seq
+        prev = event.hash
+        expected_seq += 1
+    return None
+
+
+def history(session: Session, application_id: int) -> list[Event]:
+    return list(
+        session.scalars(
+            select(Event).where(Event.application_id == application_id).order_by(Event.seq)
+        )
+    )

@@ -1,0 +1,16 @@
+"""The citizen's personal cabinet (placeholder page; the citizen-journey issue owns it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from portal.htmx import render
+
+bp = Blueprint("citizen", __name__)
+
+
+@bp.get("/")
+def cabinet() -> Response:
+    response = render("citizen/cabinet.html")
+    response.headers["Cache-Control"] = "no-store"
+    return response

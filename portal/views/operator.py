@@ -1,0 +1,14 @@
+"""The 1414 status lookup (placeholder page; the lookup issue owns it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from portal.htmx import render
+
+bp = Blueprint("operator", __name__)
+
+
+@bp.get("/")
+def lookup() -> Response:
+    return render("operator/lookup.html")

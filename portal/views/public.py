@@ -1,0 +1,39 @@
+"""Pages anyone may open: home, language switch, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, make_response, redirect, request
+from sqlalchemy import text
+
+from portal import db
+from portal.htmx import render
+from portal.i18n import LANG_COOKIE, safe_next
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    return render("public/index.html")
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> Response:
+    """Switch language and come back to the same page (works with JavaScript off)."""
+    target = safe_next(request.args.get("next"))
+    response = make_response(redirect(target, code=303))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
+    return response
+
+
+@bp.get("/healthz")
+def health() -> tuple[dict[str, str], int]:
+    try:
+        db.session().execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not ready"
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200
