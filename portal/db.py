@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -44,7 +44,7 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UtcDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UtcDateTime()}
 
 
 def utcnow() -> dt.datetime:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template
-from flask import request as flask_request
 from htmx_flask import Htmx
+from htmx_flask import request as htmx_request
 
 htmx = Htmx()
 
@@ -16,15 +16,14 @@ def init_app(app: Flask) -> None:
 
 
 def is_htmx() -> bool:
-    return bool(getattr(flask_request, "htmx", False))
+    """True for a request htmx made, except a history restore, which needs the whole page."""
+    headers = htmx_request.htmx
+    return bool(headers) and not headers.history_restore_request
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context: Any) -> Response:
-    """Render the full page, or only its fragment when htmx asks (CONVENTIONS: one URL, two views)."""
-    htmx_request = is_htmx() and fragment is not None and not getattr(
-        flask_request, "htmx"
-    ).history_restore_request
-    template = fragment if htmx_request and fragment else page
+    """Render the full page, or only its fragment when htmx asks (one URL, two views)."""
+    template = fragment if fragment is not None and is_htmx() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response

@@ -36,14 +36,14 @@ def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return format_date(value.astimezone(ALMATY).date(), fmt)
-    return format_date(value, fmt)
+        return str(format_date(value.astimezone(ALMATY).date(), fmt))
+    return str(format_date(value, fmt))
 
 
 def local_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    return str(format_datetime(value, fmt))
 
 
 def tenge(tiyn: int | None) -> str:

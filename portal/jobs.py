@@ -32,7 +32,7 @@ def init_celery(app: Flask) -> Celery:
     return celery_app
 
 
-@celery_app.task(name="portal.verify_event_chain")
+@celery_app.task(name="portal.verify_event_chain")  # type: ignore[untyped-decorator,unused-ignore]
 def verify_event_chain() -> int | None:
     """Nightly integrity check of the audit log; returns the first broken seq or None."""
     from portal import db

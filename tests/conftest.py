@@ -1,0 +1,114 @@
+"""Shared fixtures: the app on SQLite and (with TEST_DATABASE_URL) PostgreSQL, and page checks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.orm import Session
+
+from portal import create_app, db, migrate
+from portal.config import TestConfig
+from portal.db import make_engine
+from tests.pages import ClientRequest
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Every test that asks for `database_url` runs once per database (DESIGN principle 6).
+    if "database_url" in metafunc.fixturenames:
+        params = ["sqlite"] + (["postgresql"] if PG_URL else [])
+        metafunc.parametrize("database_url", params, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    url = db.normalise_url(PG_URL)
+    try:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:  # unreachable server
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is required in CI: {type(exc).__name__}")
+        pytest.skip("PostgreSQL not reachable")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_migrated")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return url
+    copy = tmp_path / "portal.db"
+    shutil.copyfile(sqlite_template, copy)
+    return f"sqlite:///{copy}"
+
+
+def _make_app(url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    config = TestConfig()
+    config.DATABASE_URL = url
+    app = create_app(config)
+    app.instance_path = str(tmp_path / "instance")
+    app.config.update(overrides)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
+    """The app on a fresh SQLite copy: for tests that do not depend on the database engine."""
+    copy = tmp_path / "portal.db"
+    shutil.copyfile(sqlite_template, copy)
+    application = _make_app(f"sqlite:///{copy}", tmp_path)
+    yield application
+    db.engine_of(application).dispose()
+
+
+@pytest.fixture
+def db_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on each database in turn (SQLite, then PostgreSQL when configured)."""
+    application = _make_app(database_url, tmp_path)
+    yield application
+    db.engine_of(application).dispose()
+
+
+@pytest.fixture
+def session(db_app: Flask) -> Iterator[Session]:
+    with db_app.app_context():
+        yield db.session()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def client_request(app: Flask) -> ClientRequest:
+    return ClientRequest(app, app.test_client())

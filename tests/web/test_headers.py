@@ -1,0 +1,68 @@
+"""Security headers, compression and static caching on every response (foundation)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from tests.pages import ClientRequest
+
+
+def test_csp_forbids_inline_script_framing_plugins_and_base(client_request: ClientRequest) -> None:
+    csp = client_request.get_response("public.index").headers["Content-Security-Policy"]
+    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", csp)
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"):
+        assert directive in csp
+
+
+def test_each_request_gets_a_new_nonce(client_request: ClientRequest) -> None:
+    first = client_request.get_response("public.index").headers["Content-Security-Policy"]
+    second = client_request.get_response("public.index").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_other_security_headers_are_set(client_request: ClientRequest) -> None:
+    headers = client_request.get_response("public.index").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_hsts_is_sent_over_https(client_request: ClientRequest) -> None:
+    response = client_request.client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_html_is_compressed_for_clients_that_accept_it(client_request: ClientRequest) -> None:
+    response = client_request.client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    response = client_request.client.get("/", headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+
+
+def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(app: Flask) -> None:
+    client = app.test_client()
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/portal\.css\?v=[0-9a-f]{12})"', html)
+    assert css is not None
+    with client.get(css.group(1)) as response:
+        assert response.status_code == 200
+        assert response.cache_control.max_age == 31536000
+        assert response.cache_control.immutable
+
+
+def test_the_pinned_htmx_is_served_from_our_own_origin(app: Flask) -> None:
+    client = app.test_client()
+    html = client.get("/").get_data(as_text=True)
+    src = re.search(r'<script src="(/static/vendor/htmx\.min\.js\?v=[0-9a-f]{12})"', html)
+    assert src is not None, "htmx must load from /static (run `make setup`)"
+    with client.get(src.group(1)) as response:
+        assert response.status_code == 200
+    assert "https://" not in html.split("<body")[0]
+
+
+def test_session_cookie_flags(app: Flask) -> None:
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
