@@ -31,6 +31,16 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def long_cache(response: Response) -> Response:
+        if request.endpoint == "static" and response.direct_passthrough:
+            # Read the (small) file and close it here: compression would otherwise replace the
+            # body and leave the open file to the garbage collector.
+            wrapper = response.response
+            body = b"".join(wrapper)
+            close = getattr(wrapper, "close", None)
+            if close is not None:
+                close()
+            response.direct_passthrough = False
+            response.set_data(body)
         if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
             response.cache_control.public = True
             response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
