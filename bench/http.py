@@ -1,0 +1,132 @@
+"""Throughput and latency of portal pages under gunicorn (2 workers), against a bare Flask app.
+
+Usage: python bench/http.py [PATH ...]   (default: /, /operator/, /healthz)
+Prints requests per second, p50 and p95 per page, and the ratio to the bare app. Not a test.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This folder holds a file named http.py: keep it off the import path so the standard library's
+# http package is the one imported.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import http.client
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+DURATION = float(os.environ.get("BENCH_SECONDS", "5"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(port: int, path: str = "/") -> None:
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    gunicorn_bin = str(Path(PY).parent / "gunicorn")
+    return subprocess.Popen(
+        [gunicorn_bin, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=cwd, env=env,
+    )
+
+
+def load(port: int, path: str) -> tuple[float, float, float, int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + DURATION
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine: list[float] = []
+        bad = 0
+        while time.perf_counter() < stop_at:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept-Encoding": "br, gzip"})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+    return len(latencies) / elapsed, p50, p95, errors
+
+
+def main() -> None:
+    pages = sys.argv[1:] or ["/", "/operator/", "/healthz"]
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": "bench-only-secret",
+           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work}/portal.db"),
+           "FLASK_APP": "wsgi", "SESSION_COOKIE_SECURE": "false", "LOAD_DEMO_DATA": "true"}
+    env.pop("REDIS_URL", None)
+    flask_bin = str(Path(PY).parent / "flask")
+    subprocess.run([flask_bin, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([flask_bin, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    portal_port, bare_port = free_port(), free_port()
+    servers = [gunicorn("wsgi:app", portal_port, env, ROOT),
+               gunicorn("bare_app:app", bare_port, env, Path(__file__).parent / "bare")]
+    try:
+        wait_up(portal_port)
+        wait_up(bare_port)
+        print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on {os.cpu_count()} cores")
+        bare_rps, bare_p50, bare_p95, _ = load(bare_port, "/")
+        print(f"{'bare Flask /':<24} {bare_rps:8.0f} req/s  p50 {bare_p50:6.1f} ms  p95 {bare_p95:6.1f} ms")
+        for path in pages:
+            rps, p50, p95, errors = load(portal_port, path)
+            print(f"{'portal ' + path:<24} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                  f"  ratio to bare {rps / bare_rps:5.2f}  errors {errors}")
+    finally:
+        for s in servers:
+            s.terminate()
+            s.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
