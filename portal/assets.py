@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
             # Read the (small) file and close it here: compression would otherwise replace the
             # body and leave the open file to the garbage collector.
             wrapper = response.response
-            body = b"".join(wrapper)
+            body = b"".join(c if isinstance(c, bytes) else c.encode() for c in wrapper)
             close = getattr(wrapper, "close", None)
             if close is not None:
                 close()

@@ -1,0 +1,118 @@
+"""Fixtures for the signing tests: a TEST CA on a temporary directory, a clock the test moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from signing.base import SignedEnvelope, SignRequest, VerificationResult
+from signing.ca import TestCA
+from signing.names import Holder
+from signing.simulated import KeyFileSigner, MobileSigner
+from signing.storage import DirectoryStorage
+from signing.verify import verify
+
+START = datetime(2025, 3, 3, 4, 30, tzinfo=UTC)
+PASSWORD = "qwerty-123"
+PIN = "2580"
+
+
+class FakeClock:
+    """Returns the time the test set; ``advance`` moves it."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> DirectoryStorage:
+    return DirectoryStorage(tmp_path / "signing")
+
+
+@pytest.fixture
+def ca(storage: DirectoryStorage, clock: FakeClock) -> TestCA:
+    return TestCA(storage, secret=b"ca-secret-from-config", now=clock)
+
+
+@pytest.fixture
+def citizen() -> Holder:
+    return Holder("850321301238", "Сейтқали", "Нұрлан", "Асқарұлы")
+
+
+@pytest.fixture
+def staff() -> Holder:
+    return Holder(
+        "921231445671",
+        "Ахметова",
+        "Дана",
+        "Серікқызы",
+        position="Бас маман",
+        organisation="TEST Жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
+        bin="123456789021",
+    )
+
+
+@pytest.fixture
+def application() -> dict[str, object]:
+    return {
+        "application": {"number": "SA-2025-000017", "ground": "low_income", "members": 4},
+        "gateway": {"address": {"locality": "Алматы"}, "income": {"total": "412500.00"}},
+    }
+
+
+@pytest.fixture
+def sign_request(citizen: Holder, application: dict[str, object]) -> SignRequest:
+    return SignRequest.of(
+        application,
+        signer_iin=citizen.iin,
+        purpose="application.submit",
+        title="Application SA-2025-000017",
+    )
+
+
+@pytest.fixture
+def keyfile(ca: TestCA, storage: DirectoryStorage, clock: FakeClock) -> KeyFileSigner:
+    return KeyFileSigner(ca=ca, storage=storage, now=clock)
+
+
+@pytest.fixture
+def mobile(ca: TestCA, storage: DirectoryStorage, clock: FakeClock) -> MobileSigner:
+    return MobileSigner(ca=ca, storage=storage, now=clock, mobile_url="https://portal.test/m/sign/{token}")
+
+
+Verifier = Callable[..., VerificationResult]
+
+
+@pytest.fixture
+def check(ca: TestCA, clock: FakeClock) -> Verifier:
+    """``verify`` as the portal calls it, with overridable parts."""
+
+    def run(
+        envelope: SignedEnvelope | str, document: bytes, expected_iin: str, **overrides: object
+    ) -> VerificationResult:
+        token = envelope.token if isinstance(envelope, SignedEnvelope) else envelope
+        options: dict[str, object] = {
+            "trusted_roots": ca.trusted_roots,
+            "revocation_checker": ca,
+            "expected_iin": expected_iin,
+            "now": clock(),
+        }
+        options.update(overrides)
+        return verify(token, document, **options)  # type: ignore[arg-type]
+
+    return run

@@ -1,0 +1,39 @@
+"""Order-level rules O1 and O2 of Order No. 36."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portal.domain.order import REPEALED_REFERENCES, in_force_from, is_in_force
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_nothing_refers_to_the_repealed_annex_8_O1() -> None:
+    searched = 0
+    for path in (ROOT / "portal").rglob("*"):
+        if path.suffix not in {".py", ".html", ".po", ".pot"} or path.name == "order.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        searched += 1
+        for phrase in REPEALED_REFERENCES:
+            assert phrase not in text, f"{path.relative_to(ROOT)} refers to {phrase!r}"
+    assert searched > 20  # the search really looked at the code base
+
+
+def test_the_amended_rules_are_in_force_from_10_days_after_publication_O2() -> None:
+    assert in_force_from(date(2025, 2, 10)) == date(2025, 2, 21)
+    assert not is_in_force(date(2025, 2, 10), date(2025, 2, 20))
+    assert is_in_force(date(2025, 2, 10), date(2025, 2, 21))
+
+
+def test_unknown_publication_date_means_not_yet_in_force_O2() -> None:
+    assert not is_in_force(None, date(2026, 1, 1))
+
+
+def test_publication_before_registration_is_a_data_error_O2() -> None:
+    with pytest.raises(ValueError, match="registered"):
+        in_force_from(date(2025, 2, 6))
