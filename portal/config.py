@@ -84,6 +84,7 @@ class DevelopmentConfig(Config):
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class
     name = "test"
     TESTING = True
 

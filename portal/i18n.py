@@ -32,7 +32,7 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+def local_date(value: dt.date | dt.datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

@@ -1,0 +1,87 @@
+"""Redis in production mode: rate limits shared across workers, Celery through the broker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from portal import create_app, db
+from portal.config import TestConfig
+from portal.extensions import limiter
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    if not REDIS_URL:
+        if IN_CI:
+            pytest.fail("REDIS_URL is required in CI")
+        pytest.skip("REDIS_URL not set")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis not reachable in CI: {type(exc).__name__}")
+        pytest.skip("Redis not reachable")
+    return REDIS_URL
+
+
+def _app(tmp_path: Path, sqlite_template: Path, **settings: object) -> Flask:
+    import shutil
+
+    copy = tmp_path / "portal.db"
+    shutil.copyfile(sqlite_template, copy)
+    config = TestConfig()
+    config.DATABASE_URL = f"sqlite:///{copy}"
+    for key, value in settings.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def test_rate_limits_are_counted_in_redis_and_answer_429_in_kazakh(
+    redis_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    import redis
+
+    app = _app(tmp_path, sqlite_template, RATELIMIT_STORAGE_URI=redis_url,
+               RATELIMIT_KEY_PREFIX=f"test-{os.getpid()}-{tmp_path.name}")
+
+    @app.get("/limited-for-test")
+    @limiter.limit("2 per minute")
+    def limited() -> str:
+        return "ok"
+
+    client = app.test_client()
+    assert [client.get("/limited-for-test").status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/limited-for-test")
+    assert "Тым көп әрекет" in refused.get_data(as_text=True)
+    keys = redis.Redis.from_url(redis_url).keys(f"*test-{os.getpid()}-{tmp_path.name}*")
+    assert keys, "the counter lives in Redis, where every worker sees it"
+    db.engine_of(app).dispose()
+
+
+def test_a_job_goes_through_the_redis_broker_to_a_real_worker(
+    redis_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.jobs import verify_event_chain
+
+    app = _app(tmp_path, sqlite_template, CELERY_BROKER_URL=redis_url,
+               CELERY_TASK_ALWAYS_EAGER=False)
+    celery = app.extensions["celery"]
+    celery.conf.update(result_backend=redis_url, task_ignore_result=False)
+    try:
+        with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = verify_event_chain.apply_async()
+            assert result.get(timeout=20) is None  # an empty chain is intact
+    finally:
+        celery.conf.update(result_backend=None, task_ignore_result=True, task_always_eager=True)
+        db.engine_of(app).dispose()

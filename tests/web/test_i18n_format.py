@@ -1,0 +1,56 @@
+"""Dates, times and amounts per locale, in Asia/Almaty time (foundation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+
+from portal.i18n import local_date, local_datetime, tenge
+
+EVENING_UTC = dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC)  # 01:30 on 3 March in Almaty
+
+
+@pytest.mark.parametrize(
+    ("lang", "month"), [("kk", "наурыз"), ("ru", "мар"), ("en", "Mar")]
+)
+def test_dates_are_written_in_the_users_language_and_almaty_day(
+    app: Flask, lang: str, month: str
+) -> None:
+    with app.test_request_context(), force_locale(lang):
+        text = local_date(EVENING_UTC)
+    assert "3" in text and "2" not in text.replace("2026", "")
+    assert month in text.lower() or month in text
+
+
+def test_times_are_shown_in_almaty_time(app: Flask) -> None:
+    with app.test_request_context(), force_locale("ru"):
+        text = local_datetime(EVENING_UTC, "short")
+    assert "01:30" in text
+
+
+def test_amounts_are_tenge_with_locale_grouping(app: Flask) -> None:
+    with app.test_request_context(), force_locale("ru"):
+        assert tenge(21_625_000) == "216\xa0250 ₸"
+        assert tenge(1_050) == "10,50 ₸"
+        assert tenge(None) == ""
+    with app.test_request_context(), force_locale("en"):
+        assert tenge(21_625_000) == "216,250 ₸"
+
+
+def test_forbidden_page_in_every_language(app: Flask) -> None:
+    from flask import abort
+
+    @app.get("/forbidden-for-test")
+    def forbidden() -> str:
+        abort(403)
+
+    client = app.test_client()
+    for lang, text in (("kk", "Бұл бетке қол жеткізу"), ("ru", "У вас нет доступа"),
+                       ("en", "You do not have access")):
+        client.set_cookie("lang", lang)
+        response = client.get("/forbidden-for-test")
+        assert response.status_code == 403
+        assert text in response.get_data(as_text=True)
