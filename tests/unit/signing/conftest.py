@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from signing.base import SignedEnvelope, SignRequest, VerificationResult
-from signing.ca import TestCA
+from signing.base import SignedEnvelope, SignRequest, VerificationResult, canonical_json
+from signing.ca import SigningKey, TestCA
+from signing.jws import sign_envelope
 from signing.names import Holder
 from signing.simulated import KeyFileSigner, MobileSigner
 from signing.storage import DirectoryStorage
@@ -116,3 +123,51 @@ def check(ca: TestCA, clock: FakeClock) -> Verifier:
         return verify(token, document, **options)  # type: ignore[arg-type]
 
     return run
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64url(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def header_of(token: str) -> dict[str, object]:
+    value: dict[str, object] = json.loads(unb64url(token.split(".")[0]))
+    return value
+
+
+def es256_token(header: dict[str, object], payload: bytes, key: ec.EllipticCurvePrivateKey) -> str:
+    """A correctly signed ES256 token with whatever header a forger likes."""
+    signing_input = f"{b64url(canonical_json(header))}.{b64url(payload)}"
+    r, s = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def sign(
+    request: SignRequest,
+    key: SigningKey,
+    cert: x509.Certificate,
+    ca: TestCA,
+    clock: FakeClock,
+    **changes: object,
+) -> SignedEnvelope:
+    options: dict[str, object] = {"chain": ca.chain, "signing_time": clock(), "signer": "test"}
+    options.update(changes)
+    return sign_envelope(request, key, cert, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def person(ca: TestCA, citizen: Holder) -> tuple[SigningKey, x509.Certificate]:
+    return ca.issue_key_pair(citizen)
+
+
+@pytest.fixture
+def envelope(
+    sign_request: SignRequest,
+    person: tuple[SigningKey, x509.Certificate],
+    ca: TestCA,
+    clock: FakeClock,
+) -> SignedEnvelope:
+    return sign(sign_request, *person, ca, clock)

@@ -189,3 +189,18 @@ def test_a_crl_signed_by_someone_else_is_ignored(ca: TestCA, citizen: Holder, cl
     impostor = TestCA(MemoryStorage(), secret=b"s", now=clock)
     checker = CrlRevocationChecker(impostor.crl(), now=clock)
     assert checker.status(cert, ca.issuing_certificate) is RevocationStatus.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"iin": "85032130123"},
+        {"surname": ""},
+        {"position": "Бас маман"},
+        {"position": "Бас маман", "organisation": "TEST", "bin": "12345"},
+    ],
+)
+def test_a_holder_needs_an_iin_names_and_complete_staff_details(fields: dict[str, str]) -> None:
+    person = {"iin": "850321301238", "surname": "Сейтқали", "name": "Нұрлан"} | fields
+    with pytest.raises(ValueError):
+        Holder(**person)
