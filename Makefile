@@ -22,7 +22,7 @@ $(HTMX): package.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d portal/translations 2>/dev/null || $(VENV)/bin/pybabel compile -q -d portal/translations
+	$(VENV)/bin/pybabel compile -d portal/translations >/dev/null
 
 setup: $(VENV)/.installed $(HTMX) translations
 
