@@ -9,6 +9,10 @@ from portal import db, migrate
 
 
 def register_cli(app: Flask) -> None:
+    from portal.signing_cli import register_signing_cli
+
+    register_signing_cli(app)
+
     @app.cli.group("db")
     def db_group() -> None:
         """Database schema (Alembic)."""

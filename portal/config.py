@@ -57,6 +57,8 @@ class Config:
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
+        # Absolute address of the portal, for links that leave the browser (QR codes, SMS).
+        self.PUBLIC_BASE_URL: str = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE: bool = _flag("SESSION_COOKIE_SECURE", False)

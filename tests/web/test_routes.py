@@ -13,6 +13,8 @@ EXPECTED = {
     "/staff/",
     "/operator/",
     "/static/<path:filename>",
+    "/sign/mobile/<token>",
+    "/sign/status/<challenge_id>",
 }
 
 

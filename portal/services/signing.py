@@ -1,0 +1,149 @@
+"""Signing documents from the portal: start, complete, verify and keep the signature (R6.4, L5).
+
+The citizen journey (application F1-1) and the staff journeys (decision F5, notifications F6/F7)
+all come through here, so every signature is verified the same way before it is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import db
+from portal.db import utcnow
+from portal.models import Signature
+from portal.services.events import Actor, record
+from portal.services.signing_store import DatabaseStorage
+from signing import (
+    Challenge,
+    FailureMode,
+    Role,
+    Signer,
+    SignRequest,
+    TestCA,
+    VerificationResult,
+    build_signers,
+    verify,
+)
+
+
+class SignatureRejected(Exception):
+    """The signer produced an envelope that does not verify; nothing was stored."""
+
+    def __init__(self, result: VerificationResult) -> None:
+        super().__init__(", ".join(result.reason_codes))
+        self.result = result
+
+
+class UnknownSigner(Exception):
+    pass
+
+
+@dataclass
+class SigningContext:
+    ca: TestCA
+    signers: dict[str, Signer]
+
+    def signer(self, name: str) -> Signer:
+        try:
+            return self.signers[name]
+        except KeyError:
+            raise UnknownSigner(name) from None
+
+    def verify(self, envelope: str, document: bytes, expected_iin: str,
+               purpose: str | None = None) -> VerificationResult:
+        return verify(
+            envelope, document, trusted_roots=self.ca.trusted_roots, revocation_checker=self.ca,
+            expected_iin=expected_iin, now=utcnow(), expected_purpose=purpose,
+        )
+
+
+def ca_secret(app: Flask) -> bytes:
+    """CA_KEY from configuration; in development a key generated once and kept in instance/."""
+    configured: str = app.config.get("CA_KEY") or ""
+    if configured:
+        return configured.encode()
+    if app.config.get("CONFIG_NAME") == "production":
+        raise RuntimeError("CA_KEY must be set in production")
+    path = Path(app.instance_path) / "ca_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def context(app: Flask | None = None) -> SigningContext:
+    """One signing context per app: the CA and signers keep their state in the database."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    existing: SigningContext | None = app.extensions.get("signing")
+    if existing is None:
+        storage = DatabaseStorage(db.engine_of(app))
+        ca = TestCA(storage, secret=ca_secret(app), now=utcnow)
+        signers = build_signers(app.config["SIGNERS"], ca=ca, storage=storage, now=utcnow,
+                                mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}")
+        existing = SigningContext(ca=ca, signers=signers)
+        app.extensions["signing"] = existing
+    return existing
+
+
+def start_signing(
+    session: Session, actor: Actor, *, signer_name: str, document: bytes, signer_iin: str,
+    purpose: str, role: Role = Role.CITIZEN, title: str = "", application_id: int | None = None,
+    failure_mode: FailureMode = FailureMode.NONE,
+) -> Challenge:
+    ctx = context()
+    request = SignRequest(document=document, signer_iin=signer_iin, purpose=purpose, role=role,
+                          title=title, failure_mode=failure_mode)
+    challenge = ctx.signer(signer_name).begin(request)
+    record(session, actor, "signing_started", application_id=application_id,
+           data={"signer": signer_name, "purpose": purpose, "digest": request.digest})
+    session.commit()
+    return challenge
+
+
+def complete_signing(
+    session: Session, actor: Actor, *, signer_name: str, challenge_id: str, answer: str | None,
+    document: bytes, expected_iin: str, purpose: str, document_kind: str,
+    application_id: int | None = None,
+) -> Signature:
+    """Finish a signing, verify every check, store the envelope with the exact bytes signed."""
+    ctx = context()
+    envelope = ctx.signer(signer_name).complete(challenge_id, answer)
+    result = ctx.verify(envelope.token, document, expected_iin, purpose)
+    if not result.ok:
+        record(session, actor, "signature_rejected", application_id=application_id,
+               reason=",".join(result.reason_codes), data={"signer": signer_name})
+        session.commit()
+        raise SignatureRejected(result)
+    signature = Signature(
+        application_id=application_id, document_kind=document_kind, signer_iin=envelope.signer_iin,
+        signer_role=actor.role, certificate_serial=envelope.certificate_serial, document=document,
+        document_digest=envelope.digest, envelope=envelope.token,
+        signed_at=envelope.signing_time.astimezone(dt.UTC),
+        verification_code=secrets.token_urlsafe(18),
+    )
+    session.add(signature)
+    session.flush()
+    record(session, actor, "signed", application_id=application_id,
+           data={"signature_id": signature.id, "document_kind": document_kind,
+                 "certificate_serial": envelope.certificate_serial})
+    session.commit()
+    return signature
+
+
+def verify_stored(session: Session, verification_code: str) -> tuple[Signature, VerificationResult] | None:
+    """Re-check a stored signature against the bytes it covers (QR verification of documents)."""
+    signature = session.scalar(
+        select(Signature).where(Signature.verification_code == verification_code)
+    )
+    if signature is None:
+        return None
+    result = context().verify(signature.envelope, signature.document, signature.signer_iin)
+    return signature, result

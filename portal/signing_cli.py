@@ -1,0 +1,104 @@
+"""`flask signing …`: issue TEST certificates, revoke them, export and verify signatures."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import click
+from cryptography import x509
+from flask import Flask
+
+from portal import db
+from portal.models import Signature
+from portal.services import signing as signing_service
+from signing import Check, Holder, SigningError
+
+REASONS = {r.name: r for r in x509.ReasonFlags if r.name not in {"remove_from_crl"}}
+
+
+def register_signing_cli(app: Flask) -> None:
+    @app.cli.group("signing")
+    def group() -> None:
+        """The TEST certification authority and EDS signatures."""
+
+    @group.command("init-ca")
+    def init_ca() -> None:
+        """Create the TEST root and issuing CA now (do it once before starting several workers)."""
+        ca = signing_service.context().ca
+        click.echo(f"root:    {ca.root_certificate.subject.rfc4514_string()}")
+        click.echo(f"issuing: {ca.issuing_certificate.subject.rfc4514_string()}")
+
+    @group.command("issue-cert")
+    @click.option("--iin", required=True)
+    @click.option("--surname", required=True)
+    @click.option("--name", "given_name", required=True)
+    @click.option("--patronymic", default="")
+    @click.option("--position", default=None, help="staff only, with --organisation and --bin")
+    @click.option("--organisation", default=None)
+    @click.option("--bin", "bin_", default=None)
+    @click.option("--signer", "signer_name", default="keyfile", show_default=True)
+    @click.option("--secret", prompt="Key password (keyfile) or PIN (mobile)", hide_input=True,
+                  confirmation_prompt=True)
+    @click.option("--replace", is_flag=True, help="issue a new key and revoke the old certificate")
+    def issue_cert(iin: str, surname: str, given_name: str, patronymic: str, position: str | None,
+                   organisation: str | None, bin_: str | None, signer_name: str, secret: str,
+                   replace: bool) -> None:
+        """Issue a TEST key and certificate to a person, locked with their password or PIN."""
+        try:
+            holder = Holder(iin=iin, surname=surname, name=given_name, patronymic=patronymic,
+                            position=position, organisation=organisation, bin=bin_)
+            signer = signing_service.context().signer(signer_name)
+            info = signer.enroll(holder, secret, replace=replace)  # type: ignore[attr-defined]
+        except (ValueError, SigningError, signing_service.UnknownSigner) as exc:
+            raise click.ClickException(str(exc) or type(exc).__name__) from exc
+        click.echo(f"serial {info.serial}  {info.common_name}  valid {info.not_before:%Y-%m-%d}"
+                   f" – {info.not_after:%Y-%m-%d}  (TEST)")
+
+    @group.command("revoke")
+    @click.argument("serial")
+    @click.option("--reason", type=click.Choice(sorted(REASONS)), default="unspecified")
+    def revoke(serial: str, reason: str) -> None:
+        """Revoke a certificate by its serial number (hexadecimal, as printed)."""
+        try:
+            signing_service.context().ca.revoke(int(serial, 16), REASONS[reason])
+        except (ValueError, SigningError) as exc:
+            raise click.ClickException(str(exc) or type(exc).__name__) from exc
+        click.echo(f"revoked {serial} ({reason})")
+
+    @group.command("export")
+    @click.argument("signature_id", type=int)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def export(signature_id: int, file: Path) -> None:
+        """Write a stored signature and the exact bytes it covers to a JSON file."""
+        signature = db.session().get(Signature, signature_id)
+        if signature is None:
+            raise click.ClickException(f"no signature {signature_id}")
+        file.write_text(json.dumps({
+            "envelope": signature.envelope,
+            "document": base64.b64encode(signature.document).decode("ascii"),
+            "expected_iin": signature.signer_iin,
+        }, indent=2))
+        click.echo(f"written {file}")
+
+    @group.command("verify")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--iin", default=None, help="the IIN the signer must have (default: from FILE)")
+    def verify_file(file: Path, iin: str | None) -> None:
+        """Verify a signature file (from `flask signing export`) and print every check."""
+        try:
+            bundle = json.loads(file.read_text())
+            document = base64.b64decode(bundle["document"], validate=True)
+            envelope = str(bundle["envelope"])
+            expected = iin or str(bundle["expected_iin"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise click.ClickException(f"not a signature file: {type(exc).__name__}") from exc
+        result = signing_service.context().verify(envelope, document, expected)
+        for check in Check:
+            mark = "ok  " if result.passed(check) else "FAIL"
+            reason = result.failures.get(check, "")
+            click.echo(f"{mark} {check.value:<22} {reason}")
+        click.echo("VALID" if result.ok else "INVALID")
+        if not result.ok:
+            raise SystemExit(1)

@@ -1,0 +1,43 @@
+"""What each signing refusal code means to a person, in their language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
+
+from signing import SigningError
+from signing.base import LockedOut, WrongSecret
+
+MESSAGES: dict[str, LazyString] = {
+    "signer.not_enrolled": lazy_gettext("You have no TEST signing key yet."),
+    "signer.already_enrolled": lazy_gettext("A TEST signing key has already been issued to you."),
+    "secret.weak": lazy_gettext("Choose a longer password: at least 8 characters, or a PIN of 4 to 6 digits."),
+    "secret.length": lazy_gettext("The password or PIN has the wrong length."),
+    "secret.digits_only": lazy_gettext("The PIN must consist of digits only."),
+    "secret.required": lazy_gettext("Enter your key password or PIN."),
+    "challenge.unknown": lazy_gettext("This signing has already finished or was cancelled. Start again."),
+    "signing.pending": lazy_gettext("Waiting for confirmation on your phone."),
+    "signing.cancelled": lazy_gettext("The signing was cancelled. Nothing was signed."),
+    "signing.timeout": lazy_gettext("The time for signing ran out. Start again."),
+    "token.unknown": lazy_gettext("This signing link is not valid."),
+    "token.expired": lazy_gettext("This signing link has expired (it is valid for 5 minutes). Start again on the other device."),
+    "token.used": lazy_gettext("This signing link has already been used."),
+    "certificate.unusable": lazy_gettext("Your signing certificate cannot be used (expired, not yet valid or revoked)."),
+    "certificate.expired": lazy_gettext("Your signing certificate has expired."),
+    "certificate.not_yet_valid": lazy_gettext("Your signing certificate is not valid yet."),
+    "certificate.unknown": lazy_gettext("The signing certificate is unknown."),
+    "envelope.malformed": lazy_gettext("The signature could not be read."),
+}
+
+
+def describe(error: SigningError) -> str:
+    """A sentence for the person; never the internal message."""
+    if isinstance(error, WrongSecret):
+        return str(gettext("Wrong password or PIN. Attempts left: %(n)d.", n=error.attempts_left))
+    if isinstance(error, LockedOut):
+        from portal.i18n import local_datetime
+
+        return str(gettext("Too many wrong attempts. Try again after %(time)s.",
+                           time=local_datetime(error.until, "short")))
+    message = MESSAGES.get(error.code)
+    return str(message) if message is not None else str(gettext("The document could not be signed."))
