@@ -30,6 +30,18 @@ MESSAGES: dict[str, LazyString] = {
 }
 
 
+PURPOSES: dict[str, LazyString] = {
+    "application": lazy_gettext("Application for social assistance with the data from state registers"),
+    "decision": lazy_gettext("Decision to grant or refuse social assistance"),
+    "notification": lazy_gettext("Notification of the decision"),
+}
+
+
+def purpose_label(code: str) -> str:
+    label = PURPOSES.get(code)
+    return str(label) if label is not None else code
+
+
 def describe(error: SigningError) -> str:
     """A sentence for the person; never the internal message."""
     if isinstance(error, WrongSecret):

@@ -8,11 +8,16 @@ from flask import Blueprint, Response, abort, request, session, url_for
 from portal.extensions import limiter
 from portal.htmx import render
 from portal.services import signing as signing_service
-from portal.signing_messages import describe
+from portal.signing_messages import describe, purpose_label
 from signing import SigningError
 from signing.base import SigningPending, TokenExpired, TokenUnknown, TokenUsed
 
 bp = Blueprint("sign", __name__)
+
+
+@bp.app_template_filter("purpose_label")
+def _purpose_label(code: str) -> str:
+    return purpose_label(code)
 
 _SESSION_KEY = "signings"
 _MAX_TRACKED = 5

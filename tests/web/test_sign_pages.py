@@ -55,6 +55,7 @@ def test_the_phone_page_shows_what_is_signed_and_masks_the_iin(app: Flask, clien
     page = check_page(response)
     text = page.get_text()
     assert "F1-1" in text and "TEST" in text
+    assert "әлеуметтік көмекке өтініш" in text  # the purpose in words, not its code
     assert IIN not in text and IIN[-5:] in text
     assert response.headers["Cache-Control"] == "no-store"
 
