@@ -33,7 +33,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories="translations")
     compress.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
     limiter.init_app(app)
     htmx.init_app(app)
     security.init_app(app)

@@ -41,8 +41,15 @@ def init_app(app: Flask) -> None:
                 close()
             response.direct_passthrough = False
             response.set_data(body)
-        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
-            response.cache_control.public = True
-            response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
-            response.cache_control.immutable = True
+        if request.endpoint == "static" and response.status_code == 200:
+            assert app.static_folder is not None
+            filename = (request.view_args or {}).get("filename", "")
+            current = _file_hash(app.static_folder, filename)
+            # Immutable only when the URL names this very content: during a rolling deploy an
+            # old worker must not pin old bytes under a new hash for a year.
+            if request.args.get("v") == current:
+                response.cache_control.no_cache = None
+                response.cache_control.public = True
+                response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
+                response.cache_control.immutable = True
         return response

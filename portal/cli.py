@@ -42,6 +42,10 @@ def register_cli(app: Flask) -> None:
         """Load the demo data once (running it again changes nothing) and print the accounts."""
         from portal import demo
 
+        if not current_app.config.get("LOAD_DEMO_DATA"):
+            raise click.ClickException(
+                "demo data is disabled here (LOAD_DEMO_DATA is false): its passwords are public"
+            )
         created, accounts = demo.load(db.session())
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo("Demo accounts (TEST only):")

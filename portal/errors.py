@@ -17,10 +17,11 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=400, csrf=True), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException) -> tuple[str, int] | Response:
+    def http_error(e: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | Response:
         if e.code is None or e.code < 400:
             return e.get_response()
-        return render_template("errors/error.html", code=e.code), e.code
+        headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
+        return render_template("errors/error.html", code=e.code), e.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> tuple[str, int]:

@@ -16,9 +16,10 @@ def init_app(app: Flask) -> None:
 
 
 def is_htmx() -> bool:
-    """True for a request htmx made, except a history restore, which needs the whole page."""
+    """True for a request htmx made for a fragment; history restores and boosted links need the
+    whole page."""
     headers = htmx_request.htmx
-    return bool(headers) and not headers.history_restore_request
+    return bool(headers) and not headers.history_restore_request and not headers.boosted
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context: Any) -> Response:

@@ -63,7 +63,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         engine = create_engine(url)
         with engine.begin() as conn:
             tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            # The audit log refuses TRUNCATE; only the test reset lifts that guard, briefly.
+            conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_truncate"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_truncate"))
         engine.dispose()
         return url
     copy = tmp_path / "portal.db"

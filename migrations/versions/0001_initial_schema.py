@@ -430,6 +430,10 @@ def _make_events_append_only() -> None:
             "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events "
             "FOR EACH ROW EXECUTE FUNCTION events_append_only()"
         )
+        op.execute(
+            "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+            "FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()"
+        )
     else:
         for verb in ("UPDATE", "DELETE"):
             op.execute(
@@ -441,6 +445,7 @@ def _make_events_append_only() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS events_no_change ON events")
+        op.execute("DROP TRIGGER IF EXISTS events_no_truncate ON events")
         op.execute("DROP FUNCTION IF EXISTS events_append_only()")
     else:
         op.execute("DROP TRIGGER IF EXISTS events_no_update")

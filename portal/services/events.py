@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -55,13 +57,7 @@ def record(
     at: dt.datetime | None = None,
 ) -> Event:
     """Append one event in the caller's transaction; the caller commits."""
-    head = session.execute(
-        select(EventChainHead).where(EventChainHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = EventChainHead(id=1, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    head = _locked_head(session)
     event = Event(
         seq=head.last_seq + 1, application_id=application_id, actor_kind=actor.kind,
         actor_id=actor.id, role=actor.role, action=action, from_status=from_status,
@@ -76,8 +72,31 @@ def record(
     return event
 
 
+def _locked_head(session: Session) -> EventChainHead:
+    """The chain's tip, locked for this transaction; created once, race-free, on first use."""
+    query = select(EventChainHead).where(EventChainHead.id == 1).with_for_update()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE. A write as the first step takes the database's write lock
+        # (waiting for any other writer), so the tip read next cannot change under us.
+        session.execute(
+            update(EventChainHead).where(EventChainHead.id == 1)
+            .values(last_seq=EventChainHead.last_seq)
+        )
+    head = session.execute(query).scalar_one_or_none()
+    if head is None:
+        values = {"id": 1, "last_seq": 0, "last_hash": GENESIS}
+        dialect = session.get_bind().dialect.name
+        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(upsert(EventChainHead).values(**values).on_conflict_do_nothing())
+        head = session.execute(query).scalar_one()
+    return head
+
+
 def verify_chain(session: Session) -> int | None:
-    """Return the seq of the first event whose hash does not follow, or None when intact."""
+    """Return the seq of the first event whose hash does not follow, or None when intact.
+
+    The tip kept in event_chain_head must match the last event too, so removing events from the
+    end (or all of them) is found as well."""
     prev = GENESIS
     expected_seq = 1
     for event in session.scalars(select(Event).order_by(Event.seq)).yield_per(500):
@@ -87,6 +106,12 @@ def verify_chain(session: Session) -> int | None:
             return event.seq
         prev = event.hash
         expected_seq += 1
+    head = session.get(EventChainHead, 1)
+    last_seq = expected_seq - 1
+    if head is None:
+        return None if last_seq == 0 else 1
+    if head.last_seq != last_seq or head.last_hash != prev:
+        return last_seq + 1
     return None
 
 

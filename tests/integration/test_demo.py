@@ -30,9 +30,21 @@ def test_demo_data_loads_once_and_is_idempotent(session: Session) -> None:
 
 
 def test_demo_cli_prints_the_accounts(db_app: Flask) -> None:
+    db_app.config["LOAD_DEMO_DATA"] = True
     result = db_app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0
     assert "demo-head-2026" in result.output
+
+
+def test_demo_accounts_are_refused_where_demo_data_is_disabled(db_app: Flask) -> None:
+    db_app.config["LOAD_DEMO_DATA"] = False  # as in production
+    result = db_app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert "LOAD_DEMO_DATA" in result.output
+    with db_app.app_context():
+        from portal import db
+
+        assert db.session().scalar(select(func.count()).select_from(StaffUser)) == 0
 
 
 def test_cli_checks_the_schema_and_the_event_chain(db_app: Flask) -> None:

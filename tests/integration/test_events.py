@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
@@ -59,3 +60,58 @@ def test_events_cannot_be_deleted(session: Session) -> None:
 
 def test_an_empty_log_is_intact(session: Session) -> None:
     assert verify_chain(session) is None
+
+
+def test_removing_events_from_the_end_is_found(session: Session) -> None:
+    for action in ("a", "b", "c"):
+        record(session, CLERK, action)
+    session.commit()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_change"))
+    else:
+        session.execute(text("DROP TRIGGER events_no_delete"))
+    session.execute(text("DELETE FROM events WHERE seq = 3"))
+    if dialect == "postgresql":
+        session.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_change"))
+    session.commit()
+    assert verify_chain(session) == 3
+
+
+def test_events_cannot_be_truncated_on_postgresql(session: Session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    record(session, CLERK, "x")
+    session.commit()
+    with pytest.raises(DatabaseError, match="append-only"):
+        session.execute(text("TRUNCATE events"))
+    session.rollback()
+
+
+def test_concurrent_appends_from_many_workers_keep_one_unbroken_chain(db_app: Flask) -> None:
+    import threading
+
+    from portal import db
+
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        with db_app.app_context():
+            try:
+                for i in range(10):
+                    s = db.session()
+                    record(s, CLERK, f"w{n}-{i}")
+                    s.commit()
+            except BaseException as exc:  # collected and reported by the test
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db_app.app_context():
+        s = db.session()
+        assert len(s.scalars(select(Event)).all()) == 40
+        assert verify_chain(s) is None
