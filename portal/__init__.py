@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, db, errors, htmx, i18n, security
 from portal.config import Config, config_from_env, instance_secret
@@ -21,10 +22,17 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    missing = [name.removesuffix("_ENV") for name in getattr(base, "REQUIRED", ())
+               if not app.config.get(name)]
+    if missing:
+        raise RuntimeError(f"{', '.join(missing)} must be set in production (PORTAL_ENV=production)")
     if not app.config.get("SECRET_KEY"):
-        if base.SECRET_KEY_REQUIRED:
-            raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production)")
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
     app.config["DATABASE_URL"] = db.normalise_url(url)
 

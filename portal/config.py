@@ -59,6 +59,8 @@ class Config:
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
         # Absolute address of the portal, for links that leave the browser (QR codes, SMS).
         self.PUBLIC_BASE_URL: str = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # How many reverse proxies in front of us set X-Forwarded-*: 0 trusts none of them.
+        self.TRUSTED_PROXIES: int = int(_env("TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE: bool = _flag("SESSION_COOKIE_SECURE", False)
@@ -103,11 +105,14 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     name = "production"
     SECRET_KEY_REQUIRED = True
+    # Settings without which production must not start (each has a development default).
+    REQUIRED = ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL_ENV")
 
     def __init__(self) -> None:
         super().__init__()
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
         self.LOAD_DEMO_DATA = _flag("LOAD_DEMO_DATA", False)
+        self.PUBLIC_BASE_URL_ENV = _env("PUBLIC_BASE_URL")  # QR codes must not point at localhost
 
 
 CONFIGS: dict[str, type[Config]] = {

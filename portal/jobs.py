@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 celery_app = Celery("portal")
+log = logging.getLogger(__name__)
 
 
 def init_celery(app: Flask) -> Celery:
@@ -26,6 +29,12 @@ def init_celery(app: Flask) -> Celery:
         timezone="Asia/Almaty",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "verify-event-chain-nightly": {
+                "task": "portal.verify_event_chain",
+                "schedule": crontab(hour=2, minute=30),  # Asia/Almaty, outside office hours
+            },
+        },
     )
     celery_app.Task = FlaskTask
     app.extensions["celery"] = celery_app
@@ -38,4 +47,7 @@ def verify_event_chain() -> int | None:
     from portal import db
     from portal.services.events import verify_chain
 
-    return verify_chain(db.session())
+    broken = verify_chain(db.session())
+    if broken is not None:
+        log.critical("audit event chain broken at seq %d", broken)
+    return broken

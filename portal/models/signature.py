@@ -27,6 +27,8 @@ class Signature(Base):
     signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Public verification code printed as a QR on the document; no personal data.
     verification_code: Mapped[str] = mapped_column(String(40), unique=True)
+    # The signing exchange it came from: one exchange stores at most one signature.
+    challenge_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class SigningBlob(Base):

@@ -150,6 +150,15 @@ def test_mobile_signing_across_devices_with_a_single_use_token(
             document_kind="application",
         )
         assert signature.signer_iin == IIN
+        again = svc.complete_signing(
+            session, CITIZEN, signer_name="mobile", challenge_id=challenge.id, answer=None,
+            document=APPLICATION, expected_iin=IIN, purpose="application",
+            document_kind="application",
+        )
+        assert again.id == signature.id
+        assert session.scalar(select(func.count()).select_from(Signature)) == 1
+        assert session.scalar(
+            select(func.count()).select_from(Event).where(Event.action == "signed")) == 1
 
 
 def test_a_scripted_cancel_is_reported_as_cancelled(

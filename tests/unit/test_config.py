@@ -12,11 +12,46 @@ from portal.db import normalise_url
 from portal.i18n import safe_next
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"])
+def test_production_refuses_to_start_without_its_required_settings(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    for name in ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"):
+        monkeypatch.setenv(name, "set-for-test")
+    monkeypatch.delenv(missing)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(RuntimeError, match=missing):
         create_app(ProductionConfig())
+
+
+def test_production_starts_with_its_required_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"):
+        monkeypatch.setenv(name, "https://portal.example" if name == "PUBLIC_BASE_URL" else "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app(ProductionConfig())
+    assert app.config["PUBLIC_BASE_URL"] == "https://portal.example"
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask import request
+
+    from portal.config import TestConfig
+
+    config = TestConfig()
+    config.TRUSTED_PROXIES = 1
+    app = create_app(config)
+
+    @app.get("/who-for-test")
+    def who() -> str:
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/who-for-test", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    assert response.get_data(as_text=True) == "203.0.113.9 https"
+    assert "Strict-Transport-Security" in response.headers
 
 
 def test_production_cookies_are_secure_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

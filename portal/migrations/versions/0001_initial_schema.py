@@ -370,7 +370,9 @@ def upgrade() -> None:
     sa.Column('signed_at', portal.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('verification_code', sa.String(length=40), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_signatures_application_id_applications'), ondelete='CASCADE'),
+    sa.Column('challenge_id', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signatures')),
+    sa.UniqueConstraint('challenge_id', name=op.f('uq_signatures_challenge_id')),
     sa.UniqueConstraint('verification_code', name=op.f('uq_signatures_verification_code'))
     )
     with op.batch_alter_table('signatures', schema=None) as batch_op:
