@@ -84,21 +84,17 @@ def _make_app(url: str, tmp_path: Path, **overrides: Any) -> Flask:
 
 
 @pytest.fixture
-def app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
-    """The app on a fresh SQLite copy: for tests that do not depend on the database engine."""
-    copy = tmp_path / "portal.db"
-    shutil.copyfile(sqlite_template, copy)
-    application = _make_app(f"sqlite:///{copy}", tmp_path)
-    yield application
-    db.engine_of(application).dispose()
-
-
-@pytest.fixture
 def db_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on each database in turn (SQLite, then PostgreSQL when configured)."""
     application = _make_app(database_url, tmp_path)
     yield application
     db.engine_of(application).dispose()
+
+
+@pytest.fixture
+def app(db_app: Flask) -> Flask:
+    """Every page test runs on both databases too: pages read and write through the database."""
+    return db_app
 
 
 @pytest.fixture

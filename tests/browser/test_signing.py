@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +28,9 @@ DONE = """{% extends "layouts/base.html" %}{% block title %}Done{% endblock %}
 
 
 @pytest.fixture
-def signing_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
-    copy = tmp_path / "portal.db"
-    shutil.copyfile(sqlite_template, copy)
+def signing_server(database_url: str) -> Iterator[str]:
     config = TestConfig()
-    config.DATABASE_URL = f"sqlite:///{copy}"
+    config.DATABASE_URL = database_url
     app = create_app(config)
 
     @app.get("/start-for-test")
