@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, make_response, redirect, render_template
 from htmx_flask import Htmx
 from htmx_flask import request as htmx_request
+from werkzeug.wrappers import Response as BaseResponse
 
 htmx = Htmx()
 
@@ -20,6 +21,16 @@ def is_htmx() -> bool:
     whole page."""
     headers = htmx_request.htmx
     return bool(headers) and not headers.history_restore_request and not headers.boosted
+
+
+def redirect_after_post(location: str) -> BaseResponse:
+    """After a successful POST: a 303 for a plain form, an HX-Redirect for htmx (which would
+    otherwise swap the next page into the element that posted)."""
+    if is_htmx():
+        response: BaseResponse = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context: Any) -> Response:

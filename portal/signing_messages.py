@@ -11,7 +11,7 @@ from signing.base import LockedOut, WrongSecret
 MESSAGES: dict[str, LazyString] = {
     "signer.not_enrolled": lazy_gettext("You have no TEST signing key yet."),
     "signer.already_enrolled": lazy_gettext("A TEST signing key has already been issued to you."),
-    "secret.weak": lazy_gettext("Choose a longer password: at least 8 characters, or a PIN of 4 to 6 digits."),
+    "secret.weak": lazy_gettext("Choose a longer password: at least 8 characters, or a PIN of 4 to 8 digits."),
     "secret.length": lazy_gettext("The password or PIN has the wrong length."),
     "secret.digits_only": lazy_gettext("The PIN must consist of digits only."),
     "secret.required": lazy_gettext("Enter your key password or PIN."),

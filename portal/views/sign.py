@@ -3,14 +3,22 @@ that the page which started a signing polls (with htmx, or a plain button with J
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, session, url_for
+import json
+
+from flask import Blueprint, Response, abort, make_response, request, session, url_for
 
 from portal.extensions import limiter
-from portal.htmx import render
+from portal.htmx import is_htmx, render
 from portal.services import signing as signing_service
 from portal.signing_messages import describe, purpose_label
-from signing import SigningError
-from signing.base import SigningPending, TokenExpired, TokenUnknown, TokenUsed
+from signing import Signer, SigningError
+from signing.base import (
+    ChallengeUnknown,
+    SigningPending,
+    TokenExpired,
+    TokenUnknown,
+    TokenUsed,
+)
 
 bp = Blueprint("sign", __name__)
 
@@ -30,11 +38,19 @@ def remember_challenge(challenge_id: str, signer: str, continue_url: str) -> Non
     session[_SESSION_KEY] = dict(list(tracked.items())[-_MAX_TRACKED:])
 
 
-def _tracked(challenge_id: str) -> tuple[str, str]:
-    entry = session.get(_SESSION_KEY, {}).get(challenge_id)
-    if entry is None:
-        abort(404)
-    return entry[0], entry[1]
+def _signer(name: str) -> Signer:
+    try:
+        return signing_service.context().signer(name)
+    except signing_service.UnknownSigner:
+        abort(404)  # that signer is not configured here (SIGNERS)
+
+
+def _readable(document: bytes) -> str:
+    """The signed bytes as a person can read them: indented JSON, or the text itself."""
+    try:
+        return json.dumps(json.loads(document), ensure_ascii=False, indent=2, sort_keys=True)
+    except ValueError:
+        return document.decode("utf-8", errors="replace")
 
 
 def _no_store(response: Response) -> Response:
@@ -45,20 +61,21 @@ def _no_store(response: Response) -> Response:
 @bp.get("/mobile/<token>")
 def mobile_prompt(token: str) -> Response:
     """The phone page: what is being signed, by whom, until when; asks for the PIN."""
-    mobile = signing_service.context().signer("mobile")
+    mobile = _signer("mobile")
     try:
         prompt = mobile.open(token)  # type: ignore[attr-defined]
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
         status = 410 if isinstance(error, TokenExpired | TokenUsed) else 404
         return _no_store(render("sign/mobile_done.html", status=status, ok=False,
                                 message=describe(error)))
-    return _no_store(render("sign/mobile_prompt.html", prompt=prompt, token=token))
+    return _no_store(render("sign/mobile_prompt.html", prompt=prompt, token=token,
+                            document_text=_readable(prompt.document)))
 
 
 @bp.post("/mobile/<token>")
 @limiter.limit("10 per minute")
 def mobile_confirm(token: str) -> Response:
-    mobile = signing_service.context().signer("mobile")
+    mobile = _signer("mobile")
     try:
         if request.form.get("decision") == "decline":
             mobile.decline(token)  # type: ignore[attr-defined]
@@ -75,25 +92,34 @@ def mobile_confirm(token: str) -> Response:
             return _no_store(render("sign/mobile_done.html", status=410, ok=False,
                                     message=describe(error)))
         return _no_store(render("sign/mobile_prompt.html", status=422, prompt=prompt,
-                                token=token, error=describe(error)))
+                                token=token, error=describe(error),
+                                document_text=_readable(prompt.document)))
     return _no_store(render("sign/mobile_done.html", ok=True, message=None))
 
 
 @bp.get("/status/<challenge_id>")
 def signing_status(challenge_id: str) -> Response:
-    """Pending, signed or failed; htmx polls the fragment every few seconds."""
-    signer_name, continue_url = _tracked(challenge_id)
-    signer = signing_service.context().signer(signer_name)
+    """Pending, signed or failed. htmx polls the body every 2 s; while nothing changes it gets
+    204 (no swap), so focus and the screen reader's live region are left alone."""
+    tracked = session.get(_SESSION_KEY, {}).get(challenge_id)
+    if tracked is None:
+        if not is_htmx():
+            abort(404)
+        # A poll from a lost session: answer with a final state, which stops the polling.
+        return _no_store(render("sign/_status_body.html", state="failed",
+                                message=describe(ChallengeUnknown()), continue_url="",
+                                status_url=""))
+    signer_name, continue_url = tracked
     state, message = "signed", None
     try:
-        signer.complete(challenge_id)
+        _signer(signer_name).complete(challenge_id)
     except SigningPending:
         state = "pending"
     except SigningError as error:
         state, message = "failed", describe(error)
-    response = render("sign/status.html", "sign/_status.html", state=state, message=message,
+    if state == "pending" and is_htmx():
+        return _no_store(make_response("", 204))
+    response = render("sign/status.html", "sign/_status_body.html", state=state, message=message,
                       continue_url=continue_url,
                       status_url=url_for("sign.signing_status", challenge_id=challenge_id))
-    if state == "signed" and request.headers.get("HX-Request"):
-        response.headers["HX-Redirect"] = continue_url
     return _no_store(response)

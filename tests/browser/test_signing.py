@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import render_template_string, url_for
+from flask import Response, render_template_string, url_for
 from werkzeug.serving import make_server
 
 from portal import create_app, db
 from portal.config import TestConfig
+from portal.htmx import redirect_after_post
 from portal.services import signing as svc
 from portal.services.events import Actor
 from portal.views.sign import remember_challenge
@@ -46,8 +47,12 @@ def signing_server(database_url: str) -> Iterator[str]:
         status_url = url_for("sign.signing_status", challenge_id=challenge.id)
         return render_template_string(PAGE, challenge=challenge, status_url=status_url)
 
-    @app.route("/signed-for-test", methods=["GET", "POST"])
-    def signed() -> str:
+    @app.post("/signed-for-test")
+    def finish() -> Response:
+        return redirect_after_post("/done-for-test")
+
+    @app.get("/done-for-test")
+    def done() -> str:
         return render_template_string(DONE)
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -78,7 +83,7 @@ def test_the_computer_moves_on_by_itself_when_the_phone_signs(
         mobile.fill("#pin", "2580")
         mobile.get_by_role("button", name="Қол қою").click()
         assert mobile.locator("h1").inner_text() == "Қол қойылды"
-        page.wait_for_url("**/signed-for-test", timeout=10_000)
+        page.wait_for_url("**/done-for-test", timeout=10_000)
         assert page.locator("h1").inner_text() == "Continued after signing"
     finally:
         computer.close()

@@ -58,20 +58,27 @@ def test_the_phone_page_shows_what_is_signed_and_masks_the_iin(app: Flask, clien
     assert "әлеуметтік көмекке өтініш" in text  # the purpose in words, not its code
     assert IIN not in text and IIN[-5:] in text
     assert response.headers["Cache-Control"] == "no-store"
+    shown = page.select_one(".document-text pre")
+    assert shown is not None and '"ground": "fire"' in shown.get_text()
+    assert page.select_one("#pin")["maxlength"] == "8"
 
 
 def test_signing_on_the_phone_then_the_first_page_sees_it(app: Flask, client: FlaskClient) -> None:
     challenge_id, token = _begin(app)
     _track(client, app, challenge_id)
-    status = client.get(f"/sign/status/{challenge_id}", headers={"HX-Request": "true"})
-    assert 'hx-trigger="every 2s"' in status.get_data(as_text=True)
-    assert "<h1>" not in status.get_data(as_text=True)  # the fragment only
+    first = check_page(client.get(f"/sign/status/{challenge_id}"))
+    assert first.select_one("#signing-status[role=status] #signing-status-body[hx-trigger]")
+    unchanged = client.get(f"/sign/status/{challenge_id}", headers={"HX-Request": "true"})
+    assert unchanged.status_code == 204  # no swap while pending: focus and live region stay
 
     phone = app.test_client()
     csrf = _csrf(phone, f"/sign/mobile/{token}")
     wrong = phone.post(f"/sign/mobile/{token}", data={"csrf_token": csrf, "pin": "0000"})
     assert wrong.status_code == 422
-    assert "Қалған әрекет саны: 2" in wrong.get_data(as_text=True)
+    wrong_page = check_page(wrong)
+    summary = wrong_page.select_one(".error-summary[role=alert] a[href='#pin']")
+    assert summary is not None and "Қалған әрекет саны: 2" in summary.get_text()
+    assert wrong_page.title is not None and wrong_page.title.get_text().startswith("Қате")
     done = phone.post(f"/sign/mobile/{token}", data={"csrf_token": csrf, "pin": "2580"})
     assert done.status_code == 200
     check_page(done)
@@ -79,9 +86,12 @@ def test_signing_on_the_phone_then_the_first_page_sees_it(app: Flask, client: Fl
     assert reused.status_code == 410
 
     polled = client.get(f"/sign/status/{challenge_id}", headers={"HX-Request": "true"})
-    assert polled.headers["HX-Redirect"] == "/cabinet/"
+    body = polled.get_data(as_text=True)
+    assert polled.status_code == 200 and "<h1>" not in body  # the fragment only
+    assert 'hx-post="/cabinet/"' in body and 'hx-trigger="load"' in body
+    assert "every 2s" not in body  # polling stops
     page = check_page(client.get(f"/sign/status/{challenge_id}"))  # JavaScript off
-    assert page.select_one("form[action='/cabinet/'] button") is not None
+    assert page.select_one("form[method=post][action='/cabinet/'] button") is not None
 
 
 def test_declining_on_the_phone_fails_the_signing(app: Flask, client: FlaskClient) -> None:
@@ -115,6 +125,18 @@ def test_unknown_tokens_get_a_page_not_an_error(client: FlaskClient, token: str)
 def test_a_stranger_cannot_poll_someone_elses_signing(app: Flask, client: FlaskClient) -> None:
     challenge_id, _ = _begin(app)
     assert client.get(f"/sign/status/{challenge_id}").status_code == 404
+    polled = client.get(f"/sign/status/{challenge_id}", headers={"HX-Request": "true"})
+    body = polled.get_data(as_text=True)
+    assert "hx-trigger" not in body  # a lost session stops polling instead of looping on 404
+    assert "Қайта бастаңыз" in body
+
+
+def test_mobile_pages_are_not_found_where_the_mobile_signer_is_off(app: Flask) -> None:
+    app.config["SIGNERS"] = "keyfile"
+    app.extensions.pop("signing", None)
+    response = app.test_client().get("/sign/mobile/anything")
+    assert response.status_code == 404
+    check_page(response)
 
 
 def test_the_keyfile_panel_shows_owner_masked_iin_and_validity(app: Flask) -> None:
