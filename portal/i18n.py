@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -52,11 +53,8 @@ def tenge(tiyn: int | None) -> str:
 
     if tiyn is None:
         return ""
-    whole, part = divmod(tiyn, 100)
-    text = format_decimal(whole, format="#,##0")
-    if part:
-        text += f",{part:02d}"
-    return f"{text} ₸"
+    pattern = "#,##0.00" if tiyn % 100 else "#,##0"
+    return f"{format_decimal(Decimal(tiyn) / 100, format=pattern)} ₸"
 
 
 def init_app(app: Flask) -> None:

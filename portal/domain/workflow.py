@@ -66,6 +66,14 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True)
+class CaseFacts:
+    """What the case's ground says about its route (R7.2, L8.2/R11.2), from grounds.GroundRule."""
+
+    needs_precinct: bool
+    needs_income: bool
+
+
+@dataclass(frozen=True)
 class Transition:
     action: Action
     sources: frozenset[Status]
@@ -135,19 +143,42 @@ def transition_for(action: Action) -> Transition:
     return _BY_ACTION[action]
 
 
-def apply(status: Status, action: Action, role: Role) -> Status:
+def route_blocker(status: Status, action: Action, facts: CaseFacts) -> str | None:
+    """Why the case's ground forbids this step now (a skipped inspection or income), or None."""
+    if action is Action.SEND_TO_PRECINCT and not facts.needs_precinct:
+        return "no_inspection_needed"
+    if action is Action.COMPUTE_INCOME:
+        if not facts.needs_income:
+            return "no_income_needed"  # R11.2
+        if status is Status.REGISTERED and facts.needs_precinct:
+            return "inspection_first"  # R7.2, then R11.1
+    if action is Action.SUBMIT_TO_COMMISSION:
+        if status is Status.REGISTERED and facts.needs_precinct:
+            return "inspection_first"
+        if status in {Status.REGISTERED, Status.PRECINCT_CONCLUDED} and facts.needs_income:
+            return "income_first"
+    return None
+
+
+def apply(status: Status, action: Action, role: Role, facts: CaseFacts) -> Status:
     """The status after `role` takes `action` in `status`; raises IllegalTransition otherwise."""
     t = _BY_ACTION[action]
     if status not in t.sources:
         raise IllegalTransition(status, action, role, "wrong_status")
     if role not in t.roles:
         raise IllegalTransition(status, action, role, "wrong_role")
+    blocker = route_blocker(status, action, facts)
+    if blocker is not None:
+        raise IllegalTransition(status, action, role, blocker)
     return status if t.target is None else t.target
 
 
-def allowed_actions(status: Status, role: Role) -> list[Action]:
+def allowed_actions(status: Status, role: Role, facts: CaseFacts) -> list[Action]:
     """Which actions this role may take now, in table order."""
-    return [t.action for t in TRANSITIONS if status in t.sources and role in t.roles]
+    return [
+        t.action for t in TRANSITIONS
+        if status in t.sources and role in t.roles and route_blocker(status, t.action, facts) is None
+    ]
 
 
 def is_terminal(status: Status) -> bool:

@@ -63,6 +63,13 @@ def test_the_pinned_htmx_is_served_from_our_own_origin(app: Flask) -> None:
     assert "https://" not in html.split("<body")[0]
 
 
-def test_session_cookie_flags(app: Flask) -> None:
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+def test_cookies_are_http_only_and_same_site(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/")  # the page's CSRF token puts it in the session cookie
+    language = client.get("/language/ru?next=/")
+    for response in (client.get("/"), language):
+        for header in response.headers.getlist("Set-Cookie"):
+            assert "HttpOnly" in header and "SameSite=Lax" in header, header
+    assert language.headers.getlist("Set-Cookie")
+    fresh = app.test_client().get("/")
+    assert any("session=" in h for h in fresh.headers.getlist("Set-Cookie"))

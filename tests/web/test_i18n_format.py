@@ -38,6 +38,9 @@ def test_amounts_are_tenge_with_locale_grouping(app: Flask) -> None:
         assert tenge(None) == ""
     with app.test_request_context(), force_locale("en"):
         assert tenge(21_625_000) == "216,250 ₸"
+        assert tenge(21_625_050) == "216,250.50 ₸"
+    with app.test_request_context(), force_locale("kk"):
+        assert tenge(21_625_050) == "216\xa0250,50 ₸"
 
 
 def test_forbidden_page_in_every_language(app: Flask) -> None:

@@ -26,11 +26,14 @@ def test_every_page_has_one_h1_title_lang_and_nonce(
     assert page.html["lang"] == lang
 
 
-def test_home_page_is_in_kazakh_by_default(client_request: ClientRequest) -> None:
+def test_home_page_is_in_kazakh_by_default_and_says_the_service_is_free_L6(
+    client_request: ClientRequest,
+) -> None:
     page = client_request.get("public.index")
     assert page.html is not None and page.html["lang"] == "kk"
     assert SERVICE_NAME["kk"] in page.h1.get_text()
     assert "1414" in page.select_one("footer").get_text()
+    assert "тегін" in page.select_one("footer").get_text()  # L6: free of charge
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
