@@ -23,21 +23,25 @@ def test_events_chain_each_to_the_one_before(session: Session) -> None:
     assert verify_chain(session) is None
 
 
-def test_an_edited_event_breaks_the_chain_where_it_was_edited(session: Session) -> None:
+def _three_events_then_tamper(session: Session, verb: str, statement: str) -> None:
+    """Only someone with the power to lift the database's guard could do this; the chain tells."""
     for action in ("a", "b", "c"):
         record(session, CLERK, action)
     session.commit()
-    dialect = session.get_bind().dialect.name
-    # Only someone with the power to drop the guard could do this; the chain still tells.
-    if dialect == "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
         session.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_change"))
     else:
-        session.execute(text("DROP TRIGGER events_no_update"))
-    session.execute(text("UPDATE events SET reason = 'forged' WHERE seq = 2"))
-    if dialect == "postgresql":
+        session.execute(text(f"DROP TRIGGER events_no_{verb}"))
+    session.execute(text(statement))
+    if postgres:
         session.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_change"))
     session.commit()
     session.expire_all()
+
+
+def test_an_edited_event_breaks_the_chain_where_it_was_edited(session: Session) -> None:
+    _three_events_then_tamper(session, "update", "UPDATE events SET reason = 'forged' WHERE seq = 2")
     assert verify_chain(session) == 2
 
 
@@ -63,18 +67,7 @@ def test_an_empty_log_is_intact(session: Session) -> None:
 
 
 def test_removing_events_from_the_end_is_found(session: Session) -> None:
-    for action in ("a", "b", "c"):
-        record(session, CLERK, action)
-    session.commit()
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_change"))
-    else:
-        session.execute(text("DROP TRIGGER events_no_delete"))
-    session.execute(text("DELETE FROM events WHERE seq = 3"))
-    if dialect == "postgresql":
-        session.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_change"))
-    session.commit()
+    _three_events_then_tamper(session, "delete", "DELETE FROM events WHERE seq = 3")
     assert verify_chain(session) == 3
 
 

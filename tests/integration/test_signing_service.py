@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -24,6 +25,19 @@ OTHER_IIN = "921231445671"
 CITIZEN = Actor("citizen", 1, "citizen")
 HEAD = Actor("staff", 7, "head")
 APPLICATION = canonical_json({"form": "F1-1", "ground": "fire", "gateway": [{"query": 1}]})
+
+
+def _start(session: Session, signer: str = "keyfile", **extra: Any) -> Any:
+    return svc.start_signing(session, CITIZEN, signer_name=signer, document=APPLICATION,
+                             signer_iin=IIN, purpose="application", **extra)
+
+
+def _complete(session: Session, challenge_id: str, *, signer: str = "keyfile",
+              answer: str | None = "qwerty-123", document: bytes = APPLICATION,
+              expected_iin: str = IIN) -> Signature:
+    return svc.complete_signing(session, CITIZEN, signer_name=signer, challenge_id=challenge_id,
+                                answer=answer, document=document, expected_iin=expected_iin,
+                                purpose="application", document_kind="application")
 
 
 @pytest.fixture
@@ -69,14 +83,9 @@ def test_a_key_file_signing_is_verified_stored_and_recorded_R6_4(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="keyfile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application")
+        challenge = _start(session)
         assert challenge.certificate is not None and challenge.certificate.iin == IIN
-        signature = svc.complete_signing(
-            session, CITIZEN, signer_name="keyfile", challenge_id=challenge.id,
-            answer="qwerty-123", document=APPLICATION, expected_iin=IIN, purpose="application",
-            document_kind="application",
-        )
+        signature = _complete(session, challenge.id)
         assert signature.document == APPLICATION
         actions = session.scalars(select(Event.action).order_by(Event.seq)).all()
         assert actions == ["signing_started", "signed"]
@@ -88,13 +97,9 @@ def test_a_wrong_key_password_stores_nothing(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="keyfile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application")
+        challenge = _start(session)
         with pytest.raises(WrongSecret) as caught:
-            svc.complete_signing(session, CITIZEN, signer_name="keyfile",
-                                 challenge_id=challenge.id, answer="wrong-pass-1",
-                                 document=APPLICATION, expected_iin=IIN, purpose="application",
-                                 document_kind="application")
+            _complete(session, challenge.id, answer="wrong-pass-1")
         assert caught.value.attempts_left == 2
         assert session.scalar(select(func.count()).select_from(Signature)) == 0
 
@@ -103,13 +108,9 @@ def test_a_changed_document_is_rejected_and_the_refusal_recorded(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="keyfile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application")
+        challenge = _start(session)
         with pytest.raises(svc.SignatureRejected) as caught:
-            svc.complete_signing(session, CITIZEN, signer_name="keyfile",
-                                 challenge_id=challenge.id, answer="qwerty-123",
-                                 document=APPLICATION + b" ", expected_iin=IIN,
-                                 purpose="application", document_kind="application")
+            _complete(session, challenge.id, document=APPLICATION + b" ")
         assert not caught.value.result.digest_matches
         assert session.scalar(select(func.count()).select_from(Signature)) == 0
         last = session.scalars(select(Event).order_by(Event.seq.desc())).first()
@@ -120,13 +121,9 @@ def test_a_signature_by_someone_else_is_rejected(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="keyfile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application")
+        challenge = _start(session)
         with pytest.raises(svc.SignatureRejected) as caught:
-            svc.complete_signing(session, CITIZEN, signer_name="keyfile",
-                                 challenge_id=challenge.id, answer="qwerty-123",
-                                 document=APPLICATION, expected_iin=OTHER_IIN,
-                                 purpose="application", document_kind="application")
+            _complete(session, challenge.id, expected_iin=OTHER_IIN)
         assert not caught.value.result.iin_matches
 
 
@@ -134,8 +131,7 @@ def test_mobile_signing_across_devices_with_a_single_use_token(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="mobile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application", title="F1-1")
+        challenge = _start(session, "mobile", title="F1-1")
         assert challenge.qr_svg is not None and challenge.qr_svg.lstrip().startswith("<")
         assert challenge.link is not None
         token = challenge.link.rsplit("/", 1)[1]
@@ -144,17 +140,9 @@ def test_mobile_signing_across_devices_with_a_single_use_token(
         phone.confirm(token, "2580")  # type: ignore[attr-defined]
         with pytest.raises(TokenUsed):
             phone.confirm(token, "2580")  # type: ignore[attr-defined]
-        signature = svc.complete_signing(
-            session, CITIZEN, signer_name="mobile", challenge_id=challenge.id, answer=None,
-            document=APPLICATION, expected_iin=IIN, purpose="application",
-            document_kind="application",
-        )
+        signature = _complete(session, challenge.id, signer="mobile", answer=None)
         assert signature.signer_iin == IIN
-        again = svc.complete_signing(
-            session, CITIZEN, signer_name="mobile", challenge_id=challenge.id, answer=None,
-            document=APPLICATION, expected_iin=IIN, purpose="application",
-            document_kind="application",
-        )
+        again = _complete(session, challenge.id, signer="mobile", answer=None)
         assert again.id == signature.id
         assert session.scalar(select(func.count()).select_from(Signature)) == 1
         assert session.scalar(
@@ -165,9 +153,7 @@ def test_a_scripted_cancel_is_reported_as_cancelled(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="mobile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application",
-                                      failure_mode=FailureMode.CANCEL)
+        challenge = _start(session, "mobile", failure_mode=FailureMode.CANCEL)
         token = (challenge.link or "").rsplit("/", 1)[1]
         with pytest.raises(SigningCancelled):
             ctx.signer("mobile").confirm(token, "2580")  # type: ignore[attr-defined]
@@ -198,13 +184,8 @@ def test_cli_issues_exports_verifies_and_revokes(db_app: Flask, tmp_path: Path,
     assert issued.exit_code == 0, issued.output
     serial = issued.output.split()[1]
     with db_app.test_request_context():
-        challenge = svc.start_signing(session, CITIZEN, signer_name="keyfile", document=APPLICATION,
-                                      signer_iin=IIN, purpose="application")
-        signature = svc.complete_signing(
-            session, CITIZEN, signer_name="keyfile", challenge_id=challenge.id,
-            answer="qwerty-123", document=APPLICATION, expected_iin=IIN, purpose="application",
-            document_kind="application",
-        )
+        challenge = _start(session)
+        signature = _complete(session, challenge.id)
     bundle = tmp_path / "sig.json"
     assert runner.invoke(args=["signing", "export", str(signature.id), str(bundle)]).exit_code == 0
     checked = runner.invoke(args=["signing", "verify", str(bundle)])
