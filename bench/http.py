@@ -102,6 +102,7 @@ def main() -> None:
     pages = sys.argv[1:] or ["/", "/operator/", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": "bench-only-secret",
+           "CA_KEY": "bench-only-ca-key", "PUBLIC_BASE_URL": "http://127.0.0.1",
            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work}/portal.db"),
            "FLASK_APP": "wsgi", "SESSION_COOKIE_SECURE": "false", "LOAD_DEMO_DATA": "true"}
     env.pop("REDIS_URL", None)
