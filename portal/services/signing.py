@@ -2,6 +2,10 @@
 
 The citizen journey (application F1-1) and the staff journeys (decision F5, notifications F6/F7)
 all come through here, so every signature is verified the same way before it is stored.
+
+Call these with no uncommitted writes in the session: the signer keeps its state through its own
+short transactions (signing_store.py), and on SQLite a pending write of the request would make
+them wait for the lock it holds.
 """
 
 from __future__ import annotations
