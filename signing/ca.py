@@ -137,20 +137,28 @@ class TestCA:
         now = read_clock(self._now)
         root_key = generate_key(self.key_type)
         root_name = ca_name(ROOT_NAME)
-        root_cert = (
-            self._builder(root_name, root_name, root_key.public_key(), now, ROOT_VALIDITY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-            .add_extension(_key_usage(ca=True), critical=True)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-                critical=False,
-            )
-            .sign(root_key, hashes.SHA256())
-        )
+        root_cert = self._ca_certificate(root_name, root_key, root_key, root_name, now,
+                                         ROOT_VALIDITY, path_length=1)
         issuing_key = generate_key(self.key_type)
-        issuing_cert = (
-            self._builder(ca_name(ISSUING_NAME), root_name, issuing_key.public_key(), now, ISSUING_VALIDITY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        issuing_cert = self._ca_certificate(ca_name(ISSUING_NAME), issuing_key, root_key, root_name,
+                                            now, ISSUING_VALIDITY, path_length=0)
+        return _Authority(root_cert, root_key), _Authority(issuing_cert, issuing_key)
+
+    def _ca_certificate(
+        self,
+        subject: x509.Name,
+        key: SigningKey,
+        root_key: SigningKey,
+        root_name: x509.Name,
+        now: datetime,
+        validity: timedelta,
+        *,
+        path_length: int,
+    ) -> x509.Certificate:
+        """A CA certificate signed by the root: both TEST authorities share every extension."""
+        return (
+            self._builder(subject, root_name, key.public_key(), now, validity)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
             .add_extension(_key_usage(ca=True), critical=True)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
@@ -158,7 +166,6 @@ class TestCA:
             )
             .sign(root_key, hashes.SHA256())
         )
-        return _Authority(root_cert, root_key), _Authority(issuing_cert, issuing_key)
 
     @staticmethod
     def _builder(

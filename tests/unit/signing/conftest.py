@@ -14,12 +14,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from signing.base import SignedEnvelope, SignRequest, VerificationResult, canonical_json
+from signing.base import FailureMode, SignedEnvelope, SignRequest, VerificationResult, canonical_json
 from signing.ca import SigningKey, TestCA
 from signing.jws import sign_envelope
 from signing.names import Holder
 from signing.simulated import KeyFileSigner, MobileSigner
-from signing.storage import DirectoryStorage
+from signing.storage import DirectoryStorage, MemoryStorage
 from signing.verify import verify
 
 START = datetime(2025, 3, 3, 4, 30, tzinfo=UTC)
@@ -54,6 +54,12 @@ def storage(tmp_path: Path) -> DirectoryStorage:
 @pytest.fixture
 def ca(storage: DirectoryStorage, clock: FakeClock) -> TestCA:
     return TestCA(storage, secret=b"ca-secret-from-config", now=clock)
+
+
+@pytest.fixture
+def impostor(clock: FakeClock) -> TestCA:
+    """A second TEST CA, unknown to the portal's trusted roots."""
+    return TestCA(MemoryStorage(), secret=b"s", now=clock)
 
 
 @pytest.fixture
@@ -125,6 +131,26 @@ def check(ca: TestCA, clock: FakeClock) -> Verifier:
     return run
 
 
+@pytest.fixture
+def verdict(check: Verifier, sign_request: SignRequest, citizen: Holder) -> Verifier:
+    """``check`` of a token over the citizen's application, expecting the citizen as signer."""
+
+    def run(envelope: SignedEnvelope | str, **overrides: object) -> VerificationResult:
+        return check(envelope, sign_request.document, citizen.iin, **overrides)
+
+    return run
+
+
+def scripted(request: SignRequest, mode: FailureMode) -> SignRequest:
+    """The same request, asking the simulated signer to act out ``mode``."""
+    return SignRequest(
+        document=request.document,
+        signer_iin=request.signer_iin,
+        purpose=request.purpose,
+        failure_mode=mode,
+    )
+
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -135,6 +161,11 @@ def unb64url(segment: str) -> bytes:
 
 def header_of(token: str) -> dict[str, object]:
     value: dict[str, object] = json.loads(unb64url(token.split(".")[0]))
+    return value
+
+
+def claims_of(token: str) -> dict[str, object]:
+    value: dict[str, object] = json.loads(unb64url(token.split(".")[1]))
     return value
 
 
@@ -171,3 +202,18 @@ def envelope(
     clock: FakeClock,
 ) -> SignedEnvelope:
     return sign(sign_request, *person, ca, clock)
+
+
+SignWith = Callable[..., SignedEnvelope]
+
+
+@pytest.fixture
+def sign_with(sign_request: SignRequest, ca: TestCA, clock: FakeClock) -> SignWith:
+    """``sign`` of the citizen's application now, with the chain of ``issuer`` (the TEST CA by default)."""
+
+    def run(
+        key: SigningKey, cert: x509.Certificate, issuer: TestCA | None = None, **changes: object
+    ) -> SignedEnvelope:
+        return sign(sign_request, key, cert, ca if issuer is None else issuer, clock, **changes)
+
+    return run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -24,8 +24,10 @@ from signing.verify import verify
 from .conftest import (
     START,
     FakeClock,
+    SignWith,
     Verifier,
     b64url,
+    claims_of,
     es256_token,
     header_of,
     sign,
@@ -34,15 +36,31 @@ from .conftest import (
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
+Reforge = Callable[..., str]
 
-def test_a_tampered_payload_fails_the_signature(
-    envelope: SignedEnvelope, sign_request: SignRequest, citizen: Holder, check: Verifier
-) -> None:
-    header, payload, signature = envelope.token.split(".")
-    claims = json.loads(unb64url(payload))
+
+@pytest.fixture
+def reforge(envelope: SignedEnvelope, person: tuple[SigningKey, x509.Certificate]) -> Reforge:
+    """The envelope's token re-signed (ES256) with the person's own key after swapping header or payload."""
+
+    def run(header: dict[str, object] | None = None, payload: bytes | None = None) -> str:
+        key = person[0]
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        return es256_token(
+            header_of(envelope.token) if header is None else header,
+            unb64url(envelope.token.split(".")[1]) if payload is None else payload,
+            key,
+        )
+
+    return run
+
+
+def test_a_tampered_payload_fails_the_signature(envelope: SignedEnvelope, verdict: Verifier) -> None:
+    header, _, signature = envelope.token.split(".")
+    claims = claims_of(envelope.token)
     claims["purpose"] = "consent.give"
     forged = f"{header}.{b64url(canonical_json(claims))}.{signature}"
-    result = check(forged, sign_request.document, citizen.iin, expected_purpose="application.submit")
+    result = verdict(forged, expected_purpose="application.submit")
     assert result.failures == {
         Check.SIGNATURE: "signature.invalid",
         Check.PURPOSE: "purpose.mismatch",
@@ -50,53 +68,34 @@ def test_a_tampered_payload_fails_the_signature(
 
 
 def test_a_signature_by_another_key_fails(
-    sign_request: SignRequest,
-    person: tuple[SigningKey, x509.Certificate],
-    ca: TestCA,
-    clock: FakeClock,
-    citizen: Holder,
-    check: Verifier,
+    person: tuple[SigningKey, x509.Certificate], sign_with: SignWith, verdict: Verifier
 ) -> None:
     other_key = ec.generate_private_key(ec.SECP256R1())
-    envelope = sign(sign_request, other_key, person[1], ca, clock)
-    assert check(envelope, sign_request.document, citizen.iin).failures == {
-        Check.SIGNATURE: "signature.invalid"
-    }
+    envelope = sign_with(other_key, person[1])
+    assert verdict(envelope).failures == {Check.SIGNATURE: "signature.invalid"}
 
 
 def test_a_payload_naming_someone_else_than_the_certificate_fails(
-    envelope: SignedEnvelope,
-    person: tuple[SigningKey, x509.Certificate],
-    sign_request: SignRequest,
-    citizen: Holder,
-    check: Verifier,
+    envelope: SignedEnvelope, reforge: Reforge, verdict: Verifier
 ) -> None:
-    claims = json.loads(unb64url(envelope.token.split(".")[1]))
+    claims = claims_of(envelope.token)
     claims["iin"] = "921231445671"
-    key = person[0]
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    forged = es256_token(header_of(envelope.token), canonical_json(claims), key)
-    assert check(forged, sign_request.document, citizen.iin).failures == {Check.IIN: "iin.payload_mismatch"}
+    forged = reforge(payload=canonical_json(claims))
+    assert verdict(forged).failures == {Check.IIN: "iin.payload_mismatch"}
 
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "HS256", "HS512", "RS256", "ES384"])
 def test_an_algorithm_other_than_the_certificates_own_is_refused(
-    alg: str, envelope: SignedEnvelope, sign_request: SignRequest, citizen: Holder, check: Verifier
+    alg: str, envelope: SignedEnvelope, verdict: Verifier
 ) -> None:
     _, payload, signature = envelope.token.split(".")
     forged_header = b64url(canonical_json({**header_of(envelope.token), "alg": alg}))
     forged = f"{forged_header}.{payload}.{'' if alg.lower() == 'none' else signature}"
-    assert check(forged, sign_request.document, citizen.iin).failures == {
-        Check.SIGNATURE: "signature.alg_not_allowed"
-    }
+    assert verdict(forged).failures == {Check.SIGNATURE: "signature.alg_not_allowed"}
 
 
 def test_hs256_made_with_the_public_key_is_refused(
-    envelope: SignedEnvelope,
-    person: tuple[SigningKey, x509.Certificate],
-    sign_request: SignRequest,
-    citizen: Holder,
-    check: Verifier,
+    envelope: SignedEnvelope, person: tuple[SigningKey, x509.Certificate], verdict: Verifier
 ) -> None:
     public_pem = (
         person[1]
@@ -107,41 +106,22 @@ def test_hs256_made_with_the_public_key_is_refused(
     signing_input = f"{b64url(canonical_json(header))}.{envelope.token.split('.')[1]}"
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     forged = f"{signing_input}.{b64url(mac)}"
-    assert check(forged, sign_request.document, citizen.iin).failures == {
-        Check.SIGNATURE: "signature.alg_not_allowed"
-    }
+    assert verdict(forged).failures == {Check.SIGNATURE: "signature.alg_not_allowed"}
 
 
 @pytest.mark.parametrize("name", ["jwk", "jku", "x5u", "crit"])
 def test_headers_offering_other_keys_or_rules_are_refused(
-    name: str,
-    envelope: SignedEnvelope,
-    person: tuple[SigningKey, x509.Certificate],
-    sign_request: SignRequest,
-    citizen: Holder,
-    check: Verifier,
+    name: str, envelope: SignedEnvelope, reforge: Reforge, verdict: Verifier
 ) -> None:
-    key = person[0]
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
     header = {**header_of(envelope.token), name: ["x"] if name == "crit" else "https://evil.test/"}
-    forged = es256_token(header, unb64url(envelope.token.split(".")[1]), key)
-    assert check(forged, sign_request.document, citizen.iin).failures == {
-        Check.SIGNATURE: "signature.refused_header"
-    }
+    assert verdict(reforge(header=header)).failures == {Check.SIGNATURE: "signature.refused_header"}
 
 
 def test_a_token_without_x5c_cannot_pass_any_certificate_check(
-    envelope: SignedEnvelope,
-    person: tuple[SigningKey, x509.Certificate],
-    sign_request: SignRequest,
-    citizen: Holder,
-    check: Verifier,
+    envelope: SignedEnvelope, reforge: Reforge, verdict: Verifier
 ) -> None:
-    key = person[0]
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
     header = {k: v for k, v in header_of(envelope.token).items() if k != "x5c"}
-    forged = es256_token(header, unb64url(envelope.token.split(".")[1]), key)
-    result = check(forged, sign_request.document, citizen.iin)
+    result = verdict(reforge(header=header))
     assert set(result.failures) == {
         Check.SIGNATURE,
         Check.CHAIN,
@@ -154,16 +134,9 @@ def test_a_token_without_x5c_cannot_pass_any_certificate_check(
 
 
 def test_a_payload_that_is_not_the_expected_object_fails_digest_and_purpose(
-    envelope: SignedEnvelope,
-    person: tuple[SigningKey, x509.Certificate],
-    sign_request: SignRequest,
-    citizen: Holder,
-    check: Verifier,
+    reforge: Reforge, verdict: Verifier
 ) -> None:
-    key = person[0]
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    forged = es256_token(header_of(envelope.token), b'["not", "claims"]', key)
-    assert check(forged, sign_request.document, citizen.iin).failures == {
+    assert verdict(reforge(payload=b'["not", "claims"]')).failures == {
         Check.DIGEST: "payload.malformed",
         Check.PURPOSE: "payload.malformed",
     }
@@ -173,10 +146,8 @@ def test_a_payload_that_is_not_the_expected_object_fails_digest_and_purpose(
     "token",
     ["", "abc", "a.b", "a.b.c.d", "###.e30.", f"{b64url(b'not json')}.e30.", f"{b64url(b'[]')}.e30."],
 )
-def test_malformed_tokens_fail_everything(
-    token: str, sign_request: SignRequest, citizen: Holder, check: Verifier
-) -> None:
-    result = check(token, sign_request.document, citizen.iin)
+def test_malformed_tokens_fail_everything(token: str, verdict: Verifier) -> None:
+    result = verdict(token)
     assert not result.ok
     assert set(result.failures) == set(Check)
     assert set(result.reason_codes) == {"envelope.malformed"}
@@ -219,12 +190,12 @@ def test_changing_any_character_of_the_token_is_detected(position: int, replacem
 
 
 def test_a_personal_certificate_cannot_vouch_for_another(
-    sign_request: SignRequest,
     person: tuple[SigningKey, x509.Certificate],
     ca: TestCA,
     clock: FakeClock,
     citizen: Holder,
-    check: Verifier,
+    sign_with: SignWith,
+    verdict: Verifier,
 ) -> None:
     person_key, person_cert = person
     forger_key = ec.generate_private_key(ec.SECP256R1())
@@ -240,8 +211,8 @@ def test_a_personal_certificate_cannot_vouch_for_another(
         .sign(person_key, hashes.SHA256())
     )
     chain = [person_cert, ca.issuing_certificate]
-    envelope = sign(sign_request, forger_key, forged, ca, clock, chain=chain)
-    assert check(envelope, sign_request.document, citizen.iin).failures == {
+    envelope = sign_with(forger_key, forged, chain=chain)
+    assert verdict(envelope).failures == {
         Check.CHAIN: "chain.issuer_not_ca",
         Check.REVOCATION: "revocation.unknown",
     }

@@ -29,22 +29,13 @@ from signing.names import Holder
 from signing.simulated import OTHER_PEOPLE, KeyFileSigner
 from signing.storage import DirectoryStorage
 
-from .conftest import PASSWORD, FakeClock, Verifier
+from .conftest import PASSWORD, FakeClock, Verifier, scripted
 
 
 @pytest.fixture
 def enrolled(keyfile: KeyFileSigner, citizen: Holder) -> KeyFileSigner:
     keyfile.enroll(citizen, PASSWORD)
     return keyfile
-
-
-def scripted(request: SignRequest, mode: FailureMode) -> SignRequest:
-    return SignRequest(
-        document=request.document,
-        signer_iin=request.signer_iin,
-        purpose=request.purpose,
-        failure_mode=mode,
-    )
 
 
 def test_a_key_store_is_issued_once(enrolled: KeyFileSigner, citizen: Holder) -> None:
@@ -99,13 +90,13 @@ def test_begin_shows_owner_iin_and_validity(
 
 
 def test_the_right_password_gives_an_envelope_that_verifies(
-    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, check: Verifier
+    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, verdict: Verifier
 ) -> None:
     challenge = enrolled.begin(sign_request)
     envelope = enrolled.complete(challenge.id, PASSWORD)
     assert envelope.signer == "keyfile" and envelope.signer_iin == citizen.iin
     assert envelope.digest == sign_request.digest
-    assert check(envelope, sign_request.document, citizen.iin).ok
+    assert verdict(envelope).ok
 
 
 def test_a_password_must_be_given(enrolled: KeyFileSigner, sign_request: SignRequest) -> None:
@@ -195,12 +186,11 @@ def test_scripted_timeout(enrolled: KeyFileSigner, sign_request: SignRequest) ->
 
 
 def test_scripted_revoked_certificate_is_caught_by_verification(
-    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, check: Verifier, ca: TestCA
+    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, verdict: Verifier, ca: TestCA
 ) -> None:
     challenge = enrolled.begin(scripted(sign_request, FailureMode.REVOKED))
     envelope = enrolled.complete(challenge.id, PASSWORD)
-    result = check(envelope, sign_request.document, citizen.iin)
-    assert result.failures == {Check.REVOCATION: "revocation.revoked"}
+    assert verdict(envelope).failures == {Check.REVOCATION: "revocation.revoked"}
     # The person's own key is untouched by the demonstration.
     own = enrolled.vault.certificate(citizen.iin)
     assert ca.status_of(own.serial_number) is RevocationStatus.GOOD
@@ -208,12 +198,12 @@ def test_scripted_revoked_certificate_is_caught_by_verification(
 
 
 def test_scripted_wrong_person_is_caught_by_verification(
-    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, check: Verifier
+    enrolled: KeyFileSigner, sign_request: SignRequest, citizen: Holder, verdict: Verifier
 ) -> None:
     challenge = enrolled.begin(scripted(sign_request, FailureMode.WRONG_PERSON))
     envelope = enrolled.complete(challenge.id, PASSWORD)
     assert envelope.signer_iin in {p.iin for p in OTHER_PEOPLE} - {citizen.iin}
-    assert check(envelope, sign_request.document, citizen.iin).failures == {Check.IIN: "iin.mismatch"}
+    assert verdict(envelope).failures == {Check.IIN: "iin.mismatch"}
 
 
 def test_scripted_failures_still_need_the_password(
