@@ -105,3 +105,21 @@ def test_without_javascript_the_continue_button_finishes(signing_server: str, br
     finally:
         computer.close()
         phone.close()
+
+
+def test_the_signing_pages_have_no_wcag_violations(signing_server: str, browser: Any) -> None:
+    from tests.browser.test_accessibility import _violations
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{signing_server}/start-for-test")
+        assert _violations(page) == []
+        phone = context.new_page()
+        phone.goto(_link(page))
+        phone.fill("#pin", "0000")
+        phone.get_by_role("button", name="Қол қою").click()  # a wrong PIN: the error state
+        assert phone.locator(".error-summary").count() == 1
+        assert _violations(phone) == []
+    finally:
+        context.close()

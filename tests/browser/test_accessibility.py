@@ -1,0 +1,46 @@
+"""Automated WCAG 2.2 A/AA checks with axe-core (from the npm registry at set-up) at 360 px."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGES = ["/", "/operator/", "/cabinet/", "/staff/", "/sign-in/", "/no-such-page"]
+
+
+@pytest.fixture
+def audited_phone(browser: Any) -> Any:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make setup` (npm install)")
+    # axe is injected as a script of its own; only the test browser lifts the page's CSP for it.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def _violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_pages_have_no_wcag_violations(
+    live_server: str, audited_phone: Any, path: str, lang: str
+) -> None:
+    audited_phone.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = audited_phone.new_page()
+    page.goto(f"{live_server}{path}")
+    assert _violations(page) == []
