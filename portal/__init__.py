@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, db, errors, htmx, i18n, security
@@ -51,6 +51,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from portal.jobs import init_celery
 
     init_celery(app)
+
+    @app.before_request
+    def _sessions_expire() -> None:
+        # Sessions end after SESSION_LIFETIME_SECONDS without a request (refreshed on each one).
+        session.permanent = True
 
     from portal.views import register_blueprints
 

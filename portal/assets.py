@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def long_cache(response: Response) -> Response:
-        if request.endpoint == "static" and response.direct_passthrough:
+        if request.endpoint != "static":
+            return response
+        if response.direct_passthrough:
             # Read the (small) file and close it here: compression would otherwise replace the
             # body and leave the open file to the garbage collector.
             wrapper = response.response
@@ -41,13 +43,15 @@ def init_app(app: Flask) -> None:
                 close()
             response.direct_passthrough = False
             response.set_data(body)
-        if request.endpoint == "static" and response.status_code == 200:
+        if response.status_code in {200, 304}:
             assert app.static_folder is not None
-            filename = (request.view_args or {}).get("filename", "")
-            current = _file_hash(app.static_folder, filename)
-            # Immutable only when the URL names this very content: during a rolling deploy an
-            # old worker must not pin old bytes under a new hash for a year.
-            if request.args.get("v") == current:
+            if response.status_code == 200:
+                served = hashlib.sha256(response.get_data()).hexdigest()[:12]
+            else:
+                served = _file_hash(app.static_folder, (request.view_args or {}).get("filename", ""))
+            # Immutable only when the URL names the very bytes served: a file replaced in place,
+            # or an old worker during a rolling deploy, must not be pinned for a year.
+            if request.args.get("v") == served:
                 response.cache_control.no_cache = None
                 response.cache_control.public = True
                 response.cache_control.max_age = app.config["STATIC_MAX_AGE"]

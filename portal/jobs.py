@@ -34,6 +34,10 @@ def init_celery(app: Flask) -> Celery:
                 "task": "portal.verify_event_chain",
                 "schedule": crontab(hour=2, minute=30),  # Asia/Almaty, outside office hours
             },
+            "purge-signing-exchanges": {
+                "task": "portal.purge_signing_exchanges",
+                "schedule": crontab(minute="*/15"),
+            },
         },
     )
     celery_app.Task = FlaskTask
@@ -51,3 +55,11 @@ def verify_event_chain() -> int | None:
     if broken is not None:
         log.critical("audit event chain broken at seq %d", broken)
     return broken
+
+
+@celery_app.task(name="portal.purge_signing_exchanges")  # type: ignore[untyped-decorator,unused-ignore]
+def purge_signing_exchanges() -> int:
+    """Finished or expired signing exchanges carry whole documents: keep them no longer than needed."""
+    from portal.services.signing import context
+
+    return context().purge()

@@ -30,6 +30,11 @@ MESSAGES: dict[str, LazyString] = {
 }
 
 
+REJECTED_MESSAGE = lazy_gettext(
+    "The signature did not pass the checks (certificate, owner or document), so it was not "
+    "accepted. Start again; if it happens again, call 1414."
+)
+
 PURPOSES: dict[str, LazyString] = {
     "application": lazy_gettext("Application for social assistance with the data from state registers"),
     "decision": lazy_gettext("Decision to grant or refuse social assistance"),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import db
@@ -30,11 +31,13 @@ from signing import (
     Role,
     Signer,
     SignRequest,
+    Storage,
     TestCA,
     VerificationResult,
     build_signers,
     verify,
 )
+from signing.base import ChallengeUnknown
 
 
 class SignatureRejected(Exception):
@@ -45,14 +48,47 @@ class SignatureRejected(Exception):
         self.result = result
 
 
+class SignatureRejectedBefore(Exception):
+    """This exchange already produced a signature that failed verification."""
+
+    def __init__(self, reason_codes: list[str]) -> None:
+        super().__init__(", ".join(reason_codes))
+        self.reason_codes = reason_codes
+
+
 class UnknownSigner(Exception):
     pass
+
+
+class SignatureMismatch(Exception):
+    """A signing exchange that was already completed for another document, person or case."""
+
+
+_REJECTED = "portal-rejected/{}"
 
 
 @dataclass
 class SigningContext:
     ca: TestCA
     signers: dict[str, Signer]
+    storage: Storage
+
+    def mark_rejected(self, challenge_id: str, reasons: list[str]) -> None:
+        """A signer may keep answering "signed" for an envelope we refused; remember the verdict."""
+        self.storage.put(_REJECTED.format(challenge_id), ",".join(reasons).encode())
+
+    def rejection(self, challenge_id: str) -> list[str] | None:
+        raw = self.storage.get(_REJECTED.format(challenge_id))
+        return None if raw is None else raw.decode().split(",")
+
+    def purge(self) -> int:
+        """Drop finished and expired signing exchanges (they hold whole documents)."""
+        removed = 0
+        for signer in self.signers.values():
+            purge = getattr(signer, "purge_expired", None)
+            if purge is not None:
+                removed += int(purge())
+        return removed
 
     def signer(self, name: str) -> Signer:
         try:
@@ -90,7 +126,7 @@ def context(app: Flask | None = None) -> SigningContext:
         ca = TestCA(storage, secret=ca_secret(app), now=utcnow)
         signers = build_signers(app.config["SIGNERS"], ca=ca, storage=storage, now=utcnow,
                                 mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}")
-        existing = SigningContext(ca=ca, signers=signers)
+        existing = SigningContext(ca=ca, signers=signers, storage=storage)
         app.extensions["signing"] = existing
     return existing
 
@@ -119,13 +155,27 @@ def complete_signing(
 
     Asking twice for the same exchange (a double click, a poll racing the button) returns the
     signature already stored instead of storing a second one."""
+    expected = (document, expected_iin, application_id, document_kind)
     already = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
     if already is not None:
-        return already
+        return _same_signature(already, *expected)
     ctx = context()
-    envelope = ctx.signer(signer_name).complete(challenge_id, answer)
+    refused = ctx.rejection(challenge_id)
+    if refused is not None:
+        raise SignatureRejectedBefore(refused)
+    try:
+        envelope = ctx.signer(signer_name).complete(challenge_id, answer)
+    except ChallengeUnknown:
+        # A key-file exchange is single-use: a double submit finds it gone. If the first
+        # request already stored its signature, that is the answer to this one too.
+        session.rollback()
+        winner = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
+        if winner is None:
+            raise
+        return _same_signature(winner, *expected)
     result = ctx.verify(envelope.token, document, expected_iin, purpose)
     if not result.ok:
+        ctx.mark_rejected(challenge_id, result.reason_codes)
         record(session, actor, "signature_rejected", application_id=application_id,
                reason=",".join(result.reason_codes), data={"signer": signer_name})
         session.commit()
@@ -138,12 +188,30 @@ def complete_signing(
         verification_code=secrets.token_urlsafe(18), challenge_id=challenge_id,
     )
     session.add(signature)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request completed the same exchange a moment ago: theirs stands.
+        session.rollback()
+        winner = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
+        if winner is None:
+            raise
+        return _same_signature(winner, *expected)
     record(session, actor, "signed", application_id=application_id,
            data={"signature_id": signature.id, "document_kind": document_kind,
                  "certificate_serial": envelope.certificate_serial})
     session.commit()
     return signature
+
+
+def _same_signature(stored: Signature, document: bytes, expected_iin: str,
+                    application_id: int | None, document_kind: str) -> Signature:
+    """Hand back a stored signature only to the very exchange that made it."""
+    if (stored.document, stored.signer_iin, stored.application_id, stored.document_kind) != (
+        document, expected_iin, application_id, document_kind
+    ):
+        raise SignatureMismatch(stored.challenge_id)
+    return stored
 
 
 def verify_stored(session: Session, verification_code: str) -> tuple[Signature, VerificationResult] | None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, make_response, request, session, url_for
+from flask_limiter.util import get_remote_address
 
 from portal.extensions import limiter
 from portal.htmx import is_htmx, render
 from portal.services import signing as signing_service
-from portal.signing_messages import describe, purpose_label
-from signing import Signer, SigningError
+from portal.signing_messages import REJECTED_MESSAGE, describe, purpose_label
+from signing import Action, Challenge, Signer, SigningError
 from signing.base import (
     ChallengeUnknown,
     SigningPending,
@@ -31,11 +32,26 @@ _SESSION_KEY = "signings"
 _MAX_TRACKED = 5
 
 
-def remember_challenge(challenge_id: str, signer: str, continue_url: str) -> None:
-    """Only the browser session that started a signing may poll its status."""
+def remember_challenge(challenge: Challenge, continue_url: str) -> None:
+    """Only the browser session that started a signing may poll its status; only signings that
+    finish on another device (QR / phone link) have a status to poll."""
+    if challenge.action is not Action.SCAN_QR:
+        raise ValueError("only cross-device signings are polled")
     tracked: dict[str, list[str]] = dict(session.get(_SESSION_KEY, {}))
-    tracked[challenge_id] = [signer, continue_url]
+    tracked[challenge.id] = [challenge.signer, continue_url]
     session[_SESSION_KEY] = dict(list(tracked.items())[-_MAX_TRACKED:])
+
+
+def tracked_challenge(challenge_id: str) -> tuple[str, str] | None:
+    """(signer, continue URL) when this browser session began the signing, else None."""
+    entry = session.get(_SESSION_KEY, {}).get(challenge_id)
+    return None if entry is None else (entry[0], entry[1])
+
+
+def _pin_limit_key() -> str:
+    # Per address and per signing: a carrier's shared address must not lock out everyone, and
+    # the signer's own three-tries lockout already limits guessing per person.
+    return f"{get_remote_address()}:{(request.view_args or {}).get('token', '')[:64]}"
 
 
 def _signer(name: str) -> Signer:
@@ -73,7 +89,7 @@ def mobile_prompt(token: str) -> Response:
 
 
 @bp.post("/mobile/<token>")
-@limiter.limit("10 per minute")
+@limiter.limit("10 per minute", key_func=_pin_limit_key)
 def mobile_confirm(token: str) -> Response:
     mobile = _signer("mobile")
     try:
@@ -101,7 +117,7 @@ def mobile_confirm(token: str) -> Response:
 def signing_status(challenge_id: str) -> Response:
     """Pending, signed or failed. htmx polls the body every 2 s; while nothing changes it gets
     204 (no swap), so focus and the screen reader's live region are left alone."""
-    tracked = session.get(_SESSION_KEY, {}).get(challenge_id)
+    tracked = tracked_challenge(challenge_id)
     if tracked is None:
         if not is_htmx():
             abort(404)
@@ -112,7 +128,10 @@ def signing_status(challenge_id: str) -> Response:
     signer_name, continue_url = tracked
     state, message = "signed", None
     try:
-        _signer(signer_name).complete(challenge_id)
+        if signing_service.context().rejection(challenge_id) is not None:
+            state, message = "failed", str(REJECTED_MESSAGE)
+        else:
+            _signer(signer_name).complete(challenge_id)
     except SigningPending:
         state = "pending"
     except SigningError as error:

@@ -43,7 +43,7 @@ def signing_server(database_url: str) -> Iterator[str]:
         challenge = svc.start_signing(db.session(), Actor("citizen", 1, "citizen"),
                                       signer_name="mobile", signer_iin=IIN, purpose="application",
                                       document=canonical_json({"form": "F1-1"}), title="F1-1")
-        remember_challenge(challenge.id, "mobile", "/signed-for-test")
+        remember_challenge(challenge, "/signed-for-test")
         status_url = url_for("sign.signing_status", challenge_id=challenge.id)
         return render_template_string(PAGE, challenge=challenge, status_url=status_url)
 
@@ -107,18 +107,23 @@ def test_without_javascript_the_continue_button_finishes(signing_server: str, br
         phone.close()
 
 
-def test_the_signing_pages_have_no_wcag_violations(signing_server: str, browser: Any) -> None:
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_signing_pages_have_no_wcag_violations(
+    signing_server: str, browser: Any, lang: str
+) -> None:
     from tests.browser.test_accessibility import _violations
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context.add_cookies([{"name": "lang", "value": lang, "url": signing_server}])
+    sign = {"kk": "Қол қою", "ru": "Подписать"}[lang]
     try:
         page = context.new_page()
         page.goto(f"{signing_server}/start-for-test")
         assert _violations(page) == []
         phone = context.new_page()
-        phone.goto(_link(page))
+        phone.goto(str(page.locator(".signing-panel a.button").get_attribute("href")))
         phone.fill("#pin", "0000")
-        phone.get_by_role("button", name="Қол қою").click()  # a wrong PIN: the error state
+        phone.get_by_role("button", name=sign).click()  # a wrong PIN: the error state
         assert phone.locator(".error-summary").count() == 1
         assert _violations(phone) == []
     finally:

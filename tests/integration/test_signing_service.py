@@ -18,7 +18,7 @@ from portal.services import signing as svc
 from portal.services.events import Actor
 from portal.services.signing_store import DatabaseStorage
 from signing import FailureMode, Holder, Role, canonical_json
-from signing.base import SigningCancelled, TokenUsed, WrongSecret
+from signing.base import ChallengeUnknown, SigningCancelled, TokenUsed, WrongSecret
 
 IIN = "850321301238"
 OTHER_IIN = "921231445671"
@@ -216,3 +216,68 @@ def test_cli_refuses_a_bad_iin_and_a_file_that_is_not_a_signature(
     junk.write_text("[]")
     refused = runner.invoke(args=["signing", "verify", str(junk)])
     assert refused.exit_code != 0 and "not a signature file" in refused.output
+
+
+@pytest.mark.parametrize("signer", ["mobile", "keyfile"])
+def test_two_requests_completing_one_exchange_store_one_signature(
+    db_app: Flask, ctx: svc.SigningContext, signer: str
+) -> None:
+    with db_app.test_request_context():
+        challenge = _start(db.session(), signer)
+        if signer == "mobile":
+            assert challenge.link is not None
+            ctx.signer("mobile").confirm(challenge.link.rsplit("/", 1)[1], "2580")  # type: ignore[attr-defined]
+    answer = None if signer == "mobile" else "qwerty-123"
+    results: list[object] = []
+
+    def finish() -> None:
+        with db_app.test_request_context():
+            try:
+                results.append(_complete(db.session(), challenge.id, signer=signer,
+                                         answer=answer).id)
+            except ChallengeUnknown as exc:  # key file: the loser may find it already used
+                results.append(exc)
+            except BaseException as exc:  # anything else is a defect, reported below
+                results.append(exc)
+
+    threads = [threading.Thread(target=finish) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ids = [r for r in results if isinstance(r, int)]
+    others = [r for r in results if not isinstance(r, int)]
+    assert ids and len(set(ids)) == 1, results
+    assert all(isinstance(r, ChallengeUnknown) for r in others), results
+    if signer == "mobile":
+        assert len(ids) == 2  # the phone's envelope stays collectable: both get the signature
+    with db_app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Signature)) == 1
+
+
+def test_a_finished_exchange_is_not_handed_to_another_document_or_person(
+    db_app: Flask, session: Session, ctx: svc.SigningContext
+) -> None:
+    with db_app.test_request_context():
+        challenge = _start(session)
+        _complete(session, challenge.id)
+        with pytest.raises(svc.SignatureMismatch):
+            _complete(session, challenge.id, document=canonical_json({"other": 1}))
+        with pytest.raises(svc.SignatureMismatch):
+            _complete(session, challenge.id, expected_iin=OTHER_IIN)
+
+
+def test_finished_exchanges_are_purged_after_their_grace_period(
+    db_app: Flask, session: Session, ctx: svc.SigningContext
+) -> None:
+    with db_app.test_request_context():
+        _start(session, "mobile")
+        store = ctx.storage
+        assert store.keys("mobile/challenge/")
+        assert ctx.purge() == 0  # still within its time
+        for key in store.keys("mobile/challenge/"):
+            record = json.loads(store.get(key) or b"{}")
+            record["expires_at"] = "2000-01-01T00:00:00+00:00"
+            store.put(key, json.dumps(record).encode())
+        assert ctx.purge() == 1
+        assert store.keys("mobile/challenge/") == []

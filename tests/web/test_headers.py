@@ -73,3 +73,19 @@ def test_cookies_are_http_only_and_same_site(app: Flask) -> None:
     assert language.headers.getlist("Set-Cookie")
     fresh = app.test_client().get("/")
     assert any("session=" in h for h in fresh.headers.getlist("Set-Cookie"))
+
+
+def test_a_static_file_whose_bytes_do_not_match_the_hash_is_not_pinned(app: Flask) -> None:
+    client = app.test_client()
+    with client.get("/static/css/portal.css?v=000000000000") as response:
+        assert response.status_code == 200
+        assert not response.cache_control.immutable
+    with client.get("/static/css/no-such-file.css?v=abc") as missing:
+        assert missing.status_code == 404
+
+
+def test_sessions_expire_after_the_configured_idle_time(app: Flask) -> None:
+    response = app.test_client().get("/")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Expires=" in cookie
+    assert app.permanent_session_lifetime.total_seconds() == 1800

@@ -36,3 +36,4 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app: Flask) -
             url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", "x", url)
         response = client.post(url, data={"anything": "1"})
         assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
+        assert "Сессияның мерзімі өтті" in response.get_data(as_text=True), rule.rule

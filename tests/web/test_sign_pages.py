@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask, render_template_string
@@ -12,7 +13,7 @@ from portal import db
 from portal.services import signing as svc
 from portal.services.events import Actor
 from portal.views.sign import remember_challenge
-from signing import FailureMode, Holder, canonical_json
+from signing import Action, Challenge, FailureMode, Holder, canonical_json
 from tests.pages import check_page
 
 IIN = "850321301238"
@@ -37,7 +38,9 @@ def _track(client: FlaskClient, app: Flask, challenge_id: str) -> None:
     with client.session_transaction() as s, app.test_request_context():
         from flask import session
 
-        remember_challenge(challenge_id, "mobile", "/cabinet/")
+        # What a journey does right after start_signing; only the action and ids matter here.
+        remember_challenge(Challenge(id=challenge_id, signer="mobile", action=Action.SCAN_QR,
+                                     expires_at=datetime.now(UTC)), "/cabinet/")
         s.update(dict(session))
 
 
@@ -115,7 +118,7 @@ def test_a_scripted_cancel_ends_on_a_readable_page(app: Flask) -> None:
     assert "Қол қою тоқтатылды" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("token", ["nonsense", "A" * 43, "../../etc"])
+@pytest.mark.parametrize("token", ["nonsense", "A" * 43, "%E2%82%B8" * 30, "x" * 5000])
 def test_unknown_tokens_get_a_page_not_an_error(client: FlaskClient, token: str) -> None:
     response = client.get(f"/sign/mobile/{token}")
     assert response.status_code == 404
@@ -132,11 +135,38 @@ def test_a_stranger_cannot_poll_someone_elses_signing(app: Flask, client: FlaskC
 
 
 def test_mobile_pages_are_not_found_where_the_mobile_signer_is_off(app: Flask) -> None:
+    _, token = _begin(app)
+    assert app.test_client().get(f"/sign/mobile/{token}").status_code == 200
     app.config["SIGNERS"] = "keyfile"
     app.extensions.pop("signing", None)
-    response = app.test_client().get("/sign/mobile/anything")
+    response = app.test_client().get(f"/sign/mobile/{token}")
     assert response.status_code == 404
     check_page(response)
+
+
+def test_a_signature_that_fails_verification_shows_as_failed_not_signed(
+    app: Flask, client: FlaskClient
+) -> None:
+    challenge_id, token = _begin(app, FailureMode.WRONG_PERSON)
+    _track(client, app, challenge_id)
+    phone = app.test_client()
+    csrf = _csrf(phone, f"/sign/mobile/{token}")
+    assert phone.post(f"/sign/mobile/{token}", data={"csrf_token": csrf, "pin": "2580"}).status_code == 200
+    with app.test_request_context():
+        with pytest.raises(svc.SignatureRejected):
+            svc.complete_signing(db.session(), Actor("citizen", 1, "citizen"), signer_name="mobile",
+                                 challenge_id=challenge_id, answer=None, document=DOCUMENT,
+                                 expected_iin=IIN, purpose="application",
+                                 document_kind="application")
+        with pytest.raises(svc.SignatureRejectedBefore):
+            svc.complete_signing(db.session(), Actor("citizen", 1, "citizen"), signer_name="mobile",
+                                 challenge_id=challenge_id, answer=None, document=DOCUMENT,
+                                 expected_iin=IIN, purpose="application",
+                                 document_kind="application")
+    polled = client.get(f"/sign/status/{challenge_id}", headers={"HX-Request": "true"})
+    body = polled.get_data(as_text=True)
+    assert "hx-post" not in body and "hx-trigger" not in body
+    assert "тексеруден өтпеді" in body
 
 
 def test_the_keyfile_panel_shows_owner_masked_iin_and_validity(app: Flask) -> None:
