@@ -8,7 +8,7 @@ working day after 3 March.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -152,75 +152,47 @@ def may_decide_on(preliminary_notified_on: date, day: date, cal: WorkingCalendar
     return day >= earliest_decision_date(preliminary_notified_on, cal)
 
 
-def case_deadlines(m: CaseMilestones, cal: WorkingCalendar) -> list[Deadline]:
-    """The deadlines whose starting event has happened, in the order of the procedure.
+@dataclass(frozen=True)
+class _Clock:
+    """One statutory clock: which event starts it, which event meets it, when it applies."""
 
-    The service term (L3.1) is met by the decision; the notification that follows it has its
-    own clock (R15.11, portal applications only). R7.2 applies only to precinct cases.
-    """
+    rule: str
+    kind: DeadlineKind
+    due: Callable[[date, WorkingCalendar], date]
+    starts: Callable[[CaseMilestones], date | None]
+    met: Callable[[CaseMilestones], date | None]
+    applies: Callable[[CaseMilestones], bool] = lambda _m: True
+
+
+# In the order of the procedure. The service term (L3.1) is met by the decision; the notification
+# that follows it has its own clock (R15.11, portal applications only). R7.2 only for precinct cases.
+_CLOCKS: tuple[_Clock, ...] = (
+    _Clock("L3.1", DeadlineKind.DUE_BY, service_term_due,
+           lambda m: m.registered_on, lambda m: m.decided_on),
+    _Clock("R7.2", DeadlineKind.DUE_BY, precinct_referral_due,
+           lambda m: m.registered_on, lambda m: m.sent_to_precinct_on,
+           lambda m: m.needs_precinct),
+    _Clock("R11.1", DeadlineKind.DUE_BY, commission_submission_due,
+           lambda m: m.precinct_returned_on, lambda m: m.submitted_to_commission_on),
+    _Clock("R15.1", DeadlineKind.NOT_BEFORE, earliest_decision_date,
+           lambda m: m.preliminary_notified_on, lambda m: m.decided_on),
+    _Clock("R15.3", DeadlineKind.WINDOW_CLOSES, objection_window_closes,
+           lambda m: m.preliminary_notified_on, lambda m: m.objection_submitted_on),
+    _Clock("R15.6", DeadlineKind.WINDOW_CLOSES, remarks_window_closes,
+           lambda m: m.protocol_read_on, lambda m: m.remarks_submitted_on),
+    _Clock("R15.11", DeadlineKind.DUE_BY, cabinet_notification_due,
+           lambda m: m.decided_on, lambda m: m.cabinet_notified_on,
+           lambda m: m.channel is Channel.PORTAL),
+)
+
+
+def case_deadlines(m: CaseMilestones, cal: WorkingCalendar) -> list[Deadline]:
+    """The deadlines whose starting event has happened, in the order of the procedure."""
     found: list[Deadline] = []
-    if m.registered_on is not None:
-        found.append(
-            Deadline(
-                "L3.1",
-                DeadlineKind.DUE_BY,
-                service_term_due(m.registered_on, cal),
-                m.decided_on,
-            )
-        )
-        if m.needs_precinct:
-            found.append(
-                Deadline(
-                    "R7.2",
-                    DeadlineKind.DUE_BY,
-                    precinct_referral_due(m.registered_on, cal),
-                    m.sent_to_precinct_on,
-                )
-            )
-    if m.precinct_returned_on is not None:
-        found.append(
-            Deadline(
-                "R11.1",
-                DeadlineKind.DUE_BY,
-                commission_submission_due(m.precinct_returned_on, cal),
-                m.submitted_to_commission_on,
-            )
-        )
-    if m.preliminary_notified_on is not None:
-        found.append(
-            Deadline(
-                "R15.1",
-                DeadlineKind.NOT_BEFORE,
-                earliest_decision_date(m.preliminary_notified_on, cal),
-                m.decided_on,
-            )
-        )
-        found.append(
-            Deadline(
-                "R15.3",
-                DeadlineKind.WINDOW_CLOSES,
-                objection_window_closes(m.preliminary_notified_on, cal),
-                m.objection_submitted_on,
-            )
-        )
-    if m.protocol_read_on is not None:
-        found.append(
-            Deadline(
-                "R15.6",
-                DeadlineKind.WINDOW_CLOSES,
-                remarks_window_closes(m.protocol_read_on, cal),
-                m.remarks_submitted_on,
-            )
-        )
-    if m.decided_on is not None and m.channel is Channel.PORTAL:
-        found.append(
-            Deadline(
-                "R15.11",
-                DeadlineKind.DUE_BY,
-                cabinet_notification_due(m.decided_on, cal),
-                m.cabinet_notified_on,
-            )
-        )
+    for clock in _CLOCKS:
+        started = clock.starts(m)
+        if started is not None and clock.applies(m):
+            found.append(Deadline(clock.rule, clock.kind, clock.due(started, cal), clock.met(m)))
     return found
 
 

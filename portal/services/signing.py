@@ -156,7 +156,7 @@ def complete_signing(
     Asking twice for the same exchange (a double click, a poll racing the button) returns the
     signature already stored instead of storing a second one."""
     expected = (document, expected_iin, application_id, document_kind)
-    already = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
+    already = _stored_for(session, challenge_id)
     if already is not None:
         return _same_signature(already, *expected)
     ctx = context()
@@ -169,7 +169,7 @@ def complete_signing(
         # A key-file exchange is single-use: a double submit finds it gone. If the first
         # request already stored its signature, that is the answer to this one too.
         session.rollback()
-        winner = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
+        winner = _stored_for(session, challenge_id)
         if winner is None:
             raise
         return _same_signature(winner, *expected)
@@ -193,7 +193,7 @@ def complete_signing(
     except IntegrityError:
         # Another request completed the same exchange a moment ago: theirs stands.
         session.rollback()
-        winner = session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
+        winner = _stored_for(session, challenge_id)
         if winner is None:
             raise
         return _same_signature(winner, *expected)
@@ -202,6 +202,10 @@ def complete_signing(
                  "certificate_serial": envelope.certificate_serial})
     session.commit()
     return signature
+
+
+def _stored_for(session: Session, challenge_id: str) -> Signature | None:
+    return session.scalar(select(Signature).where(Signature.challenge_id == challenge_id))
 
 
 def _same_signature(stored: Signature, document: bytes, expected_iin: str,
