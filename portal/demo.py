@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import Channel
+from portal.domain.forms import AkimatLevel, Frequency, Sex
 from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
 from portal.domain.workflow import Role
-from portal.models import Citizen, District, DistrictGround, StaffUser
+from portal.models import Citizen, Desk, District, DistrictGround, StaffUser
 from portal.passwords import hash_password
 from portal.services.events import Actor, record
 
@@ -40,6 +41,13 @@ STAFF = (
     ("admin", Role.ADMIN, None, "Әкімшісі Жүйе", "Жүйе әкімшісі"),
 )
 
+# The intake desks of the demo district; the State Corporation branch is a duty branch (L7).
+DESKS = (
+    (Channel.PROVIDER, "Есіл ауданы әкімдігі, қабылдау", False),
+    (Channel.RURAL_AKIM, "Ауылдық округ әкімінің аппараты", False),
+    (Channel.STATE_CORP, "ХҚКО, кезекші бөлім", True),
+)
+
 CITIZENS = (
     ("850321301238", "Қасымов", "Бауыржан", "Серікұлы", "+77011234567"),
     ("921231445671", "Ахметова", "Гүлнар", "Бекқызы", "+77029876543"),
@@ -49,13 +57,13 @@ CITIZENS = (
 
 # Demo amounts in monthly calculation indices (MRP), as a maslikhat might adopt them.
 GROUNDS = (
-    (GroundCategory.NATURAL_DISASTER, "one_off", 50),
-    (GroundCategory.FIRE, "one_off", 50),
-    (GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE, "monthly", 5),
-    (GroundCategory.LOW_INCOME, "one_off", 10),
-    (GroundCategory.ORPHAN, "one_off", 15),
-    (GroundCategory.OLD_AGE_SELF_CARE, "monthly", 3),
-    (GroundCategory.RELEASED_FROM_PRISON, "one_off", 10),
+    (GroundCategory.NATURAL_DISASTER, Frequency.ONE_OFF, 50),
+    (GroundCategory.FIRE, Frequency.ONE_OFF, 50),
+    (GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE, Frequency.MONTHLY, 5),
+    (GroundCategory.LOW_INCOME, Frequency.ONE_OFF, 10),
+    (GroundCategory.ORPHAN, Frequency.ONE_OFF, 15),
+    (GroundCategory.OLD_AGE_SELF_CARE, Frequency.MONTHLY, 3),
+    (GroundCategory.RELEASED_FROM_PRISON, Frequency.ONE_OFF, 10),
 )
 
 
@@ -84,6 +92,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         provider_name_ru="Отдел занятости и социальных программ акимата района Есиль",
         provider_name_en="Employment and social programmes department, Esil district akimat",
         provider_bin="990340001234",
+        akimat_level=AkimatLevel.CAPITAL,
         threshold_numerator=7,
         threshold_denominator=10,
         grounds=[
@@ -92,9 +101,14 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     )
     session.add(district)
     session.flush()
+    desks = {channel: Desk(district_id=district.id, channel=channel, name=name, duty_branch=duty)
+             for channel, name, duty in DESKS}
+    session.add_all(desks.values())
+    session.flush()
     for login, role, channel, name, position in STAFF:
         session.add(StaffUser(
-            login=login, full_name=name, position=position, role=role, channel=channel,
+            login=login, full_name=name, position=position, role=role,
+            desk_id=desks[channel].id if channel is not None else None,
             district_id=district.id, password_hash=hash_password(demo_password(login)),
         ))
     citizen_hash = hash_password(demo_password("citizen"))
@@ -102,7 +116,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         parsed = parse_iin(iin)
         session.add(Citizen(
             iin=iin, surname=surname, given_name=given, patronymic=patronymic,
-            birth_date=parsed.birth_date, sex=parsed.sex.value.lower(), phone=phone,
+            birth_date=parsed.birth_date, sex=Sex(parsed.sex.value.lower()), phone=phone,
             password_hash=citizen_hash,
         ))
     record(session, Actor.system(), "demo_data_loaded",

@@ -17,11 +17,13 @@ __all__ = [
     "ALMATY",
     "CHANNEL_HOURS",
     "DEFAULT_OVERRIDES",
+    "DUTY_BRANCH_HOURS",
     "CalendarOverrides",
     "Channel",
     "ChannelHours",
     "OfficeHours",
     "WorkingCalendar",
+    "load_overrides",
     "to_local",
 ]
 
@@ -81,8 +83,7 @@ CHANNEL_HOURS: Final[Mapping[Channel, ChannelHours]] = MappingProxyType(
     {
         Channel.PROVIDER: _LOCAL_OFFICE,
         Channel.RURAL_AKIM: _LOCAL_OFFICE,
-        # Ordinary State Corporation branches; duty branches' evenings and Saturdays are left out
-        # because R7.1 registration happens at the provider, on working days only.
+        # Ordinary State Corporation branches; duty branches have DUTY_BRANCH_HOURS.
         Channel.STATE_CORP: ChannelHours(
             office_day=OfficeHours(time(9), time(18)),
             intake=OfficeHours(time(9), time(18)),
@@ -91,6 +92,32 @@ CHANNEL_HOURS: Final[Mapping[Channel, ChannelHours]] = MappingProxyType(
         # working day (L7).
         Channel.PORTAL: ChannelHours(office_day=_LOCAL_OFFICE.office_day, intake=None),
     }
+)
+
+
+@dataclass(frozen=True)
+class DutyBranchHours:
+    """L7: a State Corporation duty branch serves Mon–Fri 09:00–20:00 and Saturday 09:00–13:00.
+
+    It serves on Saturdays that are days off (line 364 names Saturday as such); on a public
+    holiday it is closed like every other office.
+    """
+
+    weekday: OfficeHours
+    saturday: OfficeHours
+
+    def hours_on(self, d: date, working_day: bool, holiday: bool) -> OfficeHours | None:
+        if working_day:
+            return self.weekday
+        if d.weekday() == _SATURDAY and not holiday:
+            return self.saturday
+        return None
+
+
+_SATURDAY: Final = 5
+
+DUTY_BRANCH_HOURS: Final = DutyBranchHours(
+    weekday=OfficeHours(time(9), time(20)), saturday=OfficeHours(time(9), time(13))
 )
 
 
@@ -108,17 +135,25 @@ class CalendarOverrides:
             raise ValueError(f"a day cannot be both an extra day off and worked: {listed}")
 
 
-# holidays >= 0.109 knows all of these; they are pinned here so that an older package cannot
-# silently shift a statutory deadline.
+# Each day cites the act behind it. holidays >= 0.109 knows the 2025 transfer; it is pinned here
+# so that an older package cannot silently shift a statutory deadline. A district or an operator
+# adds a new decree's days with the CALENDAR_OVERRIDES setting (see load_overrides), not in code.
 DEFAULT_OVERRIDES: Final = CalendarOverrides(
     extra_days_off=frozenset(
         {
-            date(2025, 1, 3),  # day off moved from Sunday 5 January 2025 by decree
+            # Government Decree on the transfer of days off in 2025 (adilet G24G0000436):
+            # Friday 3 January off, Sunday 5 January worked.
+            date(2025, 1, 3),
+            # First day of Kurban Ait 2026, a day off under art. 5 of the Law "On holidays in the
+            # Republic of Kazakhstan" (No. 267-II of 13 December 2001); its date is fixed each
+            # year by the religious affairs body. holidays 0.109 only estimates it, so the date
+            # is pinned here and cannot move under a package upgrade.
+            date(2026, 5, 27),
         }
     ),
     extra_working_days=frozenset(
         {
-            date(2025, 1, 5),  # Sunday worked in exchange for 3 January 2025
+            date(2025, 1, 5),  # Sunday worked in exchange for 3 January 2025 (G24G0000436)
             # The 2026 constitution moves Constitution Day to 15 March from 2027, so 30 August
             # 2026 is no holiday and Monday 31 August is no carried-over day off.
             date(2026, 8, 31),
@@ -142,7 +177,7 @@ class WorkingCalendar:
 
     def __init__(self, overrides: CalendarOverrides = DEFAULT_OVERRIDES) -> None:
         self._overrides = overrides
-        self._days_off_by_year: dict[int, frozenset[date]] = {}
+        self._by_year: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
         # holidays.HolidayBase fills itself lazily and is not safe to share between threads, so
         # each year is computed once, under a lock, into an immutable set.
         self._lock = threading.Lock()
@@ -192,42 +227,79 @@ class WorkingCalendar:
         return count
 
     def registration_date(self, arrived_at: datetime, channel: Channel) -> date:
-        """R7.1: the day an application that arrived at ``arrived_at`` through ``channel`` is
-        registered.
+        """R7.1: the last day on which an application that arrived at ``arrived_at`` through
+        ``channel`` must be registered by the provider or the rural akim.
 
-        An arrival during the channel's office day on a working day registers that day. Before
-        opening on a working day it waits for that day's opening; after closing, or on a day
-        off, it is registered on the first working day after.
+        An arrival within the office day (opening to closing; lunch does not end the day) of a
+        working day is registered that day. Anything else is "outside the working day" and is
+        registered on the first working day after the day of arrival — an arrival at 07:00 on a
+        Tuesday included, as the order's text says (seed line 51; docs/seed-notes.md, R7.1).
+        This is the latest lawful day: registering earlier is always allowed.
         """
         local = to_local(arrived_at)
         day = local.date()
-        if self.is_working_day(day):
-            hours = CHANNEL_HOURS[channel].office_day
-            if local.time() < hours.closes:
-                return day
+        hours = CHANNEL_HOURS[channel].office_day
+        if self.is_working_day(day) and hours.opens <= local.time() < hours.closes:
+            return day
         return self.next_working_day(day)
 
-    def is_accepting(self, now: datetime, channel: Channel) -> bool:
+    def term_starts_on(
+        self, arrived_at: datetime, channel: Channel, *, duty_branch: bool = False
+    ) -> date:
+        """L3.1, L7: the day from which the 8-working-day term counts.
+
+        At a desk the term runs from handing in the package, so it starts on the day the desk
+        took it — a duty branch's Saturday or evening included. On the portal an application made
+        after the end of the working day, on a day off or a holiday counts from the next working
+        day (L7, line 366); one made before opening on a working day counts from that day, since
+        L7 names only the end of the working day.
+        """
+        local = to_local(arrived_at)
+        day = local.date()
+        if channel is not Channel.PORTAL and self.is_accepting(
+            arrived_at, channel, duty_branch=duty_branch
+        ):
+            return day
+        if self.is_working_day(day) and local.time() < CHANNEL_HOURS[channel].office_day.closes:
+            return day
+        return self.next_working_day(day)
+
+    def is_accepting(self, now: datetime, channel: Channel, *, duty_branch: bool = False) -> bool:
         """Whether ``channel`` takes applications at ``now`` (L7 intake hours).
 
-        The portal always accepts; what it accepts out of hours is registered later (R7.1).
+        The portal always accepts; what it accepts out of hours is registered later (R7.1). A
+        State Corporation duty branch (``duty_branch``) keeps its longer hours and Saturdays.
         """
-        intake = CHANNEL_HOURS[channel].intake
         local = to_local(now)
+        day = local.date()
+        if duty_branch and channel is Channel.STATE_CORP:
+            hours = DUTY_BRANCH_HOURS.hours_on(day, self.is_working_day(day), self.is_holiday(day))
+            return hours is not None and hours.is_open_at(local.time())
+        intake = CHANNEL_HOURS[channel].intake
         if intake is None:
             return True
-        return self.is_working_day(local.date()) and intake.is_open_at(local.time())
+        return self.is_working_day(day) and intake.is_open_at(local.time())
+
+    def is_holiday(self, d: date) -> bool:
+        """A public holiday (or a decree day off), as opposed to an ordinary weekend."""
+        if d in self._overrides.extra_days_off:
+            return True
+        return d in self._year(d.year)[1]
 
     def _days_off(self, year: int) -> frozenset[date]:
+        return self._year(year)[0]
+
+    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
         with self._lock:
-            cached = self._days_off_by_year.get(year)
+            cached = self._by_year.get(year)
             if cached is None:
-                cached = _package_days_off(year)
-                self._days_off_by_year[year] = cached
+                cached = _package_year(year)
+                self._by_year[year] = cached
             return cached
 
 
-def _package_days_off(year: int) -> frozenset[date]:
+def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """The year's days off and its named holidays, from the ``holidays`` package."""
     # The next year is loaded too: a decree for January may make a late-December Saturday worked.
     kz = holidays.country_holidays("KZ", years=(year, year + 1))
     day = date(year, 1, 1)
@@ -236,4 +308,39 @@ def _package_days_off(year: int) -> frozenset[date]:
         if not kz.is_working_day(day):
             off.add(day)
         day += _ONE_DAY
-    return frozenset(off)
+    named = frozenset(d for d in kz if d.year == year)
+    return frozenset(off), named
+
+
+def load_overrides(
+    data: Mapping[str, object], base: CalendarOverrides = DEFAULT_OVERRIDES
+) -> CalendarOverrides:
+    """Overrides from configuration (parsed JSON) added to ``base``.
+
+    ``{"extra_days_off": {"2027-01-04": "Government Decree No. …"}, "extra_working_days": {…}}``:
+    every day names the act behind it, so nobody adds a day without a source. Unknown keys,
+    malformed dates and empty citations raise ValueError naming them.
+    """
+    unknown = sorted(set(data) - {"extra_days_off", "extra_working_days"})
+    if unknown:
+        raise ValueError(f"unknown calendar override key(s): {', '.join(unknown)}")
+    parsed: dict[str, set[date]] = {}
+    for key in ("extra_days_off", "extra_working_days"):
+        days = data.get(key, {})
+        if not isinstance(days, Mapping):
+            raise ValueError(f"{key}: expected an object of date → act, got {type(days).__name__}")
+        parsed[key] = set()
+        for raw, act in days.items():
+            try:
+                day = date.fromisoformat(str(raw))
+            except ValueError:
+                raise ValueError(f"{key}: {raw!r} is not a date (YYYY-MM-DD)") from None
+            if not isinstance(act, str) or not act.strip():
+                raise ValueError(f"{key}.{raw}: name the act that moved this day")
+            parsed[key].add(day)
+    return CalendarOverrides(
+        extra_days_off=base.extra_days_off - parsed["extra_working_days"]
+        | parsed["extra_days_off"],
+        extra_working_days=base.extra_working_days - parsed["extra_days_off"]
+        | parsed["extra_working_days"],
+    )

@@ -5,8 +5,10 @@ Decree No. 523 of 30 June 2023), not the decree's own text: grounds 1) natural d
 and 4) income not above the threshold go to the precinct commission; 3) socially significant
 disease does not. Orphanhood, old age without self-care and release from prison are L8.3
 categories with no known subparagraph of paragraph 8. Assumption: only the low-income ground
-needs income; every other ground is granted regardless of income (L8.2). A district corrects
-any of this with :func:`load_ground_rules`, without touching code.
+needs income; every other ground is granted regardless of income (L8.2). The special
+commission concludes on grounds 1), 2) and 4) (F5, seed line 535), so those three always need
+it; every ground needs it by default, and a district may let the others go to a decision without
+it. A district corrects any of this with :func:`load_ground_rules`, without touching code.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ __all__ = [
 ]
 
 MODEL_RULES_GROUNDS: Final = frozenset({1, 2, 3, 4})
+# F5 (seed line 535): the special commission's conclusion is given on these subparagraphs.
+COMMISSION_GROUNDS: Final = frozenset({1, 2, 4})
 
 
 class GroundCategory(enum.StrEnum):
@@ -44,6 +48,7 @@ class GroundRule:
     model_rules_ground: int | None  # subparagraph of paragraph 8 of Model Rules No. 523
     needs_precinct_inspection: bool  # R7.2
     needs_income: bool  # L8.2, R11.2
+    needs_special_commission: bool = True  # F5, R11.1
 
     def __post_init__(self) -> None:
         ground = self.model_rules_ground
@@ -52,6 +57,11 @@ class GroundRule:
             raise ValueError(
                 f"{self.category}: model_rules_ground must be one of 1, 2, 3, 4 or null, "
                 f"got {ground!r}"
+            )
+        if ground in COMMISSION_GROUNDS and not self.needs_special_commission:
+            raise ValueError(
+                f"{self.category}: ground {ground}) of paragraph 8 is concluded on by the special "
+                "commission (F5); needs_special_commission cannot be false"
             )
 
 
@@ -75,7 +85,9 @@ DEFAULT_GROUND_RULES: Final[Mapping[GroundCategory, GroundRule]] = MappingProxyT
     )
 )
 
-_BOOL_FIELDS: Final = frozenset({"needs_precinct_inspection", "needs_income"})
+_BOOL_FIELDS: Final = frozenset(
+    {"needs_precinct_inspection", "needs_income", "needs_special_commission"}
+)
 _SETTABLE_FIELDS: Final = frozenset(f.name for f in fields(GroundRule)) - {"category"}
 
 

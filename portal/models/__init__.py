@@ -1,18 +1,21 @@
 """ORM classes, one module per aggregate; importing this package registers them all."""
 
+from portal.domain.forms import ConsentKind
 from portal.models.application import (
     Application,
+    ApplicationForm,
     Consent,
-    ConsentKind,
     Document,
     FamilyMember,
     GatewayAnswer,
+    IncomeKind,
     IncomeRecord,
     Receipt,
     ReceiptKind,
 )
-from portal.models.district import District, DistrictGround
+from portal.models.district import Desk, District, DistrictGround
 from portal.models.event import Event, EventChainHead
+from portal.models.holiday import HolidayAward
 from portal.models.people import Citizen, StaffUser
 from portal.models.review import (
     CommissionConclusion,
@@ -20,18 +23,24 @@ from portal.models.review import (
     HearingProtocol,
     IncomeComputation,
     InspectionAct,
+    InspectionCategory,
+    InspectionIncome,
+    InspectionSupport,
     Notification,
     Objection,
     PrecinctConclusion,
     PreliminaryDecision,
     Remark,
+    SupportKind,
 )
 from portal.models.signature import Signature, SigningBlob
 
 __all__ = [
-    "Application", "Citizen", "CommissionConclusion", "Consent", "ConsentKind", "Decision",
-    "District", "DistrictGround", "Document", "Event", "EventChainHead", "FamilyMember",
-    "GatewayAnswer", "HearingProtocol", "IncomeComputation", "IncomeRecord", "InspectionAct",
-    "Notification", "Objection", "PrecinctConclusion", "PreliminaryDecision", "Receipt",
-    "ReceiptKind", "Remark", "Signature", "SigningBlob", "StaffUser",
+    "Application", "ApplicationForm", "Citizen", "CommissionConclusion", "Consent", "ConsentKind",
+    "Decision", "Desk", "District", "DistrictGround", "Document", "Event", "EventChainHead",
+    "FamilyMember", "GatewayAnswer", "HearingProtocol", "HolidayAward", "IncomeComputation",
+    "IncomeKind", "IncomeRecord", "InspectionAct", "InspectionCategory", "InspectionIncome",
+    "InspectionSupport", "Notification", "Objection", "PrecinctConclusion",
+    "PreliminaryDecision", "Receipt", "ReceiptKind", "Remark", "Signature", "SigningBlob",
+    "StaffUser", "SupportKind",
 ]

@@ -6,15 +6,27 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
 from portal.domain.calendar import Channel
+from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation
 from portal.domain.grounds import GroundCategory
+from portal.domain.package import DocumentKind, PackageDocument
+from portal.domain.registers import GatewayOutcome, GatewayQuery, Requester, SourceSystem
 from portal.domain.workflow import Status
 from portal.models._types import enum_column
-from portal.models.district import District
+from portal.models.district import Desk, District
 from portal.models.people import Citizen, StaffUser
 
 if TYPE_CHECKING:
@@ -32,10 +44,25 @@ if TYPE_CHECKING:
     )
 
 
+class ApplicationForm(StrEnum):
+    F1 = "F1"  # written (R3.2)
+    F1_1 = "F1-1"  # portal
+
+
 class Application(Base):
     """One case: form F1 (paper) or F1-1 (portal), from draft to notified."""
 
     __tablename__ = "applications"
+    __table_args__ = (
+        # R3.2: the portal takes F1-1, the desks take F1.
+        CheckConstraint("(channel = 'portal') = (form = 'F1-1')", name="form_matches_channel"),
+        # R3.1: an attorney acts under a power of attorney with a number and a date.
+        CheckConstraint(
+            "capacity <> 'attorney' OR (poa_number IS NOT NULL AND poa_date IS NOT NULL "
+            "AND representative_iin IS NOT NULL)",
+            name="attorney_has_poa",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Public case number, safe to show and to put in URLs (holds no personal data).
@@ -43,10 +70,14 @@ class Application(Base):
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))  # R2.2
-    form: Mapped[str] = mapped_column(String(4))  # F1 | F1-1 (R3.2)
+    form: Mapped[ApplicationForm] = mapped_column(enum_column(ApplicationForm, length=4))
     ground: Mapped[GroundCategory | None] = mapped_column(enum_column(GroundCategory))
     status: Mapped[Status] = mapped_column(enum_column(Status), index=True, default=Status.DRAFT)
-    # R3.1: representative acting under a power of attorney
+    # R3.1: on one's own or the family's behalf, as legal representative or under a power of
+    # attorney; the representative's details and the power of attorney.
+    capacity: Mapped[ApplicantCapacity] = mapped_column(
+        enum_column(ApplicantCapacity), default=ApplicantCapacity.SELF
+    )
     representative_name: Mapped[str | None] = mapped_column(String(200))
     representative_iin: Mapped[str | None] = mapped_column(String(12))
     poa_number: Mapped[str | None] = mapped_column(String(50))
@@ -69,9 +100,18 @@ class Application(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(200))
     # Timeline anchors (the events table holds the full history)
+    desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))  # where handed in
+    # L3.1: the package handed in, or the portal application made (signed)
+    arrived_at: Mapped[dt.datetime | None]
+    term_started_on: Mapped[dt.date | None] = mapped_column(Date)  # calendar.term_starts_on
     submitted_at: Mapped[dt.datetime | None]
     registered_on: Mapped[dt.date | None] = mapped_column(Date)  # R7.1
+    sent_to_precinct_on: Mapped[dt.date | None] = mapped_column(Date)  # R7.2
+    # R11.1: the documents reached the provider from the precinct commission or the rural akim
+    documents_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    submitted_to_commission_on: Mapped[dt.date | None] = mapped_column(Date)
     result_due_on: Mapped[dt.date | None] = mapped_column(Date)  # L3.1
+    result_issued_at: Mapped[dt.datetime | None]  # L3.1 met: the notification issued
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -79,6 +119,7 @@ class Application(Base):
     citizen: Mapped[Citizen] = relationship()
     district: Mapped[District] = relationship()
     accepted_by: Mapped[StaffUser | None] = relationship()
+    desk: Mapped[Desk | None] = relationship()
     family: Mapped[list[FamilyMember]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="FamilyMember.id"
     )
@@ -126,11 +167,19 @@ class FamilyMember(Base):
     )
     iin: Mapped[str | None] = mapped_column(String(12))
     full_name: Mapped[str] = mapped_column(String(200))
-    relation: Mapped[str] = mapped_column(String(40))  # spouse | child | parent | ward | other
+    relation: Mapped[Relation] = mapped_column(enum_column(Relation))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     occupation: Mapped[str | None] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="family")
+
+
+class IncomeKind(StrEnum):
+    WAGES = "wages"
+    PENSION = "pension"
+    BENEFIT = "benefit"
+    FARM = "farm"
+    OTHER = "other"
 
 
 class IncomeRecord(Base):
@@ -143,7 +192,7 @@ class IncomeRecord(Base):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
     member_name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(60))  # wages | pension | benefit | farm | other
+    kind: Mapped[IncomeKind] = mapped_column(enum_column(IncomeKind))
     amount_tiyn: Mapped[int] = mapped_column(Integer)
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
@@ -152,27 +201,50 @@ class IncomeRecord(Base):
 
 
 class Document(Base):
-    """An attached document of the List (L8) — listed on F1, checked at intake (R6.2)."""
+    """An attached document of the List (L8) — listed on F1, checked at intake (R6.2).
+
+    Its number and issue date are printed on F5 when it proves the ground (line 533); its
+    validity makes "expired" (F2-1) a computation, not a checkbox.
+    """
 
     __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("kind = 'ground_proof' OR proves IS NULL", name="proves_only_ground"),
+        CheckConstraint("sheets >= 1", name="sheets_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(60))  # identity | income | ground_proof | poa | other
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
+    proves: Mapped[GroundCategory | None] = mapped_column(
+        enum_column(GroundCategory, name="proves_ground")
+    )
     title: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(60))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
     sheets: Mapped[int] = mapped_column(Integer, default=1)
     note: Mapped[str | None] = mapped_column(String(300))
     provided: Mapped[bool] = mapped_column(default=True)
-    expired: Mapped[bool] = mapped_column(default=False)
     storage_key: Mapped[str | None] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="documents")
 
+    def expired_on(self, day: dt.date) -> bool:
+        return self.as_package_document().expired_on(day)
+
+    def as_package_document(self) -> PackageDocument:
+        return PackageDocument(self.kind, self.valid_until, self.proves)
+
 
 class GatewayAnswer(Base):
-    """An answer of a state information system to one query of F1-2 (R3.3, R6.3)."""
+    """An answer of a state information system to one query of F1-2 (R3.3, R6.3).
+
+    Line 318: the answer is certified with the EDS of the answering body and of whoever made the
+    request — a State Corporation employee (or the accepting specialist) or the applicant.
+    """
 
     __tablename__ = "gateway_answers"
 
@@ -180,19 +252,18 @@ class GatewayAnswer(Base):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    query: Mapped[int] = mapped_column(Integer)  # 1..9, the items of F1-2
+    query: Mapped[GatewayQuery] = mapped_column(enum_column(GatewayQuery))
+    source_system: Mapped[SourceSystem] = mapped_column(enum_column(SourceSystem))
     subject_iin: Mapped[str] = mapped_column(String(12))
-    outcome: Mapped[str] = mapped_column(String(20))  # found | no_data | mismatch | error
+    outcome: Mapped[GatewayOutcome] = mapped_column(enum_column(GatewayOutcome))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     source_signature: Mapped[str | None] = mapped_column(Text)  # EDS of the answering body
+    requester: Mapped[Requester] = mapped_column(enum_column(Requester))
+    requested_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    requester_signature: Mapped[str | None] = mapped_column(Text)  # EDS of the requester
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="gateway_answers")
-
-
-class ConsentKind(StrEnum):
-    PERSONAL_DATA = "personal_data"  # F1 consent 1; its absence is refusal ground L9(2)
-    BANK_INFORMATION = "bank_information"  # F1 consent 2
 
 
 class Consent(Base):
@@ -206,6 +277,11 @@ class Consent(Base):
     kind: Mapped[ConsentKind] = mapped_column(enum_column(ConsentKind))
     given: Mapped[bool] = mapped_column(default=False)
     given_at: Mapped[dt.datetime | None]
+    # Which wording was shown and signed: the form and edition, the language and the digest of
+    # the exact text, so a later change of wording never rewrites what a person agreed to.
+    wording_version: Mapped[str] = mapped_column(String(40))
+    wording_locale: Mapped[str] = mapped_column(String(2))
+    wording_sha256: Mapped[str] = mapped_column(String(64))
 
     application: Mapped[Application] = relationship(back_populates="consents")
 
@@ -218,6 +294,14 @@ class ReceiptKind(StrEnum):
 
 class Receipt(Base):
     __tablename__ = "receipts"
+    __table_args__ = (
+        # F2-1 (line 399): a refusal to accept names its limb(s) and the application's date.
+        CheckConstraint(
+            "kind <> 'refusal_to_accept' OR ((incomplete OR expired) "
+            "AND application_date IS NOT NULL)",
+            name="refusal_has_reason",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -228,7 +312,10 @@ class Receipt(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     issued_by_name: Mapped[str] = mapped_column(String(200))
     result_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    # F2-1: what was missing or expired, and which paragraph-12 items apply
+    # F2-1: the date of the application, which limb applies, what was missing or expired
+    application_date: Mapped[dt.date | None] = mapped_column(Date)
+    incomplete: Mapped[bool] = mapped_column(default=False)
+    expired: Mapped[bool] = mapped_column(default=False)
     missing_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     # L3.2 / L3.3: queue wait and service time measured at the desk, in seconds
     wait_seconds: Mapped[int | None] = mapped_column(Integer)

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
-from portal.models.application import Application
+from portal.domain.forms import (
+    DocumentAcceptor,
+    Frequency,
+    NotificationChannel,
+    NotificationForm,
+    NotificationStatus,
+)
+from portal.domain.hearing import HearingMode, RefusalGround
+from portal.domain.inspection import (
+    CategoryPresent,
+    HousingType,
+    IncomeRow,
+    InspectionFindings,
+    SupportRow,
+)
+from portal.models._types import enum_column
+from portal.models.application import Application, Document
 
 
 def _case_fk(unique: bool = True) -> Mapped[int]:
@@ -18,40 +44,185 @@ def _case_fk(unique: bool = True) -> Mapped[int]:
     )
 
 
+class SupportKind(StrEnum):
+    PRIOR_ASSISTANCE = "prior_assistance"  # F3 item 7
+    OTHER_INCOME = "other_income"  # F3 item 8
+
+
 class InspectionAct(Base):
-    """Form F3: act of inspection of the material situation (precinct commission)."""
+    """Form F3: act of inspection of the material situation (precinct commission).
+
+    Items 1–4 (name, address, family, date) come from the application; the others are columns
+    and rows here, filled from a validated :class:`InspectionFindings` (see :meth:`fill`).
+    """
 
     __tablename__ = "inspection_acts"
+    __table_args__ = (
+        CheckConstraint(
+            "able_bodied >= 0 AND registered_unemployed >= 0 AND children >= 0 "
+            "AND fee_paying_students >= 0 AND yearly_fee_tiyn >= 0 AND housing_costs_tiyn >= 0",
+            name="counts_not_negative",
+        ),
+        CheckConstraint("fee_paying_students <= children", name="students_within_children"),
+        CheckConstraint("NOT refused OR refused_by IS NOT NULL", name="refusal_names_who"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk()
     inspected_on: Mapped[dt.date] = mapped_column(Date)
-    # The F3 items (family, housing, incomes, car, assistance, supplies, sanitary state …)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    able_bodied: Mapped[int] = mapped_column(Integer, default=0)
+    registered_unemployed: Mapped[int] = mapped_column(Integer, default=0)
+    children: Mapped[int] = mapped_column(Integer, default=0)
+    fee_paying_students: Mapped[int] = mapped_column(Integer, default=0)
+    yearly_fee_tiyn: Mapped[int] = mapped_column(Integer, default=0)
+    other_category: Mapped[str] = mapped_column(String(300), default="")
+    housing: Mapped[HousingType | None] = mapped_column(enum_column(HousingType))
+    housing_other: Mapped[str] = mapped_column(String(200), default="")
+    housing_costs_tiyn: Mapped[int] = mapped_column(Integer, default=0)
+    car: Mapped[str] = mapped_column(String(300), default="")
+    other_housing: Mapped[str] = mapped_column(String(300), default="")
+    school_supplies: Mapped[str] = mapped_column(String(300), default="")
+    sanitary_state: Mapped[str] = mapped_column(String(300), default="")
+    # "I refuse the inspection": the applicant or a family member (line 448)
     refused: Mapped[bool] = mapped_column(default=False)
     refused_by: Mapped[str | None] = mapped_column(String(200))
     chair: Mapped[str] = mapped_column(String(200))
     members: Mapped[list[str]] = mapped_column(JSON, default=list)
-    applicant_has_read: Mapped[bool] = mapped_column(default=False)
+    applicant_has_read: Mapped[bool] = mapped_column(default=False)  # "I have read the act"
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="inspection_act")
+    categories: Mapped[list[InspectionCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="InspectionCategory.id"
+    )
+    incomes: Mapped[list[InspectionIncome]] = relationship(
+        cascade="all, delete-orphan", order_by="InspectionIncome.id"
+    )
+    support: Mapped[list[InspectionSupport]] = relationship(
+        cascade="all, delete-orphan", order_by="InspectionSupport.id"
+    )
+
+    def fill(self, findings: InspectionFindings) -> None:
+        """Store the findings; refuses inconsistent ones with the codes of what is wrong."""
+        problems = findings.problems()
+        if problems:
+            raise ValueError(f"inspection act is inconsistent: {', '.join(problems)}")
+        for name in ("able_bodied", "registered_unemployed", "children", "fee_paying_students",
+                     "yearly_fee_tiyn", "other_category", "housing", "housing_other",
+                     "housing_costs_tiyn", "car", "other_housing", "school_supplies",
+                     "sanitary_state"):
+            setattr(self, name, getattr(findings, name))
+        self.categories = [InspectionCategory(category=c) for c in sorted(findings.categories)]
+        self.incomes = [
+            InspectionIncome(member_name=r.member_name, income_kind=r.income_kind,
+                             quarter_tiyn=r.quarter_tiyn, farm=r.farm)
+            for r in findings.incomes
+        ]
+        self.support = [
+            InspectionSupport(kind=kind, form=r.form, amount_tiyn=r.amount_tiyn, source=r.source)
+            for kind, rows in ((SupportKind.PRIOR_ASSISTANCE, findings.prior_assistance),
+                               (SupportKind.OTHER_INCOME, findings.other_income))
+            for r in rows
+        ]
+
+    def findings(self) -> InspectionFindings:
+        if self.housing is None:
+            raise ValueError("the act holds no findings (the inspection was refused)")
+
+        def rows(kind: SupportKind) -> tuple[SupportRow, ...]:
+            return tuple(SupportRow(r.form, r.amount_tiyn, r.source)
+                         for r in self.support if r.kind is kind)
+
+        return InspectionFindings(
+            able_bodied=self.able_bodied, registered_unemployed=self.registered_unemployed,
+            children=self.children, fee_paying_students=self.fee_paying_students,
+            yearly_fee_tiyn=self.yearly_fee_tiyn,
+            categories=frozenset(c.category for c in self.categories),
+            other_category=self.other_category, housing=self.housing,
+            housing_other=self.housing_other, housing_costs_tiyn=self.housing_costs_tiyn,
+            incomes=tuple(IncomeRow(r.member_name, r.income_kind, r.quarter_tiyn, r.farm)
+                          for r in self.incomes),
+            car=self.car, other_housing=self.other_housing,
+            prior_assistance=rows(SupportKind.PRIOR_ASSISTANCE),
+            other_income=rows(SupportKind.OTHER_INCOME),
+            school_supplies=self.school_supplies, sanitary_state=self.sanitary_state,
+        )
+
+
+def _act_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("inspection_acts.id", ondelete="CASCADE"), index=True)
+
+
+class InspectionCategory(Base):
+    """F3: a category present in the family (veterans, pensioners, disability …)."""
+
+    __tablename__ = "inspection_categories"
+    __table_args__ = (UniqueConstraint("act_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    act_id: Mapped[int] = _act_fk()
+    category: Mapped[CategoryPresent] = mapped_column(enum_column(CategoryPresent))
+
+
+class InspectionIncome(Base):
+    """F3 family income table: one member's income of one kind in the last quarter."""
+
+    __tablename__ = "inspection_incomes"
+    __table_args__ = (CheckConstraint("quarter_tiyn >= 0", name="quarter_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    act_id: Mapped[int] = _act_fk()
+    member_name: Mapped[str] = mapped_column(String(200))
+    income_kind: Mapped[str] = mapped_column(String(100))
+    quarter_tiyn: Mapped[int] = mapped_column(Integer)
+    farm: Mapped[str] = mapped_column(String(300), default="")  # farm, dacha, land share
+
+
+class InspectionSupport(Base):
+    """F3 items 7 and 8: assistance received before, other family income."""
+
+    __tablename__ = "inspection_support"
+    __table_args__ = (CheckConstraint("amount_tiyn >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    act_id: Mapped[int] = _act_fk()
+    kind: Mapped[SupportKind] = mapped_column(enum_column(SupportKind))
+    form: Mapped[str] = mapped_column(String(200))
+    amount_tiyn: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))
 
 
 class PrecinctConclusion(Base):
-    """Form F4: conclusion of the precinct commission on need / no need."""
+    """Form F4: conclusion of the precinct commission on need / no need (lines 472–506)."""
 
     __tablename__ = "precinct_conclusions"
+    __table_args__ = (
+        CheckConstraint("copies IS NULL OR copies >= 1", name="copies_positive"),
+        CheckConstraint(
+            "accepted_on IS NULL OR (accepted_by_name IS NOT NULL AND accepted_by_position IS NOT "
+            "NULL AND accepted_by_kind IS NOT NULL AND copies IS NOT NULL)",
+            name="acceptance_complete",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk()
     number: Mapped[str] = mapped_column(String(30))
     concluded_on: Mapped[dt.date] = mapped_column(Date)
+    applicant_name: Mapped[str] = mapped_column(String(300))
     needs_assistance: Mapped[bool]
     chair: Mapped[str] = mapped_column(String(200))
     members: Mapped[list[str]] = mapped_column(JSON, default=list)
-    accepted_by: Mapped[str | None] = mapped_column(String(200))
-    accepted_on: Mapped[dt.date | None] = mapped_column(Date)  # starts R11.1
+    # "Accepted with the documents in ___ copies" by a rural akim or a department employee.
+    copies: Mapped[int | None] = mapped_column(Integer)
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    accepted_by_name: Mapped[str | None] = mapped_column(String(200))
+    accepted_by_position: Mapped[str | None] = mapped_column(String(200))
+    accepted_by_kind: Mapped[DocumentAcceptor | None] = mapped_column(
+        enum_column(DocumentAcceptor)
+    )
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    accepted_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
 
     application: Mapped[Application] = relationship(back_populates="precinct_conclusion")
 
@@ -80,6 +251,12 @@ class CommissionConclusion(Base):
     """Conclusion of the special commission, cited in decision F5."""
 
     __tablename__ = "commission_conclusions"
+    __table_args__ = (
+        # F5 (line 535): the commission concludes on grounds 1), 2) and 4) of paragraph 8.
+        CheckConstraint(
+            "model_rules_ground IS NULL OR model_rules_ground IN (1, 2, 4)", name="f5_grounds"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk()
@@ -93,20 +270,38 @@ class CommissionConclusion(Base):
 
 
 class PreliminaryDecision(Base):
-    """The preliminary decision to refuse and the hearing notice (R15.1, R15.2)."""
+    """The preliminary decision to refuse and the hearing notice (R15.1, R15.2).
+
+    The windows count from ``delivered_at``, the moment the notice reached the person (cabinet,
+    SMS, handed over), not from when this row was written (R15.3, line 73).
+    """
 
     __tablename__ = "preliminary_decisions"
+    __table_args__ = (
+        CheckConstraint(
+            "hearing_link IS NULL OR hearing_link LIKE 'https://%'",
+            name="link_is_https",
+        ),
+        CheckConstraint(
+            "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk()
-    refusal_ground: Mapped[str] = mapped_column(String(40))  # L9: negative_conclusion | no_consent
+    refusal_ground: Mapped[RefusalGround] = mapped_column(enum_column(RefusalGround))  # L9
     reasons: Mapped[str] = mapped_column(Text)
-    notified_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[dt.datetime | None]
+    delivered_via: Mapped[NotificationChannel | None] = mapped_column(
+        enum_column(NotificationChannel)
+    )
     hearing_at: Mapped[dt.datetime]
-    hearing_mode: Mapped[str] = mapped_column(String(20))  # video | phone | in_person | online
+    hearing_mode: Mapped[HearingMode] = mapped_column(enum_column(HearingMode))
     hearing_link: Mapped[str | None] = mapped_column(String(500))
-    objection_due_on: Mapped[dt.date] = mapped_column(Date)  # R15.3
-    earliest_decision_on: Mapped[dt.date] = mapped_column(Date)  # R15.1
+    # Computed from delivered_at when it is set (R15.3, R15.1).
+    objection_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    earliest_decision_on: Mapped[dt.date | None] = mapped_column(Date)
 
     application: Mapped[Application] = relationship(back_populates="preliminary_decision")
 
@@ -154,6 +349,15 @@ class Decision(Base):
     """Form F5: decision to grant or refuse, signed by the head of department (L5)."""
 
     __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("id", "granted", name="uq_decisions_id_granted"),
+        CheckConstraint(
+            "NOT granted OR (amount_tiyn IS NOT NULL AND amount_tiyn > 0 AND frequency IS NOT "
+            "NULL)",
+            name="grant_has_amount",
+        ),
+        CheckConstraint("granted OR refusal_ground IS NOT NULL", name="refusal_has_ground"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk()
@@ -161,27 +365,52 @@ class Decision(Base):
     decided_on: Mapped[dt.date] = mapped_column(Date)
     granted: Mapped[bool]
     amount_tiyn: Mapped[int | None] = mapped_column(Integer)
-    frequency: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency))
     paid_from: Mapped[dt.date | None] = mapped_column(Date)
     refusal_ground: Mapped[str | None] = mapped_column(Text)
+    # F5 (line 533): the number and date of the document proving the ground
+    ground_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     head_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     specialist_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
 
     application: Mapped[Application] = relationship(back_populates="decision")
+    ground_document: Mapped[Document | None] = relationship()
 
 
 class Notification(Base):
-    """Form F6 (granted) or F7 (refused), sent by SMS, to the cabinet or printed (R15.8–R15.11)."""
+    """Form F6 (granted) or F7 (refused), sent by SMS, to the cabinet or printed (R15.8–R15.11).
+
+    The database itself refuses an F6 for a refusal or an F7 for a grant: the notification
+    carries its decision's ``granted`` through a composite foreign key, and a CHECK ties the
+    form to it.
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["decision_id", "decision_granted"], ["decisions.id", "decisions.granted"],
+            name="fk_notifications_decision_granted", ondelete="CASCADE",
+        ),
+        CheckConstraint(
+            "(form = 'F6') = decision_granted", name="form_matches_decision"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = _case_fk(unique=False)
-    form: Mapped[str] = mapped_column(String(3))  # F6 | F7
-    channel: Mapped[str] = mapped_column(String(10))  # sms | cabinet | print
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed|handed
+    decision_id: Mapped[int] = mapped_column(Integer, index=True)
+    decision_granted: Mapped[bool]
+    form: Mapped[NotificationForm] = mapped_column(enum_column(NotificationForm, length=3))
+    assistance_type: Mapped[str] = mapped_column(String(300))  # "(type of assistance)"
+    channel: Mapped[NotificationChannel] = mapped_column(enum_column(NotificationChannel))
+    status: Mapped[NotificationStatus] = mapped_column(
+        enum_column(NotificationStatus), default=NotificationStatus.PENDING
+    )
     phone: Mapped[str | None] = mapped_column(String(20))
+    # "Certified with the EDS of the responsible person": position and name (lines 594–601)
+    responsible_name: Mapped[str] = mapped_column(String(200))
+    responsible_position: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
