@@ -53,3 +53,54 @@ def test_enums_are_stored_by_value_and_read_back(session: Session) -> None:
     assert loaded is not None
     assert loaded.status is Status.AT_PRECINCT
     assert loaded.created_at.tzinfo is not None
+
+
+OLD_ROWS = (
+    "INSERT INTO districts (code, name_kk, name_ru, name_en, provider_name_kk, provider_name_ru,"
+    " provider_name_en, provider_bin, threshold_numerator, threshold_denominator)"
+    " VALUES ('d', 'a', 'a', 'a', 'p', 'p', 'p', '1', 1, 1)",
+    "INSERT INTO citizens (iin, surname, given_name, birth_date, sex, locale, created_at)"
+    " VALUES ('850321301238', 'A', 'B', '1985-03-21', 'male', 'kk', CURRENT_TIMESTAMP)",
+    "INSERT INTO staff_users (login, full_name, position, role, district_id, channel,"
+    " password_hash, active, created_at)"
+    " VALUES ('i', 'n', 'p', 'intake', 1, 'state_corp', 'x', true, CURRENT_TIMESTAMP)",
+    "INSERT INTO applications (number, citizen_id, district_id, channel, form, status,"
+    " created_at, updated_at)"
+    " VALUES ('SA-1', 1, 1, 'portal', 'F1-1', 'hearing_held', CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)",
+    "INSERT INTO gateway_answers (application_id, query, subject_iin, outcome, payload,"
+    " requested_at) VALUES (1, 7, '850321301238', 'error', '{}', CURRENT_TIMESTAMP)",
+    "INSERT INTO preliminary_decisions (application_id, refusal_ground, reasons, notified_at,"
+    " hearing_at, hearing_mode, objection_due_on, earliest_decision_on) VALUES (1, 'no_consent',"
+    " 'r', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'phone', '2026-01-01', '2026-01-01')",
+    "INSERT INTO decisions (application_id, number, decided_on, granted, refusal_ground)"
+    " VALUES (1, 'D1', '2026-01-01', false, 'L9')",
+    "INSERT INTO notifications (application_id, form, channel, status, created_at)"
+    " VALUES (1, 'F7', 'cabinet', 'sent', CURRENT_TIMESTAMP)",
+)
+
+
+def test_the_law_migration_carries_existing_rows_over(db_app: Flask) -> None:
+    """0002 runs from the 0001 schema with data in it, on both databases."""
+    engine = db.engine_of(db_app)
+    migrate.downgrade(engine, "0001")
+    with engine.begin() as conn:
+        for statement in OLD_ROWS:
+            conn.execute(text(statement))
+    migrate.upgrade(engine)
+    assert migrate.drift(engine) == []
+    with engine.connect() as conn:
+        answer = conn.execute(text(
+            "SELECT query, source_system, requester, outcome FROM gateway_answers")).one()
+        notice = conn.execute(text(
+            "SELECT hearing_mode, refusal_ground, delivered_via, delivered_at IS NOT NULL"
+            " FROM preliminary_decisions")).one()
+        desk = conn.execute(text(
+            "SELECT d.channel FROM staff_users s JOIN desks d ON d.id = s.desk_id")).scalar_one()
+        note = conn.execute(text(
+            "SELECT decision_id, decision_granted FROM notifications")).one()
+    assert tuple(answer) == ("guardianship", "education_database", "applicant", "unavailable")
+    assert tuple(notice) == ("video_or_communication", "no_personal_data_consent", "cabinet",
+                             True)
+    assert desk == "state_corp"
+    assert (note[0], bool(note[1])) == (1, False)

@@ -1,0 +1,193 @@
+"""Case-changing use cases: each asks the one domain guard, changes the case, writes one event.
+
+Every service that moves a case calls :func:`change`, which builds the case as the law sees it
+(:func:`case_state`: status, route, dates, records) and asks :func:`portal.domain.guard.check` —
+so a refusal decided too early or an objection after its window is refused here, whoever calls.
+Services take ``now`` and the calendar; they never read the clock themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+
+from sqlalchemy.orm import Session
+
+from portal.domain.calendar import WorkingCalendar, to_local
+from portal.domain.deadlines import (
+    CaseMilestones,
+    earliest_decision_date,
+    objection_window_closes,
+)
+from portal.domain.forms import NotificationChannel
+from portal.domain.grounds import DEFAULT_GROUND_RULES, GroundCategory, GroundRule
+from portal.domain.guard import CaseState, check
+from portal.domain.workflow import Action, Actor, CaseFacts, Status
+from portal.models import Application, DistrictGround, Objection
+from portal.services import events
+
+__all__ = [
+    "case_state",
+    "change",
+    "deliver_preliminary_notice",
+    "ground_rule",
+    "milestones",
+    "submit_objection",
+]
+
+
+def _day(moment: dt.datetime | None) -> dt.date | None:
+    return None if moment is None else to_local(moment).date()
+
+
+def _first(moments: Iterable[dt.datetime]) -> dt.date | None:
+    days = [to_local(m).date() for m in moments]
+    return min(days) if days else None
+
+
+def ground_rule(application: Application) -> GroundRule:
+    """The ground's rule with the district's overrides (R7.2, L8.2, F5)."""
+    if application.ground is None:
+        raise ValueError("the application has no ground yet")
+    rules: Mapping[GroundCategory, GroundRule] = DEFAULT_GROUND_RULES
+    rule = rules[application.ground]
+    override: DistrictGround | None = next(
+        (g for g in application.district.grounds if g.category is application.ground), None
+    )
+    if override is None:
+        return rule
+    changes = {
+        name: getattr(override, name)
+        for name in ("needs_precinct_inspection", "needs_income", "needs_special_commission")
+        if getattr(override, name) is not None
+    }
+    return GroundRule(
+        rule.category, rule.model_rules_ground,
+        changes.get("needs_precinct_inspection", rule.needs_precinct_inspection),
+        changes.get("needs_income", rule.needs_income),
+        changes.get("needs_special_commission", rule.needs_special_commission),
+    )
+
+
+def milestones(application: Application) -> CaseMilestones:
+    """The case's dates in Asia/Almaty, from its rows."""
+    rule = ground_rule(application)
+    pre = application.preliminary_decision
+    protocol = application.hearing_protocol
+    decision = application.decision
+    computation = application.income_computation
+    cabinet = [n.sent_at for n in application.notifications
+               if n.channel is NotificationChannel.CABINET and n.sent_at is not None]
+    return CaseMilestones(
+        channel=application.channel,
+        needs_precinct=rule.needs_precinct_inspection,
+        needs_commission=rule.needs_special_commission,
+        term_started_on=application.term_started_on,
+        registered_on=application.registered_on,
+        sent_to_precinct_on=application.sent_to_precinct_on,
+        documents_received_on=application.documents_received_on,
+        income_computed_on=_day(computation.computed_at) if computation else None,
+        submitted_to_commission_on=application.submitted_to_commission_on,
+        preliminary_issued_on=_day(pre.issued_at) if pre else None,
+        preliminary_delivered_on=_day(pre.delivered_at) if pre else None,
+        objection_submitted_on=_first(o.submitted_at for o in application.objections),
+        hearing_held_on=_day(protocol.held_at) if protocol else None,
+        protocol_read_on=_day(protocol.read_at) if protocol else None,
+        remarks_submitted_on=_first(r.submitted_at for r in application.remarks),
+        decided_on=decision.decided_on if decision else None,
+        refused=decision is not None and not decision.granted,
+        result_issued_on=_day(application.result_issued_at),
+        cabinet_notified_on=_first(cabinet),
+    )
+
+
+def case_state(application: Application) -> CaseState:
+    rule = ground_rule(application)
+    return CaseState(
+        status=application.status,
+        facts=CaseFacts(rule.needs_precinct_inspection, rule.needs_income,
+                        rule.needs_special_commission),
+        milestones=milestones(application),
+        has_inspection_act=application.inspection_act is not None,
+    )
+
+
+def change(
+    session: Session,
+    application: Application,
+    action: Action,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+    reason: str | None = None,
+    data: dict[str, object] | None = None,
+    effect: Callable[[], None] | None = None,
+) -> Status:
+    """Take ``action`` on the case if the law allows it today: the guard, the change, the event,
+    one commit. Raises ``IllegalTransition`` (naming the rule and the date) and changes nothing
+    otherwise."""
+    today = to_local(now).date()
+    target = check(case_state(application), action, actor, today, cal)
+    before = application.status
+    if effect is not None:
+        effect()
+    application.status = target
+    events.record(
+        session, who, action.value, application_id=application.id,
+        from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),
+        at=now,
+    )
+    session.commit()
+    return target
+
+
+def deliver_preliminary_notice(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    delivered_at: dt.datetime,
+    via: NotificationChannel,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+) -> None:
+    """R15.1, R15.3: the preliminary decision reached the person; the objection window and the
+    earliest decision date are counted from that day."""
+    pre = application.preliminary_decision
+    if pre is None:
+        raise ValueError("no preliminary decision to deliver")
+    day = to_local(delivered_at).date()
+
+    def effect() -> None:
+        pre.delivered_at = delivered_at
+        pre.delivered_via = via
+        pre.objection_due_on = objection_window_closes(day, cal)
+        pre.earliest_decision_on = earliest_decision_date(day, cal)
+
+    change(session, application, Action.DELIVER_PRELIMINARY_NOTICE, actor, who, now=now,
+           cal=cal, data={"via": via.value, "delivered_on": day.isoformat()}, effect=effect)
+
+
+def submit_objection(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    text: str,
+    oral: bool,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+) -> Objection:
+    """R15.3, R15.4: an objection, written or oral, while the window is open."""
+    objection = Objection(application_id=application.id, submitted_at=now, oral=oral, text=text)
+
+    def effect() -> None:
+        application.objections.append(objection)
+
+    change(session, application, Action.SUBMIT_OBJECTION, actor, who, now=now, cal=cal,
+           data={"oral": oral}, effect=effect)
+    return objection
