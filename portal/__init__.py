@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import assets, db, errors, htmx, i18n, security
 from portal.config import Config, config_from_env, instance_secret
 from portal.extensions import babel, compress, csrf, limiter
+from portal.services import workdays
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
@@ -37,6 +38,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config["DATABASE_URL"] = db.normalise_url(url)
 
     db.init_app(app, app.config["DATABASE_URL"])
+    workdays.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories="translations")

@@ -77,6 +77,9 @@ class Config:
         self.STATIC_MAX_AGE = 31536000
         self.SQLALCHEMY_ECHO = _flag("SQLALCHEMY_ECHO", False)
         self.LOAD_DEMO_DATA: bool = _flag("LOAD_DEMO_DATA", True)
+        # A JSON file of decree day transfers the holidays package does not know yet
+        # (domain.calendar.load_overrides); empty: the built-in table.
+        self.CALENDAR_OVERRIDES: str = _env("CALENDAR_OVERRIDES")
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in dir(self) if k.isupper()}

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Final
 
-# O1: sub-paragraph 8) of paragraph 1 of Order No. 84 and its Annex 8 are repealed. Nothing in the
-# portal may refer to them; tests/unit/test_order_level.py searches the code and catalogues.
-REPEALED_REFERENCES: Final = (
-    "Annex 8 of Order 84",
-    "8-қосымша",
-    "Приложение 8",
-    "приложению 8",
+# O1: sub-paragraph 8) of paragraph 1 of Order No. 84 and Order 84's own Annex 8 are repealed
+# (seed lines 11, 103). Nothing in the portal may refer to them; tests/unit/test_order_level.py
+# searches the code and catalogues. Order No. 36's own Annex 8 is form F5 (line 513) and stays:
+# only a reference that names Order 84 is forbidden.
+_ORDER_84 = r"(?:№\s*)?84"
+REPEALED_PATTERNS: Final = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"{_ORDER_84}\s+бұйрығ\w*\s+8-қосымша",
+        rf"приложени\w*\s+8\s+к\s+приказу\s+{_ORDER_84}\b",
+        r"annex\s+8\s+(?:of|to)\s+order\s+(?:no\.\s*)?84\b",
+        r"order\s+(?:no\.\s*)?84,?\s+annex\s+8\b",
+        rf"подпункт\w*\s+8\)\s+пункта\s+1\s+приказа\s+{_ORDER_84}\b",
+        r"subparagraph\s+8\)\s+of\s+paragraph\s+1\s+of\s+order\s+(?:no\.\s*)?84\b",
+    )
 )
+
+
+def repealed_references(text: str) -> list[str]:
+    """O1: the passages of ``text`` that refer to what Order 36 repealed."""
+    return [m.group(0) for pattern in REPEALED_PATTERNS for m in pattern.finditer(text)]
 
 ORDER_REGISTERED_ON: Final = date(2025, 2, 7)  # Ministry of Justice, No. 35709
 DAYS_AFTER_PUBLICATION: Final = 10

@@ -36,6 +36,22 @@ def test_home_page_is_in_kazakh_by_default_and_says_the_service_is_free_L6(
     assert "тегін" in page.select_one("footer").get_text()  # L6: free of charge
 
 
+def test_home_page_names_the_grounds_in_the_orders_own_kazakh_terms_L8(
+    client_request: ClientRequest,
+) -> None:
+    grounds = client_request.get("public.index").select_one("#who + p + ul").get_text()
+    # Seed line 367 (L8.3) and the low-income ground of paragraph 8 "not above" the threshold.
+    for term in ("дүлей апат", "өрт салдарынан", "әлеуметтік маңызы бар ауру",
+                 "ата-ана қамқорлығының", "шектен аспайды"):
+        assert term in grounds
+    assert "мәні бар" not in grounds and "зілзала" not in grounds
+
+
+def test_home_page_in_english_says_not_above_the_threshold(client_request: ClientRequest) -> None:
+    client_request.set_language("en")
+    assert "not above the threshold" in client_request.get("public.index").get_text()
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_home_page_names_the_service_in_the_chosen_language(
     client_request: ClientRequest, lang: str
