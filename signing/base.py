@@ -316,6 +316,18 @@ class LockedOut(SigningError):
         self.until = until
 
 
+class KeyStoreBlocked(SigningError):
+    """Every lockout step is used up: only a new key (re-enrolment) unblocks the person."""
+
+    code = "secret.blocked"
+
+
+class UnlockBusy(SigningError):
+    """Another try for the same person is being checked right now; try again in a moment."""
+
+    code = "secret.busy"
+
+
 class ChallengeUnknown(SigningError):
     code = "challenge.unknown"
 

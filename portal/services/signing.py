@@ -11,6 +11,7 @@ them wait for the lock it holds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,17 +105,35 @@ class SigningContext:
         )
 
 
-def ca_secret(app: Flask) -> bytes:
-    """CA_KEY from configuration; in development a key generated once and kept in instance/."""
-    configured: str = app.config.get("CA_KEY") or ""
+def _configured_secret(app: Flask, setting: str, filename: str) -> bytes:
+    """A key from configuration; in development one generated once and kept in instance/.
+
+    The file is created owner-only (0600) in the one call that creates it, never chmod-ed later,
+    and never overwritten: a second worker racing to create it reads the first one's key.
+    """
+    configured: str = app.config.get(setting) or ""
     if configured:
         return configured.encode()
-    path = Path(app.instance_path) / "ca_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+    path = Path(app.instance_path) / filename
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
     return path.read_text().strip().encode()
+
+
+def ca_secret(app: Flask) -> bytes:
+    """CA_KEY: encrypts the TEST CA's private keys at rest."""
+    return _configured_secret(app, "CA_KEY", "ca_key")
+
+
+def keystore_key(app: Flask) -> bytes:
+    """KEYSTORE_KEY: the key-encryption key of every person's key store (kept outside the DB)."""
+    return _configured_secret(app, "KEYSTORE_KEY", "keystore_key")
 
 
 def context(app: Flask | None = None) -> SigningContext:
@@ -125,6 +144,7 @@ def context(app: Flask | None = None) -> SigningContext:
         storage = DatabaseStorage(db.engine_of(app))
         ca = TestCA(storage, secret=ca_secret(app), now=utcnow)
         signers = build_signers(app.config["SIGNERS"], ca=ca, storage=storage, now=utcnow,
+                                keystore_key=keystore_key(app),
                                 mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}")
         existing = SigningContext(ca=ca, signers=signers, storage=storage)
         app.extensions["signing"] = existing

@@ -94,7 +94,7 @@ def mobile_confirm(token: str) -> Response:
     mobile = _signer("mobile")
     try:
         if request.form.get("decision") == "decline":
-            mobile.decline(token)  # type: ignore[attr-defined]
+            mobile.decline(token, request.form.get("pin", ""))  # type: ignore[attr-defined]
             return _no_store(render("sign/mobile_done.html", ok=False, declined=True,
                                     message=None))
         mobile.confirm(token, request.form.get("pin", ""))  # type: ignore[attr-defined]
