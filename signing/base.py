@@ -183,6 +183,7 @@ class Check(StrEnum):
     VALIDITY = "validity"
     REVOCATION = "revocation"
     KEY_USAGE = "key_usage"
+    POLICY = "policy"
     IIN = "iin"
     DIGEST = "digest"
     PURPOSE = "purpose"
@@ -221,6 +222,10 @@ class VerificationResult:
     @property
     def key_usage_ok(self) -> bool:
         return self.passed(Check.KEY_USAGE)
+
+    @property
+    def policy_ok(self) -> bool:
+        return self.passed(Check.POLICY)
 
     @property
     def iin_matches(self) -> bool:
