@@ -11,6 +11,7 @@ them wait for the lock it holds.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from portal.services.signing_store import DatabaseStorage
 from signing import (
     Challenge,
     FailureMode,
+    Policy,
     Role,
     Signer,
     SignRequest,
@@ -36,9 +38,12 @@ from signing import (
     TestCA,
     VerificationResult,
     build_signers,
+    digest,
     verify,
 )
-from signing.base import ChallengeUnknown
+from signing.base import ChallengeUnknown, KeyStoreBlocked, LockedOut, WrongSecret
+
+log = logging.getLogger("portal.security.signing")
 
 
 class SignatureRejected(Exception):
@@ -66,6 +71,24 @@ class SignatureMismatch(Exception):
 
 
 _REJECTED = "portal-rejected/{}"
+_STARTED = "portal-started/{}"
+# Whom each document is signed by: a citizen as an individual, staff for their organisation.
+PURPOSE_POLICY = {
+    "application": Policy.INDIVIDUAL,
+    "decision": Policy.EMPLOYEE,
+    "notification": Policy.EMPLOYEE,
+}
+
+
+def policy_for(purpose: str, role: Role) -> Policy:
+    """The certificate policy a signature for ``purpose`` needs; unknown purposes go by role."""
+    default = Policy.EMPLOYEE if role is Role.STAFF else Policy.INDIVIDUAL
+    return PURPOSE_POLICY.get(purpose, default)
+
+
+def exchange_ref(challenge_id: str) -> str:
+    """What the audit log and the logs name an exchange by: not the id that polls it."""
+    return digest(challenge_id.encode())[:16]
 
 
 @dataclass
@@ -82,13 +105,26 @@ class SigningContext:
         raw = self.storage.get(_REJECTED.format(challenge_id))
         return None if raw is None else raw.decode().split(",")
 
-    def purge(self) -> int:
+    def mark_started(self, challenge_id: str, at: dt.datetime) -> None:
+        """The server's own time the exchange began: the earliest a signature may claim."""
+        self.storage.put(_STARTED.format(challenge_id), at.isoformat().encode())
+
+    def started(self, challenge_id: str) -> dt.datetime | None:
+        raw = self.storage.get(_STARTED.format(challenge_id))
+        return None if raw is None else dt.datetime.fromisoformat(raw.decode())
+
+    def purge(self, *, keep: dt.timedelta = dt.timedelta(days=1)) -> int:
         """Drop finished and expired signing exchanges (they hold whole documents)."""
         removed = 0
         for signer in self.signers.values():
             purge = getattr(signer, "purge_expired", None)
             if purge is not None:
                 removed += int(purge())
+        cutoff = utcnow() - keep
+        for key in self.storage.keys("portal-started/"):
+            raw = self.storage.get(key)
+            if raw is not None and dt.datetime.fromisoformat(raw.decode()) < cutoff:
+                self.storage.delete(key)
         return removed
 
     def signer(self, name: str) -> Signer:
@@ -98,10 +134,13 @@ class SigningContext:
             raise UnknownSigner(name) from None
 
     def verify(self, envelope: str, document: bytes, expected_iin: str,
-               purpose: str | None = None) -> VerificationResult:
+               purpose: str | None = None, *, policy: Policy | None = None,
+               signed_between: tuple[dt.datetime | None, dt.datetime] | None = None,
+               ) -> VerificationResult:
         return verify(
             envelope, document, trusted_roots=self.ca.trusted_roots, revocation_checker=self.ca,
             expected_iin=expected_iin, now=utcnow(), expected_purpose=purpose,
+            expected_policy=policy, signed_between=signed_between,
         )
 
 
@@ -159,11 +198,32 @@ def start_signing(
     ctx = context()
     request = SignRequest(document=document, signer_iin=signer_iin, purpose=purpose, role=role,
                           title=title, failure_mode=failure_mode)
+    began = utcnow()
     challenge = ctx.signer(signer_name).begin(request)
+    ctx.mark_started(challenge.id, began)
     record(session, actor, "signing_started", application_id=application_id,
-           data={"signer": signer_name, "purpose": purpose, "digest": request.digest})
+           data={"signer": signer_name, "purpose": purpose, "digest": request.digest,
+                 "exchange": exchange_ref(challenge.id)})
     session.commit()
     return challenge
+
+
+def record_secret_refused(session: Session, actor: Actor, error: WrongSecret | LockedOut | KeyStoreBlocked,
+                          *, signer_name: str, challenge_id: str,
+                          application_id: int | None = None) -> None:
+    """A wrong password or PIN, a lockout or a blocked key store, as a security event and a log
+    line; neither names the person (the exchange reference and the application id suffice)."""
+    action = {"secret.wrong": "signing_secret_wrong", "secret.locked": "signing_locked_out",
+              "secret.blocked": "signing_key_blocked"}[error.code]
+    data: dict[str, object] = {"signer": signer_name, "exchange": exchange_ref(challenge_id)}
+    if isinstance(error, WrongSecret):
+        data["attempts_left"] = error.attempts_left
+    if isinstance(error, LockedOut):
+        data["locked_until"] = error.until.isoformat()
+    session.rollback()
+    record(session, actor, action, application_id=application_id, reason=error.code, data=data)
+    session.commit()
+    log.warning("%s signer=%s exchange=%s", action, signer_name, data["exchange"])
 
 
 def complete_signing(
@@ -185,6 +245,10 @@ def complete_signing(
         raise SignatureRejectedBefore(refused)
     try:
         envelope = ctx.signer(signer_name).complete(challenge_id, answer)
+    except (WrongSecret, LockedOut, KeyStoreBlocked) as error:
+        record_secret_refused(session, actor, error, signer_name=signer_name,
+                              challenge_id=challenge_id, application_id=application_id)
+        raise
     except ChallengeUnknown:
         # A key-file exchange is single-use: a double submit finds it gone. If the first
         # request already stored its signature, that is the answer to this one too.
@@ -193,12 +257,18 @@ def complete_signing(
         if winner is None:
             raise
         return _same_signature(winner, *expected)
-    result = ctx.verify(envelope.token, document, expected_iin, purpose)
+    policy = policy_for(purpose, Role.STAFF if actor.kind == "staff" else Role.CITIZEN)
+    window = (ctx.started(challenge_id), utcnow())
+    result = ctx.verify(envelope.token, document, expected_iin, purpose, policy=policy,
+                        signed_between=window)
     if not result.ok:
         ctx.mark_rejected(challenge_id, result.reason_codes)
         record(session, actor, "signature_rejected", application_id=application_id,
-               reason=",".join(result.reason_codes), data={"signer": signer_name})
+               reason=",".join(result.reason_codes),
+               data={"signer": signer_name, "exchange": exchange_ref(challenge_id)})
         session.commit()
+        log.warning("signature_rejected signer=%s exchange=%s reasons=%s", signer_name,
+                    exchange_ref(challenge_id), ",".join(result.reason_codes))
         raise SignatureRejected(result)
     signature = Signature(
         application_id=application_id, document_kind=document_kind, signer_iin=envelope.signer_iin,
@@ -206,6 +276,7 @@ def complete_signing(
         document_digest=envelope.digest, envelope=envelope.token,
         signed_at=envelope.signing_time.astimezone(dt.UTC),
         verification_code=secrets.token_urlsafe(18), challenge_id=challenge_id,
+        exchange_started_at=window[0], exchange_completed_at=window[1], policy=policy.value,
     )
     session.add(signature)
     try:
@@ -245,5 +316,11 @@ def verify_stored(session: Session, verification_code: str) -> tuple[Signature, 
     )
     if signature is None:
         return None
-    result = context().verify(signature.envelope, signature.document, signature.signer_iin)
+    # The times and policy the portal saw at signing, not whatever the envelope now claims.
+    window = None
+    if signature.exchange_completed_at is not None:
+        window = (signature.exchange_started_at, signature.exchange_completed_at)
+    policy = None if signature.policy is None else Policy(signature.policy)
+    result = context().verify(signature.envelope, signature.document, signature.signer_iin,
+                              policy=policy, signed_between=window)
     return signature, result
