@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from signing.base import WeakSecret
@@ -11,7 +12,7 @@ def is_trivial_pin(pin: str) -> bool:
     """One repeated digit (0000), a run up or down (1234, 9876, 8901) or a repeated half (1212)."""
     if len(set(pin)) == 1:
         return True
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {9}):
         return True
     half = len(pin) // 2

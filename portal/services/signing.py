@@ -209,13 +209,13 @@ def start_signing(
 
 
 def record_secret_refused(session: Session, actor: Actor, error: WrongSecret | LockedOut | KeyStoreBlocked,
-                          *, signer_name: str, challenge_id: str,
+                          *, signer_name: str, exchange: str,
                           application_id: int | None = None) -> None:
     """A wrong password or PIN, a lockout or a blocked key store, as a security event and a log
     line; neither names the person (the exchange reference and the application id suffice)."""
     action = {"secret.wrong": "signing_secret_wrong", "secret.locked": "signing_locked_out",
               "secret.blocked": "signing_key_blocked"}[error.code]
-    data: dict[str, object] = {"signer": signer_name, "exchange": exchange_ref(challenge_id)}
+    data: dict[str, object] = {"signer": signer_name, "exchange": exchange}
     if isinstance(error, WrongSecret):
         data["attempts_left"] = error.attempts_left
     if isinstance(error, LockedOut):
@@ -247,7 +247,7 @@ def complete_signing(
         envelope = ctx.signer(signer_name).complete(challenge_id, answer)
     except (WrongSecret, LockedOut, KeyStoreBlocked) as error:
         record_secret_refused(session, actor, error, signer_name=signer_name,
-                              challenge_id=challenge_id, application_id=application_id)
+                              exchange=exchange_ref(challenge_id), application_id=application_id)
         raise
     except ChallengeUnknown:
         # A key-file exchange is single-use: a double submit finds it gone. If the first
