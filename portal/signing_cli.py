@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import tempfile
@@ -17,7 +18,7 @@ from portal.models import Signature
 from portal.services import signing as signing_service
 from portal.services.events import Actor
 from portal.services.signing_ca import issue_certificate, revoke_certificate
-from signing import Check, Holder, SigningError
+from signing import Check, Holder, Policy, SigningError
 
 REASONS = {r.name: r for r in x509.ReasonFlags if r.name not in {"remove_from_crl"}}
 # Whoever runs the CLI: an operator at the server, recorded as the system.
@@ -95,10 +96,15 @@ def register_signing_cli(app: Flask) -> None:
         signature = db.session().get(Signature, signature_id)
         if signature is None:
             raise click.ClickException(f"no signature {signature_id}")
+        started, completed = signature.exchange_started_at, signature.exchange_completed_at
         write_owner_only(file, json.dumps({
             "envelope": signature.envelope,
             "document": base64.b64encode(signature.document).decode("ascii"),
             "expected_iin": signature.signer_iin,
+            # What the portal saw at signing, so `verify` of the file checks what it checked.
+            "policy": signature.policy,
+            "exchange_started_at": None if started is None else started.isoformat(),
+            "exchange_completed_at": None if completed is None else completed.isoformat(),
         }, indent=2))
         click.echo(f"written {file}")
 
@@ -112,9 +118,15 @@ def register_signing_cli(app: Flask) -> None:
             document = base64.b64decode(bundle["document"], validate=True)
             envelope = str(bundle["envelope"])
             expected = iin or str(bundle["expected_iin"])
-        except (ValueError, KeyError, TypeError) as exc:
+            policy = None if bundle.get("policy") is None else Policy(bundle["policy"])
+            started, completed = (None if bundle.get(name) is None
+                                  else dt.datetime.fromisoformat(bundle[name])
+                                  for name in ("exchange_started_at", "exchange_completed_at"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise click.ClickException(f"not a signature file: {type(exc).__name__}") from exc
-        result = signing_service.context().verify(envelope, document, expected)
+        window = None if completed is None else (started, completed)
+        result = signing_service.context().verify(envelope, document, expected, policy=policy,
+                                                  signed_between=window)
         for check in Check:
             mark = "ok  " if result.passed(check) else "FAIL"
             reason = result.failures.get(check, "")

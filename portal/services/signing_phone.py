@@ -12,8 +12,8 @@ from typing import cast
 from sqlalchemy.orm import Session
 
 from portal.services.events import Actor, record
-from portal.services.signing import context, record_secret_refused
-from signing import MobilePrompt, MobileSigner, digest
+from portal.services.signing import UnknownSigner, context, record_secret_refused
+from signing import MobilePrompt, MobileSigner, SigningError, digest
 from signing.base import KeyStoreBlocked, LockedOut, WrongSecret
 
 log = logging.getLogger("portal.security.signing")
@@ -39,7 +39,7 @@ def signer_of(token: str) -> str | None:
     """The IIN that must sign behind a link (for per-person rate limits), or None if unusable."""
     try:
         return open_on_phone(token).signer.iin
-    except Exception:
+    except (SigningError, UnknownSigner):  # an unusable link names nobody
         return None
 
 

@@ -181,7 +181,11 @@ def test_a_signature_export_is_created_owner_only_even_over_an_older_file_item_1
         result = runner.invoke(args=["signing", "export", str(signature.id), str(target)])
         assert result.exit_code == 0, result.output
         assert target.stat().st_mode & 0o777 == 0o600
-    assert json.loads(older.read_text())["envelope"] == signature.envelope
+    exported = json.loads(older.read_text())
+    assert exported["envelope"] == signature.envelope and exported["policy"] == "1.2.398.3.3.4.1.1"
+    assert exported["exchange_completed_at"] is not None
+    checked = runner.invoke(args=["signing", "verify", str(older)])
+    assert checked.exit_code == 0 and "ok   policy" in checked.output
     assert (Path(db_app.instance_path) / "ca_key").stat().st_mode & 0o777 == 0o600
 
 

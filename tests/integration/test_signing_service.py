@@ -102,6 +102,8 @@ def test_a_wrong_key_password_stores_nothing(
             _complete(session, challenge.id, answer="wrong-pass-1")
         assert caught.value.attempts_left == 2
         assert session.scalar(select(func.count()).select_from(Signature)) == 0
+        wrong = session.scalars(select(Event).where(Event.action == "signing_secret_wrong")).one()
+        assert wrong.data["attempts_left"] == 2 and IIN not in str(wrong.data)  # item 9
 
 
 def test_a_changed_document_is_rejected_and_the_refusal_recorded(
