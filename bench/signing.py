@@ -88,7 +88,7 @@ def measure(key_type: KeyType, seconds: float, workdir: Path) -> list[tuple[str,
         ("sign (key in memory)", *rate(sign, seconds)),
         ("verify (CA status lookup)", *rate(check(ca), seconds)),
         ("verify (CRL)", *rate(check(crl_checker), seconds)),
-        ("key-file signing (PKCS#12 unlock, on disk)", *rate(keyfile_signing, seconds)),
+        ("key-file signing (sealed key store unlock, on disk)", *rate(keyfile_signing, seconds)),
     ]
 
 

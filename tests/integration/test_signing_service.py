@@ -79,6 +79,29 @@ def test_a_one_time_record_is_deleted_by_exactly_one_of_many_workers(db_app: Fla
     assert sorted(winners) == [False, False, False, True]
 
 
+def test_compare_and_set_on_the_database_has_one_winner_among_racing_workers(
+    db_app: Flask,
+) -> None:
+    store = DatabaseStorage(db.engine_of(db_app))
+    store.put("tries/p", b"0")
+    winners: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def claim() -> None:
+        barrier.wait()
+        winners.append(store.compare_and_set("tries/p", b"0", b"1"))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(winners) == [False] * 7 + [True]
+    assert store.compare_and_set("fresh/k", None, b"a") is True
+    assert store.compare_and_set("fresh/k", None, b"b") is False
+    assert store.get("fresh/k") == b"a"
+
+
 def test_a_key_file_signing_is_verified_stored_and_recorded_R6_4(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
