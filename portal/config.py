@@ -54,6 +54,8 @@ class Config:
         self.LANGUAGES = ("kk", "ru", "en")
         self.SIGNERS: str = _env("SIGNERS", "keyfile,mobile")
         self.CA_KEY: str = _env("CA_KEY")
+        # Key-encryption key for the signers' key stores; kept outside the database (item 3).
+        self.KEYSTORE_KEY: str = _env("KEYSTORE_KEY")
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
@@ -109,7 +111,7 @@ class ProductionConfig(Config):
     name = "production"
     SECRET_KEY_REQUIRED = True
     # Settings without which production must not start (each has a development default).
-    REQUIRED = ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL_ENV")
+    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL_ENV")
 
     def __init__(self) -> None:
         super().__init__()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -13,9 +16,26 @@ from flask import Flask
 from portal import db
 from portal.models import Signature
 from portal.services import signing as signing_service
-from signing import Check, Holder, SigningError
+from portal.services.events import Actor
+from portal.services.signing_ca import issue_certificate, revoke_certificate
+from signing import Check, Holder, Policy, SigningError
 
 REASONS = {r.name: r for r in x509.ReasonFlags if r.name not in {"remove_from_crl"}}
+# Whoever runs the CLI: an operator at the server, recorded as the system.
+OPERATOR = Actor("system", None, "cli")
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Create ``path`` readable by its owner only from the first byte (0600, whatever the umask),
+    replacing any older file in one step rather than loosening and then tightening its mode."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp: always 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def register_signing_cli(app: Flask) -> None:
@@ -49,8 +69,8 @@ def register_signing_cli(app: Flask) -> None:
         try:
             holder = Holder(iin=iin, surname=surname, name=given_name, patronymic=patronymic,
                             position=position, organisation=organisation, bin=bin_)
-            signer = signing_service.context().signer(signer_name)
-            info = signer.enroll(holder, secret, replace=replace)  # type: ignore[attr-defined]
+            info = issue_certificate(db.session(), OPERATOR, signer_name=signer_name,
+                                     holder=holder, secret=secret, replace=replace)
         except (ValueError, SigningError, signing_service.UnknownSigner) as exc:
             raise click.ClickException(str(exc) or type(exc).__name__) from exc
         click.echo(f"serial {info.serial}  {info.common_name}  valid {info.not_before:%Y-%m-%d}"
@@ -62,7 +82,8 @@ def register_signing_cli(app: Flask) -> None:
     def revoke(serial: str, reason: str) -> None:
         """Revoke a certificate by its serial number (hexadecimal, as printed)."""
         try:
-            signing_service.context().ca.revoke(int(serial, 16), REASONS[reason])
+            revoke_certificate(db.session(), OPERATOR, serial=int(serial, 16),
+                               reason=REASONS[reason])
         except (ValueError, SigningError) as exc:
             raise click.ClickException(str(exc) or type(exc).__name__) from exc
         click.echo(f"revoked {serial} ({reason})")
@@ -71,14 +92,19 @@ def register_signing_cli(app: Flask) -> None:
     @click.argument("signature_id", type=int)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     def export(signature_id: int, file: Path) -> None:
-        """Write a stored signature and the exact bytes it covers to a JSON file."""
+        """Write a stored signature and the exact bytes it covers to a JSON file (mode 0600)."""
         signature = db.session().get(Signature, signature_id)
         if signature is None:
             raise click.ClickException(f"no signature {signature_id}")
-        file.write_text(json.dumps({
+        started, completed = signature.exchange_started_at, signature.exchange_completed_at
+        write_owner_only(file, json.dumps({
             "envelope": signature.envelope,
             "document": base64.b64encode(signature.document).decode("ascii"),
             "expected_iin": signature.signer_iin,
+            # What the portal saw at signing, so `verify` of the file checks what it checked.
+            "policy": signature.policy,
+            "exchange_started_at": None if started is None else started.isoformat(),
+            "exchange_completed_at": None if completed is None else completed.isoformat(),
         }, indent=2))
         click.echo(f"written {file}")
 
@@ -92,9 +118,15 @@ def register_signing_cli(app: Flask) -> None:
             document = base64.b64decode(bundle["document"], validate=True)
             envelope = str(bundle["envelope"])
             expected = iin or str(bundle["expected_iin"])
-        except (ValueError, KeyError, TypeError) as exc:
+            policy = None if bundle.get("policy") is None else Policy(bundle["policy"])
+            started, completed = (None if bundle.get(name) is None
+                                  else dt.datetime.fromisoformat(bundle[name])
+                                  for name in ("exchange_started_at", "exchange_completed_at"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise click.ClickException(f"not a signature file: {type(exc).__name__}") from exc
-        result = signing_service.context().verify(envelope, document, expected)
+        window = None if completed is None else (started, completed)
+        result = signing_service.context().verify(envelope, document, expected, policy=policy,
+                                                  signed_between=window)
         for check in Check:
             mark = "ok  " if result.passed(check) else "FAIL"
             reason = result.failures.get(check, "")

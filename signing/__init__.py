@@ -23,7 +23,7 @@ from signing.base import (
     system_clock,
 )
 from signing.ca import CrlRevocationChecker, KeyType, TestCA, Usage
-from signing.names import Holder
+from signing.names import Holder, Policy
 from signing.registry import DEFAULT_SIGNERS, build_signers
 from signing.simulated import KeyFileSigner, MobilePrompt, MobileSigner
 from signing.storage import DirectoryStorage, MemoryStorage, Storage
@@ -45,6 +45,7 @@ __all__ = [
     "MemoryStorage",
     "MobilePrompt",
     "MobileSigner",
+    "Policy",
     "RevocationChecker",
     "RevocationStatus",
     "Role",

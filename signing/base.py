@@ -183,6 +183,7 @@ class Check(StrEnum):
     VALIDITY = "validity"
     REVOCATION = "revocation"
     KEY_USAGE = "key_usage"
+    POLICY = "policy"
     IIN = "iin"
     DIGEST = "digest"
     PURPOSE = "purpose"
@@ -221,6 +222,10 @@ class VerificationResult:
     @property
     def key_usage_ok(self) -> bool:
         return self.passed(Check.KEY_USAGE)
+
+    @property
+    def policy_ok(self) -> bool:
+        return self.passed(Check.POLICY)
 
     @property
     def iin_matches(self) -> bool:
@@ -314,6 +319,18 @@ class LockedOut(SigningError):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"too many wrong attempts, locked until {until.isoformat()}")
         self.until = until
+
+
+class KeyStoreBlocked(SigningError):
+    """Every lockout step is used up: only a new key (re-enrolment) unblocks the person."""
+
+    code = "secret.blocked"
+
+
+class UnlockBusy(SigningError):
+    """Another try for the same person is being checked right now; try again in a moment."""
+
+    code = "secret.busy"
 
 
 class ChallengeUnknown(SigningError):

@@ -14,11 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from signing.base import Clock, RevocationStatus, UnknownCertificate, read_clock
 from signing.names import (
     AUTH_EKU,
-    EMPLOYEE_POLICY,
-    INDIVIDUAL_POLICY,
     SIGNING_EKU,
     TEST_NOTICE,
     Holder,
+    Policy,
     ca_name,
     subject_for,
 )
@@ -212,22 +211,32 @@ class TestCA:
         *,
         usage: Usage = Usage.SIGN,
         validity: timedelta = PERSON_VALIDITY,
+        policies: tuple[Policy, ...] | None = None,
     ) -> x509.Certificate:
+        """``policies`` defaults to the employee policy for staff, the individual one otherwise;
+        ``()`` issues a certificate without any (to show what verification says about it)."""
         _, issuing = self._ensure()
         now = read_clock(self._now)
-        policy = EMPLOYEE_POLICY if holder.is_staff else INDIVIDUAL_POLICY
+        if policies is None:
+            policies = (Policy.EMPLOYEE if holder.is_staff else Policy.INDIVIDUAL,)
         eku = SIGNING_EKU if usage is Usage.SIGN else AUTH_EKU
-        certificate = (
+        builder = (
             self._builder(subject_for(holder), issuing.certificate.subject, public_key, now, validity)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_key_usage(sign=True), critical=True)
             .add_extension(x509.ExtendedKeyUsage([eku]), critical=False)
-            .add_extension(
-                x509.CertificatePolicies(
-                    [x509.PolicyInformation(policy, [x509.UserNotice(None, TEST_NOTICE)])]
-                ),
+        )
+        if policies:
+            notice = [x509.UserNotice(None, TEST_NOTICE)]
+            builder = builder.add_extension(
+                x509.CertificatePolicies([
+                    x509.PolicyInformation(x509.ObjectIdentifier(policy.value), notice)
+                    for policy in policies
+                ]),
                 critical=False,
             )
+        certificate = (
+            builder
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuing.key.public_key()),
                 critical=False,
@@ -241,11 +250,17 @@ class TestCA:
         return certificate
 
     def issue_key_pair(
-        self, holder: Holder, *, usage: Usage = Usage.SIGN, validity: timedelta = PERSON_VALIDITY
+        self,
+        holder: Holder,
+        *,
+        usage: Usage = Usage.SIGN,
+        validity: timedelta = PERSON_VALIDITY,
+        policies: tuple[Policy, ...] | None = None,
     ) -> tuple[SigningKey, x509.Certificate]:
         """A fresh key pair per person and the certificate for it."""
         key = generate_key(self.key_type)
-        return key, self.issue(holder, key.public_key(), usage=usage, validity=validity)
+        return key, self.issue(holder, key.public_key(), usage=usage, validity=validity,
+                               policies=policies)
 
     def issued(self, serial: int) -> x509.Certificate | None:
         pem = self._storage.get(f"{_PREFIX}/issued/{serial:x}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -16,6 +17,15 @@ AUTH_EKU = ExtendedKeyUsageOID.CLIENT_AUTH  # 1.3.6.1.5.5.7.3.2
 INDIVIDUAL_POLICY = x509.ObjectIdentifier("1.2.398.3.3.4.1.1")
 # Legal-entity employee policy as NCA RK numbers it; not in our spec, so treat as unverified.
 EMPLOYEE_POLICY = x509.ObjectIdentifier("1.2.398.3.3.4.1.2")
+
+
+class Policy(StrEnum):
+    """Whom a signing certificate is for; a verifier may require one (``verify(expected_policy=)``)."""
+
+    INDIVIDUAL = INDIVIDUAL_POLICY.dotted_string  # a citizen signing for themselves
+    EMPLOYEE = EMPLOYEE_POLICY.dotted_string  # staff signing for their organisation
+
+
 TEST_MARK = "TEST"
 TEST_NOTICE = "TEST certificate of a simulated CA: no legal force, not issued by NCA RK"
 
@@ -103,6 +113,17 @@ def _prefixed(value: str | None, prefix: str) -> str | None:
 def certificate_iin(certificate: x509.Certificate) -> str | None:
     """The IIN from ``SERIALNUMBER=IIN<12 digits>``, or None when absent or malformed."""
     return _prefixed(_first(certificate.subject, NameOID.SERIAL_NUMBER), _IIN_PREFIX)
+
+
+def certificate_policies(certificate: x509.Certificate) -> set[str] | None:
+    """Dotted policy OIDs of ``certificatePolicies``; empty when absent, None when unreadable."""
+    try:
+        policies = certificate.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        return set()
+    except ValueError:
+        return None
+    return {info.policy_identifier.dotted_string for info in policies}
 
 
 def is_test_certificate(certificate: x509.Certificate) -> bool:

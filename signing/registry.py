@@ -57,8 +57,9 @@ def _accepted(factory: Callable[..., object], deps: dict[str, object]) -> dict[s
 def build_signers(names: str = DEFAULT_SIGNERS, **deps: object) -> dict[str, Signer]:
     """``{signer.name: signer}`` in configuration order.
 
-    ``deps`` is the pool every signer draws from (``ca``, ``storage``, ``now``, ``mobile_url``,
-    ``lockout_minutes``, …); a signer receives only the keyword arguments its constructor names.
+    ``deps`` is the pool every signer draws from (``ca``, ``storage``, ``now``, ``keystore_key``,
+    ``mobile_url``, ``lockout_minutes``, …); a signer receives only the keyword arguments its
+    constructor names.
     """
     signers: dict[str, Signer] = {}
     for spec in (part.strip() for part in names.split(",")):

@@ -73,7 +73,9 @@ class _SimulatedSigner:
     name = "simulated"
     _secret_rule = SecretRule()
 
-    def __init__(self, *, ca: TestCA, storage: Storage, now: Clock, lockout_minutes: int = 5) -> None:
+    def __init__(
+        self, *, ca: TestCA, storage: Storage, now: Clock, keystore_key: bytes, lockout_minutes: int = 5
+    ) -> None:
         self._ca = ca
         self._storage = storage
         self._now = now
@@ -82,6 +84,7 @@ class _SimulatedSigner:
             namespace=self.name,
             ca=ca,
             now=now,
+            server_key=keystore_key,
             rule=self._secret_rule,
             lockout=timedelta(minutes=lockout_minutes),
         )
@@ -168,10 +171,12 @@ class KeyFileSigner(_SimulatedSigner):
         ca: TestCA,
         storage: Storage,
         now: Clock,
+        keystore_key: bytes,
         lockout_minutes: int = 5,
         challenge_minutes: int = 10,
     ) -> None:
-        super().__init__(ca=ca, storage=storage, now=now, lockout_minutes=lockout_minutes)
+        super().__init__(ca=ca, storage=storage, now=now, keystore_key=keystore_key,
+                         lockout_minutes=lockout_minutes)
         self._ttl = timedelta(minutes=challenge_minutes)
 
     def begin(self, request: SignRequest) -> Challenge:
@@ -227,13 +232,15 @@ class MobileSigner(_SimulatedSigner):
         ca: TestCA,
         storage: Storage,
         now: Clock,
+        keystore_key: bytes,
         mobile_url: str = "/sign/mobile/{token}",
         lockout_minutes: int = 5,
         token_minutes: int = 5,
     ) -> None:
         if "{token}" not in mobile_url:
             raise ValueError("mobile_url must contain {token}")
-        super().__init__(ca=ca, storage=storage, now=now, lockout_minutes=lockout_minutes)
+        super().__init__(ca=ca, storage=storage, now=now, keystore_key=keystore_key,
+                         lockout_minutes=lockout_minutes)
         self._url = mobile_url
         self._ttl = timedelta(minutes=token_minutes)
 
@@ -304,7 +311,7 @@ class MobileSigner(_SimulatedSigner):
         session_id, record = self._session_for(token)
         request = SignRequest.from_record(record["request"])
         if request.failure_mode is FailureMode.CANCEL:
-            self.decline(token)
+            self._decline(session_id, record)
             raise SigningCancelled()
         unlocked = self.vault.unlock(request.signer_iin, pin)
         self._claim(record)
@@ -312,8 +319,15 @@ class MobileSigner(_SimulatedSigner):
         self._save(session_id, {**record, "state": SIGNED, "envelope": envelope.token})
         return envelope
 
-    def decline(self, token: str) -> None:
+    def decline(self, token: str, pin: str) -> None:
+        """The person refuses on the phone. The PIN is asked for, like signing, so whoever merely
+        holds the link cannot stop someone else's signing; a wrong PIN counts as a try."""
         session_id, record = self._session_for(token)
+        request = SignRequest.from_record(record["request"])
+        self.vault.unlock(request.signer_iin, pin)
+        self._decline(session_id, record)
+
+    def _decline(self, session_id: str, record: dict[str, Any]) -> None:
         self._claim(record)
         self._save(session_id, {**record, "state": CANCELLED})
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +28,8 @@ class Storage(Protocol):
 
     ``delete`` must report whether *this* call removed the value: single-use tokens rely on it as
     the one atomic step (Redis ``DEL`` count, SQL ``DELETE`` row count, ``unlink`` on a file).
+    ``compare_and_set`` is the other one: the wrong-attempt counter reserves a try with it before
+    the secret is checked, so parallel guesses cannot all read the same count.
     """
 
     def get(self, key: str) -> bytes | None: ...
@@ -35,6 +40,14 @@ class Storage(Protocol):
 
     def keys(self, prefix: str) -> list[str]:
         """Every stored key that starts with ``prefix``, sorted."""
+        ...
+
+    def compare_and_set(self, key: str, expected: bytes | None, value: bytes) -> bool:
+        """Store ``value`` only if the current value is ``expected`` (None: absent), atomically.
+
+        True for the one caller whose expectation held (SQL ``UPDATE … WHERE value = expected`` or
+        ``INSERT`` row count, Redis ``WATCH``/``MULTI``, a file lock).
+        """
         ...
 
 
@@ -60,6 +73,13 @@ class MemoryStorage:
     def keys(self, prefix: str) -> list[str]:
         with self._lock:
             return sorted(key for key in self._data if key.startswith(prefix))
+
+    def compare_and_set(self, key: str, expected: bytes | None, value: bytes) -> bool:
+        with self._lock:
+            if self._data.get(check_key(key)) != expected:
+                return False
+            self._data[key] = bytes(value)
+            return True
 
 
 class DirectoryStorage:
@@ -98,10 +118,27 @@ class DirectoryStorage:
             return False
         return True
 
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        # One lock file for the directory: compare-and-set is rare (wrong-attempt counters).
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def compare_and_set(self, key: str, expected: bytes | None, value: bytes) -> bool:
+        with self._exclusive():
+            if self.get(key) != expected:
+                return False
+            self.put(key, value)
+            return True
+
     def keys(self, prefix: str) -> list[str]:
         found = []
         for path in self.root.rglob("*"):
-            if path.is_file() and not path.name.startswith(".tmp-"):
+            if path.is_file() and not path.name.startswith(".tmp-") and path != self.root / ".lock":
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     found.append(key)

@@ -21,17 +21,21 @@ from signing.base import (
     digest,
 )
 from signing.jws import REFUSED_HEADERS, algorithm_for, parse_envelope, signature_matches
-from signing.names import SIGNING_EKU, certificate_iin, describe_certificate
+from signing.names import SIGNING_EKU, Policy, certificate_iin, certificate_policies, describe_certificate
 
 CLOCK_SKEW = timedelta(minutes=5)
+# How far the claimed signing time may stray outside the exchange the server watched.
+EXCHANGE_SKEW = timedelta(minutes=2)
 _CERTIFICATE_CHECKS = (
     Check.SIGNATURE,
     Check.CHAIN,
     Check.VALIDITY,
     Check.REVOCATION,
     Check.KEY_USAGE,
+    Check.POLICY,
     Check.IIN,
 )
+_KNOWN_POLICIES = frozenset(Policy)
 
 
 def verify(
@@ -43,12 +47,20 @@ def verify(
     expected_iin: str,
     now: datetime,
     expected_purpose: str | None = None,
+    expected_policy: Policy | None = None,
+    signed_between: tuple[datetime | None, datetime] | None = None,
     clock_skew: timedelta = CLOCK_SKEW,
 ) -> VerificationResult:
     """Check ``envelope`` against the exact ``document`` bytes the portal asked to be signed.
 
     The signing time is the one the signer claims (no timestamp authority yet); it may not lie in
-    the future. Revocation is asked as of now, so a revoked certificate fails whatever the claim.
+    the future. When the server ran the exchange it passes ``signed_between`` (when the exchange
+    began, when it completed, by its own clock): a claim outside it, give or take
+    ``EXCHANGE_SKEW``, fails, so a back-dated signature by an expired certificate does not pass.
+    Revocation is asked as of now, so a revoked certificate fails whatever the claim.
+
+    The certificate must carry the individual or the employee policy; ``expected_policy`` says
+    which one this signature needs (a citizen's application, a staff decision).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -89,9 +101,11 @@ def verify(
     outcomes = {
         Check.SIGNATURE: _signature_failure(envelope, parsed.header, leaf),
         Check.CHAIN: chain_failure,
-        Check.VALIDITY: _validity_failure(path, parsed.signing_time, now, clock_skew),
+        Check.VALIDITY: _exchange_failure(parsed.signing_time, signed_between)
+        or _validity_failure(path, parsed.signing_time, now, clock_skew),
         Check.REVOCATION: None if revocation is RevocationStatus.GOOD else f"revocation.{revocation.value}",
         Check.KEY_USAGE: _key_usage_failure(leaf),
+        Check.POLICY: _policy_failure(leaf, expected_policy),
         Check.IIN: _iin_failure(leaf, claims, expected_iin),
     }
     failures.update({check: code for check, code in outcomes.items() if code is not None})
@@ -195,6 +209,28 @@ def _validity_failure(
             return prefix + "not_yet_valid"
         if signed_at > cert.not_valid_after_utc:
             return prefix + "expired"
+    return None
+
+
+def _exchange_failure(
+    signed_at: datetime | None, window: tuple[datetime | None, datetime] | None
+) -> str | None:
+    if window is None or signed_at is None:
+        return None
+    began, completed = window
+    if (began is not None and signed_at < began - EXCHANGE_SKEW) or signed_at > completed + EXCHANGE_SKEW:
+        return "validity.outside_exchange"
+    return None
+
+
+def _policy_failure(leaf: x509.Certificate, expected: Policy | None) -> str | None:
+    policies = certificate_policies(leaf)
+    if policies is None:
+        return "policy.unreadable"
+    if not policies & _KNOWN_POLICIES:
+        return "policy.missing"
+    if expected is not None and expected.value not in policies:
+        return "policy.mismatch"
     return None
 
 

@@ -24,7 +24,12 @@ class Signature(Base):
     document: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical bytes that were signed
     document_digest: Mapped[str] = mapped_column(String(128), index=True)
     envelope: Mapped[str] = mapped_column(Text)  # JWS compact serialisation
-    signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # as the signer claims
+    # The server's own clock around the exchange; the claimed time must lie within (item 11).
+    exchange_started_at: Mapped[dt.datetime | None]
+    exchange_completed_at: Mapped[dt.datetime | None]
+    # The certificate policy this signature needed (individual or employee), by dotted OID.
+    policy: Mapped[str | None] = mapped_column(String(64))
     # Public verification code printed as a QR on the document; no personal data.
     verification_code: Mapped[str] = mapped_column(String(40), unique=True)
     # The signing exchange it came from: one exchange stores at most one signature.

@@ -11,6 +11,8 @@ them wait for the lock it holds.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ from portal.services.signing_store import DatabaseStorage
 from signing import (
     Challenge,
     FailureMode,
+    Policy,
     Role,
     Signer,
     SignRequest,
@@ -35,9 +38,12 @@ from signing import (
     TestCA,
     VerificationResult,
     build_signers,
+    digest,
     verify,
 )
-from signing.base import ChallengeUnknown
+from signing.base import ChallengeUnknown, KeyStoreBlocked, LockedOut, WrongSecret
+
+log = logging.getLogger("portal.security.signing")
 
 
 class SignatureRejected(Exception):
@@ -65,6 +71,24 @@ class SignatureMismatch(Exception):
 
 
 _REJECTED = "portal-rejected/{}"
+_STARTED = "portal-started/{}"
+# Whom each document is signed by: a citizen as an individual, staff for their organisation.
+PURPOSE_POLICY = {
+    "application": Policy.INDIVIDUAL,
+    "decision": Policy.EMPLOYEE,
+    "notification": Policy.EMPLOYEE,
+}
+
+
+def policy_for(purpose: str, role: Role) -> Policy:
+    """The certificate policy a signature for ``purpose`` needs; unknown purposes go by role."""
+    default = Policy.EMPLOYEE if role is Role.STAFF else Policy.INDIVIDUAL
+    return PURPOSE_POLICY.get(purpose, default)
+
+
+def exchange_ref(challenge_id: str) -> str:
+    """What the audit log and the logs name an exchange by: not the id that polls it."""
+    return digest(challenge_id.encode())[:16]
 
 
 @dataclass
@@ -81,13 +105,26 @@ class SigningContext:
         raw = self.storage.get(_REJECTED.format(challenge_id))
         return None if raw is None else raw.decode().split(",")
 
-    def purge(self) -> int:
+    def mark_started(self, challenge_id: str, at: dt.datetime) -> None:
+        """The server's own time the exchange began: the earliest a signature may claim."""
+        self.storage.put(_STARTED.format(challenge_id), at.isoformat().encode())
+
+    def started(self, challenge_id: str) -> dt.datetime | None:
+        raw = self.storage.get(_STARTED.format(challenge_id))
+        return None if raw is None else dt.datetime.fromisoformat(raw.decode())
+
+    def purge(self, *, keep: dt.timedelta = dt.timedelta(days=1)) -> int:
         """Drop finished and expired signing exchanges (they hold whole documents)."""
         removed = 0
         for signer in self.signers.values():
             purge = getattr(signer, "purge_expired", None)
             if purge is not None:
                 removed += int(purge())
+        cutoff = utcnow() - keep
+        for key in self.storage.keys("portal-started/"):
+            raw = self.storage.get(key)
+            if raw is not None and dt.datetime.fromisoformat(raw.decode()) < cutoff:
+                self.storage.delete(key)
         return removed
 
     def signer(self, name: str) -> Signer:
@@ -97,24 +134,45 @@ class SigningContext:
             raise UnknownSigner(name) from None
 
     def verify(self, envelope: str, document: bytes, expected_iin: str,
-               purpose: str | None = None) -> VerificationResult:
+               purpose: str | None = None, *, policy: Policy | None = None,
+               signed_between: tuple[dt.datetime | None, dt.datetime] | None = None,
+               ) -> VerificationResult:
         return verify(
             envelope, document, trusted_roots=self.ca.trusted_roots, revocation_checker=self.ca,
             expected_iin=expected_iin, now=utcnow(), expected_purpose=purpose,
+            expected_policy=policy, signed_between=signed_between,
         )
 
 
-def ca_secret(app: Flask) -> bytes:
-    """CA_KEY from configuration; in development a key generated once and kept in instance/."""
-    configured: str = app.config.get("CA_KEY") or ""
+def _configured_secret(app: Flask, setting: str, filename: str) -> bytes:
+    """A key from configuration; in development one generated once and kept in instance/.
+
+    The file is created owner-only (0600) in the one call that creates it, never chmod-ed later,
+    and never overwritten: a second worker racing to create it reads the first one's key.
+    """
+    configured: str = app.config.get(setting) or ""
     if configured:
         return configured.encode()
-    path = Path(app.instance_path) / "ca_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+    path = Path(app.instance_path) / filename
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
     return path.read_text().strip().encode()
+
+
+def ca_secret(app: Flask) -> bytes:
+    """CA_KEY: encrypts the TEST CA's private keys at rest."""
+    return _configured_secret(app, "CA_KEY", "ca_key")
+
+
+def keystore_key(app: Flask) -> bytes:
+    """KEYSTORE_KEY: the key-encryption key of every person's key store (kept outside the DB)."""
+    return _configured_secret(app, "KEYSTORE_KEY", "keystore_key")
 
 
 def context(app: Flask | None = None) -> SigningContext:
@@ -125,6 +183,7 @@ def context(app: Flask | None = None) -> SigningContext:
         storage = DatabaseStorage(db.engine_of(app))
         ca = TestCA(storage, secret=ca_secret(app), now=utcnow)
         signers = build_signers(app.config["SIGNERS"], ca=ca, storage=storage, now=utcnow,
+                                keystore_key=keystore_key(app),
                                 mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}")
         existing = SigningContext(ca=ca, signers=signers, storage=storage)
         app.extensions["signing"] = existing
@@ -139,11 +198,32 @@ def start_signing(
     ctx = context()
     request = SignRequest(document=document, signer_iin=signer_iin, purpose=purpose, role=role,
                           title=title, failure_mode=failure_mode)
+    began = utcnow()
     challenge = ctx.signer(signer_name).begin(request)
+    ctx.mark_started(challenge.id, began)
     record(session, actor, "signing_started", application_id=application_id,
-           data={"signer": signer_name, "purpose": purpose, "digest": request.digest})
+           data={"signer": signer_name, "purpose": purpose, "digest": request.digest,
+                 "exchange": exchange_ref(challenge.id)})
     session.commit()
     return challenge
+
+
+def record_secret_refused(session: Session, actor: Actor, error: WrongSecret | LockedOut | KeyStoreBlocked,
+                          *, signer_name: str, exchange: str,
+                          application_id: int | None = None) -> None:
+    """A wrong password or PIN, a lockout or a blocked key store, as a security event and a log
+    line; neither names the person (the exchange reference and the application id suffice)."""
+    action = {"secret.wrong": "signing_secret_wrong", "secret.locked": "signing_locked_out",
+              "secret.blocked": "signing_key_blocked"}[error.code]
+    data: dict[str, object] = {"signer": signer_name, "exchange": exchange}
+    if isinstance(error, WrongSecret):
+        data["attempts_left"] = error.attempts_left
+    if isinstance(error, LockedOut):
+        data["locked_until"] = error.until.isoformat()
+    session.rollback()
+    record(session, actor, action, application_id=application_id, reason=error.code, data=data)
+    session.commit()
+    log.warning("%s signer=%s exchange=%s", action, signer_name, data["exchange"])
 
 
 def complete_signing(
@@ -165,6 +245,10 @@ def complete_signing(
         raise SignatureRejectedBefore(refused)
     try:
         envelope = ctx.signer(signer_name).complete(challenge_id, answer)
+    except (WrongSecret, LockedOut, KeyStoreBlocked) as error:
+        record_secret_refused(session, actor, error, signer_name=signer_name,
+                              exchange=exchange_ref(challenge_id), application_id=application_id)
+        raise
     except ChallengeUnknown:
         # A key-file exchange is single-use: a double submit finds it gone. If the first
         # request already stored its signature, that is the answer to this one too.
@@ -173,12 +257,18 @@ def complete_signing(
         if winner is None:
             raise
         return _same_signature(winner, *expected)
-    result = ctx.verify(envelope.token, document, expected_iin, purpose)
+    policy = policy_for(purpose, Role.STAFF if actor.kind == "staff" else Role.CITIZEN)
+    window = (ctx.started(challenge_id), utcnow())
+    result = ctx.verify(envelope.token, document, expected_iin, purpose, policy=policy,
+                        signed_between=window)
     if not result.ok:
         ctx.mark_rejected(challenge_id, result.reason_codes)
         record(session, actor, "signature_rejected", application_id=application_id,
-               reason=",".join(result.reason_codes), data={"signer": signer_name})
+               reason=",".join(result.reason_codes),
+               data={"signer": signer_name, "exchange": exchange_ref(challenge_id)})
         session.commit()
+        log.warning("signature_rejected signer=%s exchange=%s reasons=%s", signer_name,
+                    exchange_ref(challenge_id), ",".join(result.reason_codes))
         raise SignatureRejected(result)
     signature = Signature(
         application_id=application_id, document_kind=document_kind, signer_iin=envelope.signer_iin,
@@ -186,6 +276,7 @@ def complete_signing(
         document_digest=envelope.digest, envelope=envelope.token,
         signed_at=envelope.signing_time.astimezone(dt.UTC),
         verification_code=secrets.token_urlsafe(18), challenge_id=challenge_id,
+        exchange_started_at=window[0], exchange_completed_at=window[1], policy=policy.value,
     )
     session.add(signature)
     try:
@@ -225,5 +316,11 @@ def verify_stored(session: Session, verification_code: str) -> tuple[Signature, 
     )
     if signature is None:
         return None
-    result = context().verify(signature.envelope, signature.document, signature.signer_iin)
+    # The times and policy the portal saw at signing, not whatever the envelope now claims.
+    window = None
+    if signature.exchange_completed_at is not None:
+        window = (signature.exchange_started_at, signature.exchange_completed_at)
+    policy = None if signature.policy is None else Policy(signature.policy)
+    result = context().verify(signature.envelope, signature.document, signature.signer_iin,
+                              policy=policy, signed_between=window)
     return signature, result

@@ -43,6 +43,29 @@ class DatabaseStorage:
                 continue  # another worker inserted it first: update instead
         raise RuntimeError("could not store a signing record")
 
+    def compare_and_set(self, key: str, expected: bytes | None, value: bytes) -> bool:
+        """One conditional statement: ``UPDATE … WHERE value = expected`` or a plain ``INSERT``.
+
+        PostgreSQL re-checks the WHERE clause after waiting for a concurrent writer of the row, and
+        SQLite runs one writer at a time, so exactly one of several racing callers sees rowcount 1.
+        """
+        check_key(key)
+        if expected is None:
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(insert(SigningBlob).values(key=key, value=bytes(value),
+                                                            updated_at=utcnow()))
+            except IntegrityError:
+                return False
+            return True
+        with self._engine.begin() as conn:
+            changed = conn.execute(
+                update(SigningBlob)
+                .where(SigningBlob.key == key, SigningBlob.value == bytes(expected))
+                .values(value=bytes(value), updated_at=utcnow())
+            ).rowcount
+        return bool(changed == 1)
+
     def delete(self, key: str) -> bool:
         with self._engine.begin() as conn:
             removed = conn.execute(delete(SigningBlob).where(SigningBlob.key == check_key(key)))

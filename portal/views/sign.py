@@ -3,14 +3,19 @@ that the page which started a signing polls (with htmx, or a plain button with J
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from typing import Any
 
 from flask import Blueprint, Response, abort, make_response, request, session, url_for
 from flask_limiter.util import get_remote_address
 
+from portal import db
 from portal.extensions import limiter
 from portal.htmx import is_htmx, render
 from portal.services import signing as signing_service
+from portal.services import signing_phone
 from portal.signing_messages import REJECTED_MESSAGE, describe, purpose_label
 from signing import Action, Challenge, Signer, SigningError
 from signing.base import (
@@ -48,10 +53,44 @@ def tracked_challenge(challenge_id: str) -> tuple[str, str] | None:
     return None if entry is None else (entry[0], entry[1])
 
 
+# Tries of one person's PIN across all their signings and addresses; the key store's own lockout
+# (3 tries, then growing pauses) is the real bound, this keeps the cost of guessing visible early.
+PIN_LIMIT_PER_PERSON = "20 per hour"
+PIN_LIMIT_PER_SIGNING = "10 per minute"
+
+
 def _pin_limit_key() -> str:
-    # Per address and per signing: a carrier's shared address must not lock out everyone, and
-    # the signer's own three-tries lockout already limits guessing per person.
+    # Per address and per signing: a carrier's shared address must not lock out everyone.
     return f"{get_remote_address()}:{(request.view_args or {}).get('token', '')[:64]}"
+
+
+def _pin_person_key() -> str:
+    """The person who must sign behind the link, hashed; an unusable link is its own key."""
+    token = (request.view_args or {}).get("token", "")[:64]
+    iin = signing_phone.signer_of(token)
+    if iin is None:
+        return f"pin-link:{token}"
+    return "pin-person:" + hashlib.sha256(iin.encode()).hexdigest()[:32]
+
+
+_PERSONAL_KEYS = frozenset({
+    "iin", "name", "surname", "given_name", "first_name", "last_name", "patronymic", "full_name",
+    "fio", "birth_date", "date_of_birth", "phone", "email", "address", "document_number",
+    "passport", "account", "iban", "card",
+})
+_IIN_RUN = re.compile(r"(?<!\d)\d{7}(\d{5})(?!\d)")
+_HIDDEN = "•••"
+
+
+def _mask_value(value: Any, personal: bool) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_value(v, personal or k.lower() in _PERSONAL_KEYS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_value(v, personal) for v in value]
+    if personal and value not in (None, "", True, False):
+        text = str(value)
+        return text[0] + _HIDDEN if isinstance(value, str) and not text[0].isdigit() else _HIDDEN
+    return _IIN_RUN.sub(r"•••••••\1", value) if isinstance(value, str) else value
 
 
 def _signer(name: str) -> Signer:
@@ -62,11 +101,20 @@ def _signer(name: str) -> Signer:
 
 
 def _readable(document: bytes) -> str:
-    """The signed bytes as a person can read them: indented JSON, or the text itself."""
+    """The signed bytes as a person can read them (indented JSON, or the text itself), with IINs
+    and personal fields masked: the phone link works without signing in, so whoever holds it
+    must not learn who is applying or for whom (security review item 10)."""
     try:
-        return json.dumps(json.loads(document), ensure_ascii=False, indent=2, sort_keys=True)
+        content = _mask_value(json.loads(document), personal=False)
     except ValueError:
-        return document.decode("utf-8", errors="replace")
+        return _IIN_RUN.sub(r"•••••••\1", document.decode("utf-8", errors="replace"))
+    return json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@bp.app_template_filter("masked_name")
+def masked_name(name: str) -> str:
+    """"ҚАСЫМОВ БАУЫРЖАН" → "Қ••• Б•••": enough for the owner to recognise, little for others."""
+    return " ".join(word[0] + _HIDDEN for word in name.split())
 
 
 def _no_store(response: Response) -> Response:
@@ -76,10 +124,10 @@ def _no_store(response: Response) -> Response:
 
 @bp.get("/mobile/<token>")
 def mobile_prompt(token: str) -> Response:
-    """The phone page: what is being signed, by whom, until when; asks for the PIN."""
-    mobile = _signer("mobile")
+    """The phone page: what is being signed, by whom (masked), until when; asks for the PIN."""
+    _signer("mobile")
     try:
-        prompt = mobile.open(token)  # type: ignore[attr-defined]
+        prompt = signing_phone.open_on_phone(token)
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
         status = 410 if isinstance(error, TokenExpired | TokenUsed) else 404
         return _no_store(render("sign/mobile_done.html", status=status, ok=False,
@@ -89,21 +137,23 @@ def mobile_prompt(token: str) -> Response:
 
 
 @bp.post("/mobile/<token>")
-@limiter.limit("10 per minute", key_func=_pin_limit_key)
+@limiter.limit(PIN_LIMIT_PER_SIGNING, key_func=_pin_limit_key)
+@limiter.limit(PIN_LIMIT_PER_PERSON, key_func=_pin_person_key)
 def mobile_confirm(token: str) -> Response:
-    mobile = _signer("mobile")
+    _signer("mobile")
+    pin = request.form.get("pin", "")
     try:
         if request.form.get("decision") == "decline":
-            mobile.decline(token)  # type: ignore[attr-defined]
+            signing_phone.decline_on_phone(db.session(), token, pin)
             return _no_store(render("sign/mobile_done.html", ok=False, declined=True,
                                     message=None))
-        mobile.confirm(token, request.form.get("pin", ""))  # type: ignore[attr-defined]
+        signing_phone.confirm_on_phone(db.session(), token, pin)
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
         return _no_store(render("sign/mobile_done.html", status=410, ok=False,
                                 message=describe(error)))
     except SigningError as error:
         try:
-            prompt = mobile.open(token)  # type: ignore[attr-defined]
+            prompt = signing_phone.open_on_phone(token)
         except SigningError:
             return _no_store(render("sign/mobile_done.html", status=410, ok=False,
                                     message=describe(error)))

@@ -79,6 +79,29 @@ def test_a_one_time_record_is_deleted_by_exactly_one_of_many_workers(db_app: Fla
     assert sorted(winners) == [False, False, False, True]
 
 
+def test_compare_and_set_on_the_database_has_one_winner_among_racing_workers(
+    db_app: Flask,
+) -> None:
+    store = DatabaseStorage(db.engine_of(db_app))
+    store.put("tries/p", b"0")
+    winners: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def claim() -> None:
+        barrier.wait()
+        winners.append(store.compare_and_set("tries/p", b"0", b"1"))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(winners) == [False] * 7 + [True]
+    assert store.compare_and_set("fresh/k", None, b"a") is True
+    assert store.compare_and_set("fresh/k", None, b"b") is False
+    assert store.get("fresh/k") == b"a"
+
+
 def test_a_key_file_signing_is_verified_stored_and_recorded_R6_4(
     db_app: Flask, session: Session, ctx: svc.SigningContext
 ) -> None:
@@ -102,6 +125,8 @@ def test_a_wrong_key_password_stores_nothing(
             _complete(session, challenge.id, answer="wrong-pass-1")
         assert caught.value.attempts_left == 2
         assert session.scalar(select(func.count()).select_from(Signature)) == 0
+        wrong = session.scalars(select(Event).where(Event.action == "signing_secret_wrong")).one()
+        assert wrong.data["attempts_left"] == 2 and IIN not in str(wrong.data)  # item 9
 
 
 def test_a_changed_document_is_rejected_and_the_refusal_recorded(

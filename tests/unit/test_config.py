@@ -12,11 +12,11 @@ from portal.db import normalise_url
 from portal.i18n import safe_next
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"])
 def test_production_refuses_to_start_without_its_required_settings(
     monkeypatch: pytest.MonkeyPatch, missing: str
 ) -> None:
-    for name in ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"):
+    for name in ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"):
         monkeypatch.setenv(name, "set-for-test")
     monkeypatch.delenv(missing)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
@@ -25,7 +25,7 @@ def test_production_refuses_to_start_without_its_required_settings(
 
 
 def test_production_starts_with_its_required_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SECRET_KEY", "CA_KEY", "PUBLIC_BASE_URL"):
+    for name in ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"):
         monkeypatch.setenv(name, "https://portal.example" if name == "PUBLIC_BASE_URL" else "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     app = create_app(ProductionConfig())

@@ -102,7 +102,8 @@ def test_declining_on_the_phone_fails_the_signing(app: Flask, client: FlaskClien
     _track(client, app, challenge_id)
     phone = app.test_client()
     csrf = _csrf(phone, f"/sign/mobile/{token}")
-    declined = phone.post(f"/sign/mobile/{token}", data={"csrf_token": csrf, "decision": "decline"})
+    declined = phone.post(f"/sign/mobile/{token}",
+                          data={"csrf_token": csrf, "decision": "decline", "pin": "2580"})
     assert "Ештеңе қол қойылмады" in declined.get_data(as_text=True)
     status = client.get(f"/sign/status/{challenge_id}").get_data(as_text=True)
     assert "Қол қою тоқтатылды" in status

@@ -25,6 +25,7 @@ from signing.verify import verify
 START = datetime(2025, 3, 3, 4, 30, tzinfo=UTC)
 PASSWORD = "qwerty-123"
 PIN = "2580"
+KEYSTORE_KEY = b"keystore-kek-from-configuration"
 
 
 class FakeClock:
@@ -100,12 +101,13 @@ def sign_request(citizen: Holder, application: dict[str, object]) -> SignRequest
 
 @pytest.fixture
 def keyfile(ca: TestCA, storage: DirectoryStorage, clock: FakeClock) -> KeyFileSigner:
-    return KeyFileSigner(ca=ca, storage=storage, now=clock)
+    return KeyFileSigner(ca=ca, storage=storage, now=clock, keystore_key=KEYSTORE_KEY)
 
 
 @pytest.fixture
 def mobile(ca: TestCA, storage: DirectoryStorage, clock: FakeClock) -> MobileSigner:
-    return MobileSigner(ca=ca, storage=storage, now=clock, mobile_url="https://portal.test/m/sign/{token}")
+    return MobileSigner(ca=ca, storage=storage, now=clock, keystore_key=KEYSTORE_KEY,
+                        mobile_url="https://portal.test/m/sign/{token}")
 
 
 Verifier = Callable[..., VerificationResult]

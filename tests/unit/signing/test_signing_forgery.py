@@ -128,6 +128,7 @@ def test_a_token_without_x5c_cannot_pass_any_certificate_check(
         Check.VALIDITY,
         Check.REVOCATION,
         Check.KEY_USAGE,
+        Check.POLICY,
         Check.IIN,
     }
     assert set(result.failures.values()) == {"certificate.missing"}
@@ -215,4 +216,5 @@ def test_a_personal_certificate_cannot_vouch_for_another(
     assert verdict(envelope).failures == {
         Check.CHAIN: "chain.issuer_not_ca",
         Check.REVOCATION: "revocation.unknown",
+        Check.POLICY: "policy.missing",  # nor does it carry a signing policy
     }

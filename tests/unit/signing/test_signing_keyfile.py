@@ -59,7 +59,9 @@ def test_the_password_is_never_stored(
     for name in storage.keys(""):
         value = storage.get(name)
         assert value is not None and PASSWORD.encode() not in value
-    p12 = enrolled.vault.export(citizen.iin)
+    with pytest.raises(WrongSecret):
+        enrolled.vault.export(citizen.iin, "a-wrong-guess")
+    p12 = enrolled.vault.export(citizen.iin, PASSWORD)
     with pytest.raises(ValueError):
         pkcs12.load_key_and_certificates(p12, b"guess")
     private_key, cert, _ = pkcs12.load_key_and_certificates(p12, PASSWORD.encode())
@@ -111,10 +113,10 @@ def test_three_wrong_passwords_lock_the_key_for_a_pause(
     challenge = enrolled.begin(sign_request)
     for left in (2, 1):
         with pytest.raises(WrongSecret) as wrong:
-            enrolled.complete(challenge.id, "not-it")
+            enrolled.complete(challenge.id, "not-it-at-all")
         assert wrong.value.attempts_left == left and wrong.value.code == "secret.wrong"
     with pytest.raises(LockedOut) as locked:
-        enrolled.complete(challenge.id, "not-it")
+        enrolled.complete(challenge.id, "not-it-at-all")
     assert locked.value.until == clock() + timedelta(minutes=5)
     clock.advance(minutes=4, seconds=59)
     with pytest.raises(LockedOut):
@@ -128,9 +130,9 @@ def test_a_right_password_resets_the_count(enrolled: KeyFileSigner, sign_request
     for _ in range(2):
         challenge = enrolled.begin(sign_request)
         with pytest.raises(WrongSecret):
-            enrolled.complete(challenge.id, "not-it")
+            enrolled.complete(challenge.id, "not-it-at-all")
         with pytest.raises(WrongSecret) as wrong:
-            enrolled.complete(challenge.id, "still-not-it")
+            enrolled.complete(challenge.id, "still-not-it-at-all")
         assert wrong.value.attempts_left == 1
         enrolled.complete(challenge.id, PASSWORD)
 
@@ -211,7 +213,7 @@ def test_scripted_failures_still_need_the_password(
 ) -> None:
     challenge = enrolled.begin(scripted(sign_request, FailureMode.REVOKED))
     with pytest.raises(WrongSecret):
-        enrolled.complete(challenge.id, "not-it")
+        enrolled.complete(challenge.id, "not-it-at-all")
 
 
 def test_expired_challenges_are_purged(

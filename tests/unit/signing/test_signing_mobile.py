@@ -29,7 +29,7 @@ from signing.names import Holder
 from signing.simulated import MobileSigner
 from signing.storage import DirectoryStorage
 
-from .conftest import PIN, FakeClock, Verifier, scripted
+from .conftest import KEYSTORE_KEY, PIN, FakeClock, Verifier, scripted
 
 LINK_PREFIX = "https://portal.test/m/sign/"
 
@@ -171,7 +171,7 @@ def test_declining_on_the_phone_cancels_the_signing(
     enrolled: MobileSigner, sign_request: SignRequest
 ) -> None:
     challenge_id, token = begin(enrolled, sign_request)
-    enrolled.decline(token)
+    enrolled.decline(token, PIN)
     with pytest.raises(SigningCancelled):
         enrolled.complete(challenge_id)
     with pytest.raises(TokenUsed):
@@ -255,4 +255,5 @@ def test_the_link_template_must_carry_the_token(
     ca: TestCA, storage: DirectoryStorage, clock: FakeClock
 ) -> None:
     with pytest.raises(ValueError):
-        MobileSigner(ca=ca, storage=storage, now=clock, mobile_url="/sign/mobile")
+        MobileSigner(ca=ca, storage=storage, now=clock, keystore_key=KEYSTORE_KEY,
+                     mobile_url="/sign/mobile")

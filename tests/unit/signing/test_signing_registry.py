@@ -15,7 +15,7 @@ from signing.registry import build_signers
 from signing.simulated import KeyFileSigner, MobileSigner
 from signing.storage import DirectoryStorage
 
-from .conftest import FakeClock
+from .conftest import KEYSTORE_KEY, FakeClock
 
 THIRD_PARTY = """
 from signing.base import Challenge, SignedEnvelope, SignRequest, SigningPending
@@ -41,7 +41,8 @@ class EchoSigner:
 
 @pytest.fixture
 def deps(ca: TestCA, storage: DirectoryStorage, clock: FakeClock) -> dict[str, object]:
-    return {"ca": ca, "storage": storage, "now": clock, "mobile_url": "/m/{token}"}
+    return {"ca": ca, "storage": storage, "now": clock, "mobile_url": "/m/{token}",
+            "keystore_key": KEYSTORE_KEY}
 
 
 def test_the_default_configuration_builds_keyfile_and_mobile(deps: dict[str, object]) -> None:

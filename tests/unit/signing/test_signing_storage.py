@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,29 @@ def test_directory_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
     DirectoryStorage(tmp_path).put("keyfile/keystore/850321301238", b"p12")
     mode = (tmp_path / "keyfile" / "keystore" / "850321301238").stat().st_mode
     assert stat.S_IMODE(mode) == 0o600
+
+
+def test_compare_and_set_changes_a_value_only_for_the_caller_whose_expectation_held(
+    any_storage: Storage,
+) -> None:
+    assert any_storage.compare_and_set("tries/a", None, b"1") is True
+    assert any_storage.compare_and_set("tries/a", None, b"x") is False  # already there
+    assert any_storage.compare_and_set("tries/a", b"0", b"x") is False  # not what it is
+    assert any_storage.compare_and_set("tries/a", b"1", b"2") is True
+    assert any_storage.get("tries/a") == b"2"
+    assert any_storage.keys("") == ["tries/a"]  # the directory's lock file is not a key
+
+
+def test_parallel_increments_by_compare_and_set_lose_nothing(any_storage: Storage) -> None:
+    def increment() -> None:
+        while True:
+            raw = any_storage.get("count")
+            if any_storage.compare_and_set("count", raw, str(int(raw or b"0") + 1).encode()):
+                return
+
+    threads = [threading.Thread(target=increment) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert any_storage.get("count") == b"20"
