@@ -281,7 +281,13 @@ class WorkingCalendar:
         return self.is_working_day(day) and intake.is_open_at(local.time())
 
     def is_holiday(self, d: date) -> bool:
-        """A public holiday (or a decree day off), as opposed to an ordinary weekend."""
+        """A public holiday (or a decree day off), as opposed to an ordinary weekend.
+
+        A day the overrides make worked is no holiday, whatever the package calls it (an older
+        package may still name 31 August 2026 as Constitution Day carried over).
+        """
+        if d in self._overrides.extra_working_days:
+            return False
         if d in self._overrides.extra_days_off:
             return True
         return d in self._year(d.year)[1]

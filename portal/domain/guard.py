@@ -45,15 +45,21 @@ def evidence_blocker(
 ) -> Blocker | None:
     """Why the case's dates or records forbid ``action`` on ``today``, or None."""
     m = state.milestones
-    if action is Action.CONCLUDE_PRECINCT:
-        if state.status is Status.AT_PRECINCT and not state.has_inspection_act:
-            return Blocker("F3", "no_inspection_act")  # an act, or a recorded refusal of it
+    if (
+        action is Action.CONCLUDE_PRECINCT
+        and state.status is Status.AT_PRECINCT
+        and not state.has_inspection_act
+    ):
+        return Blocker("F3", "no_inspection_act")  # an act, or a recorded refusal of it
     if action is Action.RECEIVE_DOCUMENTS and m.documents_received_on is not None:
         return Blocker("R11.1", "documents_already_received")
-    if action in {Action.COMPUTE_INCOME, Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT}:
-        # On the precinct path the provider works from the documents it received back (R11.1).
-        if state.status is Status.PRECINCT_CONCLUDED and m.documents_received_on is None:
-            return Blocker("R11.1", "documents_not_received")
+    # On the precinct path the provider works from the documents it received back (R11.1).
+    if (
+        action in {Action.COMPUTE_INCOME, Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT}
+        and state.status is Status.PRECINCT_CONCLUDED
+        and m.documents_received_on is None
+    ):
+        return Blocker("R11.1", "documents_not_received")
     if action is Action.DELIVER_PRELIMINARY_NOTICE and m.preliminary_delivered_on is not None:
         return Blocker("R15.3", "notice_already_delivered")
     if action is Action.SUBMIT_OBJECTION:

@@ -71,7 +71,10 @@ def package_gaps(
 
     Identity is always needed (from the registers on the portal, L8), income papers only where
     the ground needs income (L8.2), exactly one proof of this ground (L8.3), a power of attorney
-    when a representative applies (R3.1); nothing may have expired.
+    when a representative applies (R3.1); none of these may have expired. Only documents of the
+    list count: an expired paper the ground does not ask for is no reason to refuse. Income
+    papers come one per family member, so each must be valid; of the other kinds one valid
+    document is enough (an old passport beside a valid ID card is no gap).
     """
     docs = list(documents)
     needed: list[DocumentKind] = []
@@ -85,6 +88,8 @@ def package_gaps(
     missing = [kind for kind in needed if not any(d.kind is kind for d in docs)]
     if not proofs:
         missing.append(DocumentKind.GROUND_PROOF)
-    relevant = [d for d in docs if d.kind is not DocumentKind.GROUND_PROOF or d in proofs]
-    expired = sorted({d.kind for d in relevant if d.expired_on(on)}, key=list(DocumentKind).index)
+    relevant = [d for d in docs if d.kind in needed or d in proofs]
+    lapsed = {d.kind for d in relevant if d.expired_on(on)}
+    still_valid = {d.kind for d in relevant if not d.expired_on(on)} - {DocumentKind.INCOME}
+    expired = sorted(lapsed - still_valid, key=list(DocumentKind).index)
     return PackageGaps(tuple(missing), tuple(expired), max(len(proofs) - 1, 0))

@@ -172,13 +172,16 @@ _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
 
 # Intake desks that may take an action (lines 51, 55): registering and referring to the precinct
 # commission are the provider's or the rural akim's; refusing a submitted application too.
+# The portal is a channel but no desk: an intake actor "at the portal" may do nothing.
 _LOCAL_DESKS: Final = frozenset({Channel.PROVIDER, Channel.RURAL_AKIM})
+_ALL_DESKS: Final = _LOCAL_DESKS | {Channel.STATE_CORP}
 _INTAKE_DESKS: Final[dict[Action, frozenset[Channel]]] = {
+    Action.ACCEPT_PAPER: _ALL_DESKS,
     Action.REGISTER: _LOCAL_DESKS,
+    Action.REFUSE_ACCEPTANCE: _ALL_DESKS,
     Action.SEND_TO_PRECINCT: _LOCAL_DESKS,
-    Action.NOTIFY: frozenset({Channel.PROVIDER, Channel.RURAL_AKIM, Channel.STATE_CORP}),
-    Action.DELIVER_PRELIMINARY_NOTICE: _LOCAL_DESKS | {Channel.STATE_CORP},
-    Action.ACCEPT_PAPER: frozenset({Channel.PROVIDER, Channel.RURAL_AKIM, Channel.STATE_CORP}),
+    Action.DELIVER_PRELIMINARY_NOTICE: _ALL_DESKS,
+    Action.NOTIFY: _ALL_DESKS,
 }
 
 
@@ -225,12 +228,18 @@ def desk_blocker(status: Status, action: Action, actor: Actor) -> str | None:
         return None
     if actor.desk is None:
         return "no_desk"
-    allowed = _INTAKE_DESKS.get(action)
+    allowed = _INTAKE_DESKS.get(action, _ALL_DESKS)
     if action is Action.REFUSE_ACCEPTANCE and status is Status.SUBMITTED:
         allowed = _LOCAL_DESKS
-    if allowed is not None and actor.desk not in allowed:
+    if actor.desk not in allowed:
         return "wrong_desk"
     return None
+
+
+_AFTER_PRECINCT: Final = frozenset(
+    {Action.RECEIVE_DOCUMENTS, Action.COMPUTE_INCOME, Action.SUBMIT_TO_COMMISSION,
+     Action.DECIDE_GRANT}
+)
 
 
 def route_blocker(status: Status, action: Action, facts: CaseFacts) -> str | None:
@@ -239,17 +248,21 @@ def route_blocker(status: Status, action: Action, facts: CaseFacts) -> str | Non
     early = status is Status.REGISTERED
     if action is Action.SEND_TO_PRECINCT and not facts.needs_precinct:
         return "no_inspection_needed"
-    if action is Action.RECEIVE_DOCUMENTS and early and facts.needs_precinct:
-        return "inspection_first"  # R7.2: the documents come back from the commission
-    if action in {Action.COMPUTE_INCOME, Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT}:
-        if early and facts.needs_precinct:
-            return "inspection_first"  # R7.2, then R11.1
-    if action in {Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT} and facts.needs_income:
-        if status in {Status.REGISTERED, Status.PRECINCT_CONCLUDED}:
-            return "income_first"  # R11.1 for grounds that need income (L8.2)
-    if action is Action.DECIDE_GRANT and facts.needs_commission:
-        if status in {Status.REGISTERED, Status.PRECINCT_CONCLUDED, Status.INCOME_COMPUTED}:
-            return "commission_first"  # F5
+    # R7.2, then R11.1: on the precinct path the documents come back from the commission first.
+    if action in _AFTER_PRECINCT and early and facts.needs_precinct:
+        return "inspection_first"
+    if (
+        action in {Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT}
+        and facts.needs_income
+        and status in {Status.REGISTERED, Status.PRECINCT_CONCLUDED}
+    ):
+        return "income_first"  # R11.1 for grounds that need income (L8.2)
+    if (
+        action is Action.DECIDE_GRANT
+        and facts.needs_commission
+        and status in {Status.REGISTERED, Status.PRECINCT_CONCLUDED, Status.INCOME_COMPUTED}
+    ):
+        return "commission_first"  # F5
     return None
 
 

@@ -6,17 +6,19 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib.metadata import version
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.domain.calendar import (
     ALMATY,
     CHANNEL_HOURS,
     DEFAULT_OVERRIDES,
+    DUTY_BRANCH_HOURS,
     CalendarOverrides,
     Channel,
     OfficeHours,
     WorkingCalendar,
+    load_overrides,
     to_local,
 )
 
@@ -198,6 +200,8 @@ def test_next_working_day_is_one_working_day_after(cal: WorkingCalendar, start: 
     assert cal.next_working_day(start) == cal.add_working_days(start, 1)
 
 
+# Walks up to five years day by day: no per-example deadline, which would time the machine's load.
+@settings(deadline=None)
 @given(days, days, days)
 def test_working_days_between_adds_up_and_reverses_sign(
     cal: WorkingCalendar, a: date, b: date, c: date
@@ -223,10 +227,14 @@ def test_arrival_during_lunch_is_still_registered_that_day_R7_1(cal: WorkingCale
     assert cal.registration_date(almaty(MONDAY, 13, 30), Channel.PORTAL) == MONDAY
 
 
-def test_arrival_before_opening_is_registered_when_that_working_day_opens_R7_1(
-    cal: WorkingCalendar,
+@pytest.mark.parametrize("channel", list(Channel))
+def test_arrival_before_opening_is_registered_on_the_first_working_day_after_R7_1(
+    cal: WorkingCalendar, channel: Channel
 ) -> None:
-    assert cal.registration_date(almaty(MONDAY, 7, 30), Channel.PORTAL) == MONDAY
+    # Line 51: "outside the working day" → "the first working day after the day of arrival";
+    # 07:30 on a working day is outside it (docs/seed-notes.md, R7.1).
+    assert cal.registration_date(almaty(MONDAY, 7, 30), channel) == date(2025, 6, 3)
+    assert cal.registration_date(almaty(MONDAY, 9), channel) == MONDAY
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -336,3 +344,211 @@ def test_a_break_must_lie_inside_the_office_hours() -> None:
 
 def test_channels_are_stored_by_their_value_R2_2() -> None:
     assert [c.value for c in Channel] == ["provider", "rural_akim", "state_corp", "portal"]
+
+
+# --- State Corporation duty branches (L7) ------------------------------------------------------
+
+SATURDAY = date(2025, 6, 14)
+WOMENS_DAY_SATURDAY = date(2025, 3, 8)  # a public holiday on a Saturday
+WORKED_SATURDAY = date(2024, 5, 4)  # worked for Wednesday 8 May 2024
+
+
+@pytest.mark.parametrize(
+    ("moment", "accepting"),
+    [
+        (almaty(MONDAY, 8, 59), False),
+        (almaty(MONDAY, 13, 30), True),  # no lunch break
+        (almaty(MONDAY, 19, 59), True),
+        (almaty(MONDAY, 20), False),
+        (almaty(SATURDAY, 9), True),
+        (almaty(SATURDAY, 12, 59), True),
+        (almaty(SATURDAY, 13), False),
+        (almaty(date(2025, 6, 15), 10), False),  # Sunday
+        (almaty(WOMENS_DAY_SATURDAY, 10), False),  # closed on a holiday like every office
+        (almaty(WORKED_SATURDAY, 19), True),  # a worked Saturday has weekday hours
+        (almaty(date(2025, 6, 6), 10), False),  # Kurban Ait, a Friday
+    ],
+)
+def test_a_duty_branch_serves_weekdays_to_20_00_and_saturdays_09_00_to_13_00_L7(
+    cal: WorkingCalendar, moment: datetime, accepting: bool
+) -> None:
+    assert cal.is_accepting(moment, Channel.STATE_CORP, duty_branch=True) is accepting
+
+
+def test_only_the_state_corporation_has_duty_branches_L7(cal: WorkingCalendar) -> None:
+    evening = almaty(MONDAY, 19)
+    assert not cal.is_accepting(evening, Channel.PROVIDER, duty_branch=True)
+    assert not cal.is_accepting(evening, Channel.STATE_CORP)
+    assert cal.is_accepting(evening, Channel.PORTAL, duty_branch=True)
+
+
+def test_duty_branch_hours_are_the_ones_the_list_names_L7() -> None:
+    assert (DUTY_BRANCH_HOURS.weekday.opens, DUTY_BRANCH_HOURS.weekday.closes) == (time(9), time(20))
+    assert DUTY_BRANCH_HOURS.weekday.breaks == ()
+    assert (DUTY_BRANCH_HOURS.saturday.opens, DUTY_BRANCH_HOURS.saturday.closes) == (
+        time(9), time(13),
+    )
+
+
+# --- start of the service term (L3.1, L7) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "channel", "duty_branch", "starts"),
+    [
+        (almaty(MONDAY, 10), Channel.PROVIDER, False, MONDAY),
+        (almaty(MONDAY, 14, 45), Channel.RURAL_AKIM, False, MONDAY),
+        (almaty(MONDAY, 17, 45), Channel.STATE_CORP, False, MONDAY),
+        (almaty(MONDAY, 19, 30), Channel.STATE_CORP, True, MONDAY),  # duty branch evening
+        (almaty(SATURDAY, 11), Channel.STATE_CORP, True, SATURDAY),  # duty branch Saturday
+    ],
+    ids=["provider", "rural-akim-after-lunch", "state-corp", "duty-evening", "duty-saturday"],
+)
+def test_at_a_desk_the_term_starts_on_the_day_the_package_is_handed_in_L3_1(
+    cal: WorkingCalendar, moment: datetime, channel: Channel, duty_branch: bool, starts: date
+) -> None:
+    assert cal.term_starts_on(moment, channel, duty_branch=duty_branch) == starts
+
+
+def test_a_package_handed_in_on_a_duty_saturday_is_registered_on_monday_L3_1_R7_1(
+    cal: WorkingCalendar,
+) -> None:
+    handed_in = almaty(SATURDAY, 11)
+    assert cal.term_starts_on(handed_in, Channel.STATE_CORP, duty_branch=True) == SATURDAY
+    assert cal.registration_date(handed_in, Channel.STATE_CORP) == date(2025, 6, 16)
+
+
+def test_a_desk_record_made_after_intake_hours_counts_like_an_office_arrival_L3_1(
+    cal: WorkingCalendar,
+) -> None:
+    # Intake closes at 17:30, the office day at 18:00; after that the next working day counts.
+    assert cal.term_starts_on(almaty(MONDAY, 17, 45), Channel.PROVIDER) == MONDAY
+    assert cal.term_starts_on(almaty(MONDAY, 18, 30), Channel.PROVIDER) == date(2025, 6, 3)
+    assert cal.term_starts_on(almaty(SATURDAY, 12), Channel.STATE_CORP) == date(2025, 6, 16)
+
+
+@pytest.mark.parametrize(
+    ("moment", "starts"),
+    [
+        (almaty(MONDAY, 7, 30), MONDAY),  # before opening: L7 names only the end of the day
+        (almaty(MONDAY, 13, 30), MONDAY),
+        (almaty(MONDAY, 17, 59), MONDAY),
+        (almaty(MONDAY, 18), date(2025, 6, 3)),  # after the working day
+        (almaty(date(2025, 6, 5), 21), date(2025, 6, 9)),  # Thursday evening before Kurban Ait
+        (almaty(date(2025, 6, 6), 10), date(2025, 6, 9)),  # on the holiday itself
+        (almaty(SATURDAY, 10), date(2025, 6, 16)),  # on a weekend
+        (almaty(date(2025, 1, 4), 10), date(2025, 1, 5)),  # Saturday before the worked Sunday
+    ],
+    ids=["before-opening", "lunch", "last-minute", "closing", "holiday-eve", "holiday",
+         "weekend", "before-worked-sunday"],
+)
+def test_on_the_portal_out_of_hours_applications_count_from_the_next_working_day_L3_1_L7(
+    cal: WorkingCalendar, moment: datetime, starts: date
+) -> None:
+    assert cal.term_starts_on(moment, Channel.PORTAL) == starts
+
+
+def test_the_portal_term_and_registration_read_before_opening_differently_L3_1_R7_1(
+    cal: WorkingCalendar,
+) -> None:
+    early = almaty(MONDAY, 7, 30)
+    assert cal.term_starts_on(early, Channel.PORTAL) == MONDAY
+    assert cal.registration_date(early, Channel.PORTAL) == date(2025, 6, 3)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2023, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+    ),
+    st.sampled_from(Channel),
+    st.booleans(),
+)
+def test_the_term_never_starts_before_hand_in_or_after_registration_L3_1_R7_1(
+    cal: WorkingCalendar, arrived_at: datetime, channel: Channel, duty_branch: bool
+) -> None:
+    starts = cal.term_starts_on(arrived_at, channel, duty_branch=duty_branch)
+    assert to_local(arrived_at).date() <= starts <= cal.registration_date(arrived_at, channel)
+
+
+# --- holidays and overrides (L7) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "holiday"),
+    [
+        (date(2025, 6, 6), True),  # Kurban Ait
+        (date(2025, 3, 8), True),  # Women's Day on a Saturday
+        (date(2025, 1, 3), True),  # a day off by decree
+        (date(2026, 5, 27), True),  # Kurban Ait 2026, pinned
+        (date(2025, 6, 7), False),  # an ordinary Saturday is a day off but no holiday
+        (MONDAY, False),
+    ],
+)
+def test_a_holiday_is_told_apart_from_an_ordinary_weekend_L7(
+    cal: WorkingCalendar, day: date, holiday: bool
+) -> None:
+    assert cal.is_holiday(day) is holiday
+
+
+def test_a_holiday_the_overrides_make_worked_is_no_holiday_L7() -> None:
+    # As if a decree had moved Kurban Ait 2025 away from Friday 6 June.
+    custom = WorkingCalendar(CalendarOverrides(extra_working_days=frozenset({date(2025, 6, 6)})))
+    assert custom.is_working_day(date(2025, 6, 6))
+    assert not custom.is_holiday(date(2025, 6, 6))
+
+
+def test_kurban_ait_2026_is_pinned_as_a_day_off_L7(cal: WorkingCalendar) -> None:
+    assert date(2026, 5, 27) in DEFAULT_OVERRIDES.extra_days_off
+    assert not cal.is_working_day(date(2026, 5, 27))
+    assert cal.next_working_day(date(2026, 5, 26)) == date(2026, 5, 28)
+
+
+def test_overrides_from_configuration_add_to_the_defaults_L7() -> None:
+    loaded = load_overrides(
+        {
+            "extra_days_off": {"2027-01-04": "Government Decree No. 1 (test)"},
+            "extra_working_days": {"2027-01-09": "Government Decree No. 1 (test)"},
+        }
+    )
+    assert loaded.extra_days_off == DEFAULT_OVERRIDES.extra_days_off | {date(2027, 1, 4)}
+    assert loaded.extra_working_days == DEFAULT_OVERRIDES.extra_working_days | {date(2027, 1, 9)}
+    custom = WorkingCalendar(loaded)
+    assert not custom.is_working_day(date(2027, 1, 4))
+    assert custom.is_working_day(date(2027, 1, 9))
+
+
+def test_configuration_may_undo_a_default_override_L7() -> None:
+    # Had the religious affairs body fixed Kurban Ait 2026 on another day, 27 May is worked.
+    loaded = load_overrides({"extra_working_days": {"2026-05-27": "Order of the ARDO (test)"}})
+    assert date(2026, 5, 27) not in loaded.extra_days_off
+    assert WorkingCalendar(loaded).is_working_day(date(2026, 5, 27))
+    back = load_overrides({"extra_days_off": {"2026-08-31": "Decree (test)"}})
+    assert date(2026, 8, 31) not in back.extra_working_days
+
+
+def test_empty_configuration_keeps_the_defaults_L7() -> None:
+    assert load_overrides({}) == DEFAULT_OVERRIDES
+    assert load_overrides({}, base=CalendarOverrides()) == CalendarOverrides()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"days_off": {}}, "unknown calendar override key"),
+        ({"extra_days_off": ["2027-01-04"]}, "extra_days_off: expected an object"),
+        ({"extra_days_off": {"2027-13-01": "Decree"}}, r"'2027-13-01' is not a date"),
+        ({"extra_working_days": {"next monday": "Decree"}}, "is not a date"),
+        ({"extra_days_off": {"2027-01-04": ""}}, r"extra_days_off\.2027-01-04: name the act"),
+        ({"extra_days_off": {"2027-01-04": "   "}}, "name the act"),
+        ({"extra_days_off": {"2027-01-04": 36}}, "name the act"),
+        ({"extra_days_off": {"2027-01-04": "A"}, "extra_working_days": {"2027-01-04": "B"}},
+         "both an extra day off and worked: 2027-01-04"),
+    ],
+    ids=["unknown-key", "not-an-object", "bad-month", "not-a-date", "empty-act", "blank-act",
+         "act-not-text", "both"],
+)
+def test_a_malformed_override_is_refused_naming_what_is_wrong_L7(
+    data: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_overrides(data)

@@ -1,4 +1,4 @@
-"""Ground categories as configuration: precinct inspection (R7.2) and income (L8.2, R11.2)."""
+"""Ground categories as configuration: precinct inspection (R7.2), income (L8.2, R11.2), commission (F5)."""
 
 from __future__ import annotations
 
@@ -113,3 +113,50 @@ def test_yes_no_fields_must_be_true_or_false(value: object) -> None:
 def test_model_rules_ground_must_be_one_of_the_four_subparagraphs_or_null(value: object) -> None:
     with pytest.raises(ValueError, match="fire: model_rules_ground must be one of 1, 2, 3, 4"):
         load_ground_rules({"fire": {"model_rules_ground": value}})
+
+
+# --- the special commission (F5, R11.1) --------------------------------------------------------
+
+
+def test_every_ground_goes_to_the_special_commission_by_default_F5() -> None:
+    assert all(rule.needs_special_commission for rule in DEFAULT_GROUND_RULES.values())
+
+
+@pytest.mark.parametrize("ground", [1, 2, 4])
+def test_grounds_1_2_and_4_cannot_skip_the_special_commission_F5(ground: int) -> None:
+    with pytest.raises(ValueError, match=rf"ground {ground}\) of paragraph 8 is concluded on"):
+        GroundRule(GroundCategory.ORPHAN, ground, False, False, needs_special_commission=False)
+
+
+@pytest.mark.parametrize("ground", [3, None])
+def test_other_grounds_may_go_to_a_decision_without_the_special_commission_F5(
+    ground: int | None,
+) -> None:
+    rule = GroundRule(GroundCategory.ORPHAN, ground, False, False, needs_special_commission=False)
+    assert not rule.needs_special_commission
+
+
+def test_a_district_lets_a_ground_skip_the_special_commission_by_configuration_F5() -> None:
+    district = load_ground_rules(
+        json.loads('{"socially_significant_disease": {"needs_special_commission": false}}')
+    )
+    assert not district[GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE].needs_special_commission
+    assert district[GroundCategory.FIRE].needs_special_commission
+
+
+@pytest.mark.parametrize("category", ["natural_disaster", "fire", "low_income"])
+def test_configuration_cannot_take_the_commission_from_grounds_1_2_4_F5(category: str) -> None:
+    with pytest.raises(ValueError, match="needs_special_commission cannot be false"):
+        load_ground_rules({category: {"needs_special_commission": False}})
+
+
+def test_moving_a_ground_to_subparagraph_1_brings_the_commission_back_F5() -> None:
+    with pytest.raises(ValueError, match="cannot be false"):
+        load_ground_rules(
+            {"orphan": {"needs_special_commission": False, "model_rules_ground": 1}}
+        )
+
+
+def test_the_commission_flag_must_be_true_or_false_F5() -> None:
+    with pytest.raises(ValueError, match=r"orphan\.needs_special_commission must be true or false"):
+        load_ground_rules({"orphan": {"needs_special_commission": "no"}})
