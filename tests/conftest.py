@@ -111,3 +111,26 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def client_request(app: Flask) -> ClientRequest:
     return ClientRequest(app, app.test_client())
+
+
+PRODUCTION_SECRET = "vP3q-7xZ_kL9mN2bR5tW8yA1cE4gH6jU0oS3dF7hK9"  # shaped like token_urlsafe
+
+
+@pytest.fixture
+def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                   sqlite_template: Path) -> Iterator[Flask]:
+    """The app as production configures it (https://portal.example.kz, Redis-backed limits)."""
+    from portal.config import ProductionConfig
+
+    for name in ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY"):
+        monkeypatch.setenv(name, f"{name}-{PRODUCTION_SECRET}")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.kz")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/4")  # never contacted
+    for name in ("TRUSTED_HOSTS", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    copy = tmp_path / "production.db"
+    shutil.copyfile(sqlite_template, copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    application = create_app(ProductionConfig(), instance_path=str(tmp_path / "instance"))
+    yield application
+    db.engine_of(application).dispose()
