@@ -10,8 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, db, errors, htmx, i18n, security
 from portal.config import Config, config_from_env, production_problems
-from portal.instance import instance_secret
 from portal.extensions import babel, compress, csrf, limiter
+from portal.instance import instance_secret
 from portal.web import hosts
 from portal.web.sessions import PortalSessionInterface
 
