@@ -109,6 +109,25 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """REDIS_URL for tests that need a real Redis: skipped without one, a failure in CI."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        if IN_CI:
+            pytest.fail("REDIS_URL is required in CI")
+        pytest.skip("REDIS_URL not set")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis not reachable in CI: {type(exc).__name__}")
+        pytest.skip("Redis not reachable")
+    return url
+
+
+@pytest.fixture
 def client_request(app: Flask) -> ClientRequest:
     return ClientRequest(app, app.test_client())
 

@@ -230,6 +230,15 @@ def test_a_broken_chain_is_never_anchored(session: Session, db_app: Flask, tmp_p
     assert not (tmp_path / "anchors.log").exists()
 
 
-def test_the_beat_schedule_anchors_the_chain_every_quarter_hour(db_app: Flask) -> None:
+def test_the_beat_schedule_anchors_the_chain_every_quarter_hour(
+    session: Session, db_app: Flask, tmp_path: Path
+) -> None:
+    from portal.jobs import anchor_event_chain
+
     schedule = db_app.extensions["celery"].conf.beat_schedule
     assert schedule["anchor-event-chain"]["task"] == "portal.anchor_event_chain"
+    db_app.config["AUDIT_ANCHOR_DIR"] = str(tmp_path)
+    record(session, CLERK, "a")
+    session.commit()
+    assert anchor_event_chain.apply().get() == 1
+    assert (tmp_path / "anchors.log").read_text().startswith("1 ")

@@ -21,8 +21,6 @@ from tests.conftest import PRODUCTION_SECRET
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 HOST = "portal.example.kz"
-REDIS_URL = os.environ.get("REDIS_URL", "")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _free_port() -> int:
@@ -71,23 +69,6 @@ def test_gunicorn_refuses_to_serve_without_shared_limits_or_an_explicit_environm
         pytest.fail("gunicorn kept serving")
     assert server.returncode != 0
     assert why in (tmp_path / "error.log").read_text()
-
-
-@pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    if not REDIS_URL:
-        if IN_CI:
-            pytest.fail("REDIS_URL is required in CI")
-        pytest.skip("REDIS_URL not set")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError:
-        if IN_CI:
-            pytest.fail("Redis not reachable in CI")
-        pytest.skip("Redis not reachable")
-    return REDIS_URL
 
 
 @pytest.fixture
