@@ -25,6 +25,17 @@ def register_cli(app: Flask) -> None:
         migrate.upgrade(db.engine_of(current_app))
         click.echo("database is up to date")
 
+    @db_group.command("grant-runtime")
+    @click.argument("role")
+    def db_grant_runtime(role: str) -> None:
+        """Give ROLE what gunicorn and Celery need, and nothing that could lift the audit guards
+        (PostgreSQL; run as the owner after each upgrade)."""
+        try:
+            migrate.grant_runtime(db.engine_of(current_app), role)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"granted the runtime privileges to {role}")
+
     @db_group.command("check")
     def db_check() -> None:
         """Fail when the models and the migrations disagree."""

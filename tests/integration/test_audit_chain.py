@@ -242,3 +242,45 @@ def test_the_beat_schedule_anchors_the_chain_every_quarter_hour(
     session.commit()
     assert anchor_event_chain.apply().get() == 1
     assert (tmp_path / "anchors.log").read_text().startswith("1 ")
+
+
+def test_the_runtime_role_can_append_but_cannot_lift_the_guards_on_postgresql(
+    session: Session, db_app: Flask
+) -> None:
+    """The database roles operations.md asks for: the owner migrates, the runtime role may not
+    drop or disable triggers, TRUNCATE, or change events even if the triggers were gone."""
+    import uuid
+
+    from portal import db, migrate
+
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("roles are a PostgreSQL matter")
+    role = f"portal_app_test_{uuid.uuid4().hex[:12]}"
+    engine = db.engine_of(db_app)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+    try:
+        migrate.grant_runtime(engine, role)
+        record(session, CLERK, "a")
+        session.commit()
+        with engine.connect() as conn:
+            conn.execute(text(f"SET ROLE {role}"))
+            as_runtime = Session(bind=conn)
+            record(as_runtime, CLERK, "b")  # appends still work under the runtime role
+            as_runtime.commit()
+            conn.commit()  # the session joined the connection's transaction
+            conn.execute(text(f"SET ROLE {role}"))
+            for attack in ("ALTER TABLE events DISABLE TRIGGER USER", "DROP TRIGGER "
+                           "events_no_change ON events", "TRUNCATE events",
+                           "UPDATE events SET reason = 'x'", "DELETE FROM event_chain_head",
+                           "ALTER TABLE event_chain_head DISABLE TRIGGER USER"):
+                with pytest.raises(DatabaseError, match=r"must be owner|permission denied"):
+                    conn.execute(text(attack))
+                conn.rollback()
+                conn.execute(text(f"SET ROLE {role}"))
+        assert verify_chain(session) is None
+        assert len(session.scalars(select(Event)).all()) == 2
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
