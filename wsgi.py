@@ -1,7 +1,5 @@
-"""The WSGI entry point gunicorn serves (`gunicorn wsgi:app`); `flask run` loads it too."""
+"""The WSGI entry point gunicorn serves (`gunicorn wsgi:app`); it refuses an unset PORTAL_ENV."""
 
 from portal import create_app
-from portal.config import require_explicit_environment
 
-require_explicit_environment()  # gunicorn with no PORTAL_ENV must not mean development
 app = create_app()

@@ -9,7 +9,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, db, errors, htmx, i18n, security
-from portal.config import Config, config_from_env, production_problems
+from portal.config import (
+    Config,
+    config_from_env,
+    production_problems,
+    require_explicit_environment,
+)
 from portal.extensions import babel, compress, csrf, limiter
 from portal.instance import instance_secret
 from portal.web import hosts
@@ -19,6 +24,8 @@ from portal.web.sessions import PortalSessionInterface
 def create_app(config: Config | dict[str, Any] | None = None,
                instance_path: str | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    if not isinstance(config, Config):
+        require_explicit_environment()  # gunicorn or Celery with no PORTAL_ENV: refuse
     base = config if isinstance(config, Config) else config_from_env()
     app.config.update(base.as_dict())
     app.config["CONFIG_NAME"] = base.name

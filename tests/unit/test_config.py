@@ -88,8 +88,9 @@ def test_production_refuses_rate_limits_kept_in_each_workers_memory(
 
 def test_an_unset_portal_env_is_refused_outside_the_flask_command(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"PORTAL_ENV", "FLASK_RUN_FROM_CLI"}}
-    for entry in ("wsgi", "portal.celery_worker"):
-        done = subprocess.run([sys.executable, "-c", f"import {entry}"], cwd=ROOT, env=env,
+    for entry in ("import wsgi", "import portal.celery_worker",
+                  "import portal; portal.create_app()"):  # also `gunicorn 'portal:create_app()'`
+        done = subprocess.run([sys.executable, "-c", entry], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode != 0, entry
         assert "PORTAL_ENV is not set" in done.stderr
@@ -146,8 +147,9 @@ def test_development_secrets_and_database_are_owner_only_from_the_moment_they_ex
 ) -> None:
     """Written first and chmod-ed after, a secret is readable by others in between (or for
     good, should the process die there): no chmod may be needed to make them private."""
-    for name in ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "DATABASE_URL", "PORTAL_ENV"):
+    for name in ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setattr(os, "umask", os.umask)  # restored even if the test fails
     old = os.umask(0o022)
 
