@@ -101,10 +101,15 @@ def load(port: int, path: str) -> tuple[float, float, float, int]:
 def main() -> None:
     pages = sys.argv[1:] or ["/", "/operator/", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": "bench-only-secret",
-           "CA_KEY": "bench-only-ca-key", "PUBLIC_BASE_URL": "http://127.0.0.1",
+    # Development, said explicitly (gunicorn refuses an unset PORTAL_ENV): production refuses a
+    # loopback address and per-worker limits, and the bench needs neither HTTPS nor Redis. The
+    # request path is the same code.
+    env = {**os.environ, "PORTAL_ENV": "development", "SECRET_KEY": "bench-only-secret",
+           "CA_KEY": "bench-only-ca-key", "AUDIT_CHAIN_KEY": "bench-only-audit-chain-key",
            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work}/portal.db"),
            "FLASK_APP": "wsgi", "SESSION_COOKIE_SECURE": "false", "LOAD_DEMO_DATA": "true"}
+    for name in ("PUBLIC_BASE_URL", "TRUSTED_HOSTS", "RATELIMIT_STORAGE_URI", "CELERY_BROKER_URL"):
+        env.pop(name, None)
     env.pop("REDIS_URL", None)
     flask_bin = str(Path(PY).parent / "flask")
     subprocess.run([flask_bin, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)

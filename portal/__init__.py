@@ -5,30 +5,47 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import assets, db, errors, htmx, i18n, security
-from portal.config import Config, config_from_env, instance_secret
+from portal.config import (
+    Config,
+    config_from_env,
+    production_problems,
+    require_explicit_environment,
+)
 from portal.extensions import babel, compress, csrf, limiter
+from portal.instance import instance_secret
 from portal.services import workdays
+from portal.web import hosts
+from portal.web.sessions import PortalSessionInterface
 
 
-def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: Config | dict[str, Any] | None = None,
+               instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    if not isinstance(config, Config):
+        require_explicit_environment()  # gunicorn or Celery with no PORTAL_ENV: refuse
     base = config if isinstance(config, Config) else config_from_env()
     app.config.update(base.as_dict())
     app.config["CONFIG_NAME"] = base.name
     if isinstance(config, dict):
         app.config.update(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     missing = [name.removesuffix("_ENV") for name in getattr(base, "REQUIRED", ())
                if not app.config.get(name)]
     if missing:
         raise RuntimeError(f"{', '.join(missing)} must be set in production (PORTAL_ENV=production)")
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    if base.name == "production" and (problems := production_problems(app.config)):
+        raise RuntimeError("production refuses to start: " + "; ".join(problems))
+    # Development keys, generated once into instance/ (production has refused to get here).
+    for name, file in (("SECRET_KEY", "secret_key"), ("CA_KEY", "ca_key"),
+                       ("AUDIT_CHAIN_KEY", "audit_chain_key"), ("KEYSTORE_KEY", "keystore_key")):
+        if not app.config.get(name):
+            app.config[name] = instance_secret(app.instance_path, file)
+    hosts.init_app(app)  # wrapped by ProxyFix below, so it judges the forwarded host
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -49,15 +66,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    app.session_interface = PortalSessionInterface()
 
     from portal.jobs import init_celery
 
     init_celery(app)
-
-    @app.before_request
-    def _sessions_expire() -> None:
-        # Sessions end after SESSION_LIFETIME_SECONDS without a request (refreshed on each one).
-        session.permanent = True
 
     from portal.views import register_blueprints
 

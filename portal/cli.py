@@ -1,6 +1,8 @@
-"""Flask CLI: migrations, demo data, audit-log check."""
+"""Flask CLI: migrations, demo data, audit-log checks and anchors."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -22,6 +24,17 @@ def register_cli(app: Flask) -> None:
         """Apply every migration up to the newest."""
         migrate.upgrade(db.engine_of(current_app))
         click.echo("database is up to date")
+
+    @db_group.command("grant-runtime")
+    @click.argument("role")
+    def db_grant_runtime(role: str) -> None:
+        """Give ROLE what gunicorn and Celery need, and nothing that could lift the audit guards
+        (PostgreSQL; run as the owner after each upgrade)."""
+        try:
+            migrate.grant_runtime(db.engine_of(current_app), role)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"granted the runtime privileges to {role}")
 
     @db_group.command("check")
     def db_check() -> None:
@@ -54,11 +67,11 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.group("events")
     def events_group() -> None:
-        """The audit log."""
+        """The audit log (see also `flask audit`)."""
 
     @events_group.command("verify")
     def events_verify() -> None:
-        """Check the hash chain of the event log."""
+        """Check the keyed hash chain of the event log."""
         from portal.services.events import verify_chain
 
         broken = verify_chain(db.session())
@@ -67,3 +80,43 @@ def register_cli(app: Flask) -> None:
         else:
             click.echo(f"event chain broken at seq {broken}")
             raise SystemExit(1)
+
+    @app.cli.group("audit")
+    def audit_group() -> None:
+        """The audit log's chain and its anchors outside the database."""
+
+    @audit_group.command("anchor")
+    def audit_anchor() -> None:
+        """Append the verified chain tip (`seq hash time`) to the anchor file."""
+        from portal.services import anchors
+
+        path = anchors.anchor_file(current_app)
+        try:
+            anchor = anchors.write_anchor(db.session(), path)
+        except anchors.ChainBroken as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"anchored seq {anchor.seq} in {path}" if anchor else "event log is empty")
+
+    @audit_group.command("verify")
+    @click.option("--anchors", "anchor_path", type=click.Path(dir_okay=False, path_type=Path),
+                  default=None, help="anchor file (default: the configured one)")
+    def audit_verify(anchor_path: Path | None) -> None:
+        """Check the chain, then that it still holds every anchored tip."""
+        from portal.services import anchors
+        from portal.services.events import verify_chain
+
+        session = db.session()
+        broken = verify_chain(session)
+        if broken is not None:
+            click.echo(f"event chain broken at seq {broken}")
+            raise SystemExit(1)
+        path = anchor_path or anchors.anchor_file(current_app)
+        try:
+            written = anchors.read_anchors(path)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        moved = anchors.check_anchors(session, written)
+        if moved is not None:
+            click.echo(f"anchor at seq {moved} does not match: the chain was truncated or rebuilt")
+            raise SystemExit(1)
+        click.echo(f"event chain intact and matches {len(written)} anchors")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
-import secrets
-from pathlib import Path
+import zlib
 from typing import Any
+from urllib.parse import urlsplit
+
+from portal.instance import instance_secret
+
+__all__ = ["CONFIGS", "Config", "config_from_env", "instance_secret", "production_problems"]
 
 
 def _env(name: str, default: str = "") -> str:
@@ -17,18 +22,6 @@ def _flag(name: str, default: bool) -> bool:
     if raw is None:
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def instance_secret(instance_path: str) -> str:
-    """A development secret generated once and kept in instance/, so sessions survive restarts."""
-    path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value
 
 
 class Config:
@@ -56,6 +49,10 @@ class Config:
         self.CA_KEY: str = _env("CA_KEY")
         # Key-encryption key for the signers' key stores; kept outside the database (item 3).
         self.KEYSTORE_KEY: str = _env("KEYSTORE_KEY")
+        # Keys the audit chain's HMAC; kept outside the database so its owner cannot re-key it.
+        self.AUDIT_CHAIN_KEY: str = _env("AUDIT_CHAIN_KEY")
+        # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
+        self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
@@ -82,6 +79,25 @@ class Config:
         # A JSON file of decree day transfers the holidays package does not know yet
         # (domain.calendar.load_overrides); empty: the built-in table.
         self.CALENDAR_OVERRIDES: str = _env("CALENDAR_OVERRIDES")
+        self._derive()
+
+    def _derive(self) -> None:
+        """Settings that follow from others; run again when a subclass changes those."""
+        # __Host- cookies are Secure, host-only and Path=/; browsers refuse them over plain HTTP.
+        prefix = "__Host-" if self.SESSION_COOKIE_SECURE else ""
+        self.SESSION_COOKIE_NAME = f"{prefix}session"
+        self.LANG_COOKIE_NAME = f"{prefix}lang"
+        self.SESSION_COOKIE_PATH = "/"
+        self.SESSION_COOKIE_DOMAIN = None
+        # Host names we answer to; any other Host (or X-Forwarded-Host) gets a 400, so it never
+        # ends up in an absolute redirect.
+        hosts = [h.strip() for h in _env("TRUSTED_HOSTS").split(",") if h.strip()]
+        if not hosts:
+            public = urlsplit(self.PUBLIC_BASE_URL).hostname
+            hosts = [public] if public else []
+            if self.name != "production":
+                hosts += ["localhost", "127.0.0.1"]
+        self.TRUSTED_HOSTS: list[str] = list(dict.fromkeys(hosts))
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in dir(self) if k.isupper()}
@@ -100,6 +116,9 @@ class TestConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+        self.AUDIT_CHAIN_KEY = "test-audit-chain-key-not-for-production"
+        self.CA_KEY = "test-ca-key-not-for-production"
+        self.KEYSTORE_KEY = "test-keystore-key-not-for-production"
         self.DATABASE_URL = "sqlite://"
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.CELERY_TASK_ALWAYS_EAGER = True
@@ -111,13 +130,52 @@ class ProductionConfig(Config):
     name = "production"
     SECRET_KEY_REQUIRED = True
     # Settings without which production must not start (each has a development default).
-    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL_ENV")
+    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "AUDIT_CHAIN_KEY", "PUBLIC_BASE_URL_ENV")
 
     def __init__(self) -> None:
         super().__init__()
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
         self.LOAD_DEMO_DATA = _flag("LOAD_DEMO_DATA", False)
         self.PUBLIC_BASE_URL_ENV = _env("PUBLIC_BASE_URL")  # QR codes must not point at localhost
+        self._derive()
+
+
+# Secrets production checks for length and variety.
+SECRETS = ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY")
+MIN_SECRET_LENGTH = 32
+
+
+def weak_secret(value: str) -> bool:
+    """Too short, too few different characters, or a repeated pattern (it compresses well).
+
+    Not a proof of randomness, only a guard against placeholders such as `a` or `changeme…`;
+    `python -c 'import secrets; print(secrets.token_urlsafe(48))'` passes easily."""
+    if len(value) < MIN_SECRET_LENGTH or len(set(value)) < 10:
+        return True
+    return len(zlib.compress(value.encode(), 9)) < 0.6 * len(value)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def production_problems(config: dict[str, Any]) -> list[str]:
+    """Why this configuration must not serve the public; empty when it may."""
+    problems = [f"{name} is too weak (at least {MIN_SECRET_LENGTH} random characters)"
+                for name in SECRETS if config.get(name) and weak_secret(str(config[name]))]
+    url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
+    if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
+        problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")
+    limiter_storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
+    if limiter_storage.split(":", 1)[0] in {"", "memory"}:
+        problems.append("RATELIMIT_STORAGE_URI (or REDIS_URL) must name shared storage such as "
+                        "redis://: in-memory limits count per worker")
+    return problems
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -125,6 +183,16 @@ CONFIGS: dict[str, type[Config]] = {
     "test": TestConfig,
     "production": ProductionConfig,
 }
+
+
+def require_explicit_environment() -> None:
+    """Served by anything but the `flask` command, PORTAL_ENV must be set: a missing variable
+    must not quietly mean development (generated secrets, demo data, in-memory limits)."""
+    if not _env("PORTAL_ENV") and _env("FLASK_RUN_FROM_CLI") != "true":
+        raise RuntimeError(
+            "PORTAL_ENV is not set: say production (or development, test) explicitly; "
+            "only the `flask` command defaults to development"
+        )
 
 
 def config_from_env() -> Config:

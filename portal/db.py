@@ -63,6 +63,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     url = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
+        from portal.instance import prepare_sqlite_file
+
+        prepare_sqlite_file(url)
         kwargs["connect_args"] = {"check_same_thread": False}
         if url in {"sqlite://", "sqlite:///:memory:"}:
             # one shared in-memory database for every session of the process

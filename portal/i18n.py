@@ -11,24 +11,33 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from portal.domain.calendar import ALMATY
 
-LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
+def lang_cookie() -> str:
+    """`lang`, or `__Host-lang` where cookies are Secure (production)."""
+    name: str = current_app.config.get("LANG_COOKIE_NAME", "lang")
+    return name
+
+
 def select_locale() -> str:
-    chosen = request.cookies.get(LANG_COOKIE, "")
+    chosen = request.cookies.get(lang_cookie(), "")
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only same-site relative paths: an open redirect would help phishing."""
-    if not target:
+    """Only same-site relative paths: an open redirect would help phishing.
+
+    Control characters are refused too: CR/LF cannot go into a Location header (a 500 before),
+    and browsers drop tabs and newlines from URLs, so `/<TAB>/evil.example` would become
+    `//evil.example`."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    if "\\" in target:
+    if parts.scheme or parts.netloc:
         return fallback
     return target
 

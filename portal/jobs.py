@@ -34,6 +34,10 @@ def init_celery(app: Flask) -> Celery:
                 "task": "portal.verify_event_chain",
                 "schedule": crontab(hour=2, minute=30),  # Asia/Almaty, outside office hours
             },
+            "anchor-event-chain": {
+                "task": "portal.anchor_event_chain",
+                "schedule": crontab(minute="*/15"),
+            },
             "purge-signing-exchanges": {
                 "task": "portal.purge_signing_exchanges",
                 "schedule": crontab(minute="*/15"),
@@ -55,6 +59,21 @@ def verify_event_chain() -> int | None:
     if broken is not None:
         log.critical("audit event chain broken at seq %d", broken)
     return broken
+
+
+@celery_app.task(name="portal.anchor_event_chain")  # type: ignore[untyped-decorator,unused-ignore]
+def anchor_event_chain() -> int | None:
+    """Write the verified chain tip outside the database; returns the anchored seq."""
+    from flask import current_app
+
+    from portal import db
+    from portal.services import anchors
+
+    try:
+        anchor = anchors.write_anchor(db.session(), anchors.anchor_file(current_app))
+    except anchors.ChainBroken:
+        return None  # logged as critical by write_anchor
+    return anchor.seq if anchor else None
 
 
 @celery_app.task(name="portal.purge_signing_exchanges")  # type: ignore[untyped-decorator,unused-ignore]

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from portal.db import Base
 
@@ -71,3 +71,25 @@ def drift(engine: Engine) -> list[Any]:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         return list(compare_metadata(ctx, Base.metadata))
+
+
+# What the runtime role (gunicorn, Celery) may do on PostgreSQL: read and write rows, never change
+# the schema, drop or disable triggers, or TRUNCATE (only the owner may), and never UPDATE or
+# DELETE audit events even with the triggers gone. Run after each upgrade, as the owner.
+RUNTIME_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    "REVOKE UPDATE, DELETE ON events FROM {role}",
+    "REVOKE DELETE ON event_chain_head FROM {role}",  # UPDATE stays: appends lock it FOR UPDATE
+    "REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+)
+
+
+def grant_runtime(engine: Engine, role: str) -> None:
+    if engine.dialect.name != "postgresql":
+        raise RuntimeError("database roles are a PostgreSQL matter; SQLite has none")
+    with engine.begin() as conn:
+        quoted = conn.dialect.identifier_preparer.quote(role)
+        for statement in RUNTIME_GRANTS:
+            conn.execute(text(statement.format(role=quoted)))

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from portal import create_app, db, migrate
-from portal.config import TestConfig
+from portal.config import SECRETS, TestConfig
 from portal.db import make_engine
 from tests.pages import ClientRequest
 
@@ -109,5 +109,47 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """REDIS_URL for tests that need a real Redis: skipped without one, a failure in CI."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        if IN_CI:
+            pytest.fail("REDIS_URL is required in CI")
+        pytest.skip("REDIS_URL not set")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis not reachable in CI: {type(exc).__name__}")
+        pytest.skip("Redis not reachable")
+    return url
+
+
+@pytest.fixture
 def client_request(app: Flask) -> ClientRequest:
     return ClientRequest(app, app.test_client())
+
+
+PRODUCTION_SECRET = "vP3q-7xZ_kL9mN2bR5tW8yA1cE4gH6jU0oS3dF7hK9"  # shaped like token_urlsafe
+
+
+@pytest.fixture
+def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                   sqlite_template: Path) -> Iterator[Flask]:
+    """The app as production configures it (https://portal.example.kz, Redis-backed limits)."""
+    from portal.config import ProductionConfig
+
+    for name in SECRETS:
+        monkeypatch.setenv(name, f"{name}-{PRODUCTION_SECRET}")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.kz")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/4")  # never contacted
+    for name in ("TRUSTED_HOSTS", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    copy = tmp_path / "production.db"
+    shutil.copyfile(sqlite_template, copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    application = create_app(ProductionConfig(), instance_path=str(tmp_path / "instance"))
+    yield application
+    db.engine_of(application).dispose()

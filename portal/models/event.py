@@ -31,10 +31,15 @@ class Event(Base):
 
 
 class EventChainHead(Base):
-    """One row holding the chain's tip; locking it serialises appends across workers."""
+    """One row holding the chain's tip; locking it serialises appends across workers.
+
+    Triggers (migration 0002) refuse deleting it and any change that does not move it on by
+    exactly one event, so the tip cannot be wound back to hide removed events."""
 
     __tablename__ = "event_chain_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # Time of the last event: the next one may not be earlier (None before the first event).
+    last_at: Mapped[dt.datetime | None] = mapped_column()

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal import db
 from portal.db import utcnow
+from portal.instance import instance_secret
 from portal.models import Signature
 from portal.services.events import Actor, record
 from portal.services.signing_store import DatabaseStorage
@@ -145,24 +144,12 @@ class SigningContext:
 
 
 def _configured_secret(app: Flask, setting: str, filename: str) -> bytes:
-    """A key from configuration; in development one generated once and kept in instance/.
-
-    The file is created owner-only (0600) in the one call that creates it, never chmod-ed later,
-    and never overwritten: a second worker racing to create it reads the first one's key.
-    """
+    """A key from configuration or, in development, the owner-only file in instance/ that
+    ``portal.instance.instance_secret`` creates once (production refuses to start without it)."""
     configured: str = app.config.get(setting) or ""
-    if configured:
-        return configured.encode()
-    path = Path(app.instance_path) / filename
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
+    if not configured:
+        configured = app.config[setting] = instance_secret(app.instance_path, filename)
+    return configured.encode()
 
 
 def ca_secret(app: Flask) -> bytes:

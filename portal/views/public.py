@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from portal import db
 from portal.htmx import render
-from portal.i18n import LANG_COOKIE, safe_next
+from portal.i18n import lang_cookie, safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -24,7 +24,7 @@ def set_language(code: str) -> Response:
     response = make_response(redirect(target, code=303))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+            lang_cookie(), code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, path="/",
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response

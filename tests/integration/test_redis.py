@@ -5,32 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from portal import create_app, db
 from portal.config import TestConfig
 from portal.extensions import limiter
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    if not REDIS_URL:
-        if IN_CI:
-            pytest.fail("REDIS_URL is required in CI")
-        pytest.skip("REDIS_URL not set")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as exc:
-        if IN_CI:
-            pytest.fail(f"Redis not reachable in CI: {type(exc).__name__}")
-        pytest.skip("Redis not reachable")
-    return REDIS_URL
 
 
 def _app(tmp_path: Path, sqlite_template: Path, **settings: object) -> Flask:

@@ -83,7 +83,7 @@ OLD_ROWS = (
 def test_the_law_migration_carries_existing_rows_over(db_app: Flask) -> None:
     """0002 runs from the 0001 schema with data in it, on both databases."""
     engine = db.engine_of(db_app)
-    migrate.downgrade(engine, "0002_signing")
+    migrate.downgrade(engine, "0002_platform")
     with engine.begin() as conn:
         for statement in OLD_ROWS:
             conn.execute(text(statement))

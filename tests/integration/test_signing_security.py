@@ -105,8 +105,10 @@ def test_a_copy_of_the_database_without_the_keystore_key_opens_no_key_store_item
                          keystore_key=b"not-the-servers-key-but-long-enough")
     with pytest.raises(WrongSecret):
         thief.vault.unlock(IIN, PIN)
-    key_file = Path(db_app.instance_path) / "keystore_key"
-    assert key_file.stat().st_mode & 0o777 == 0o600  # development keeps it beside, not inside
+    # Development keeps the key beside the database, never inside it, and owner-only.
+    db_app.config["KEYSTORE_KEY"] = ""
+    assert svc.keystore_key(db_app) == (Path(db_app.instance_path) / "keystore_key").read_bytes()
+    assert (Path(db_app.instance_path) / "keystore_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_wrong_pins_lockouts_and_declines_are_security_events_without_iins_item_9(
@@ -186,7 +188,6 @@ def test_a_signature_export_is_created_owner_only_even_over_an_older_file_item_1
     assert exported["exchange_completed_at"] is not None
     checked = runner.invoke(args=["signing", "verify", str(older)])
     assert checked.exit_code == 0 and "ok   policy" in checked.output
-    assert (Path(db_app.instance_path) / "ca_key").stat().st_mode & 0o777 == 0o600
 
 
 class _BackDatingSigner:

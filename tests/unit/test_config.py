@@ -2,34 +2,112 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from portal import create_app
-from portal.config import ProductionConfig, config_from_env, instance_secret
+from portal.config import SECRETS, ProductionConfig, config_from_env, instance_secret
 from portal.db import normalise_url
 from portal.i18n import safe_next
 
+ROOT = Path(__file__).resolve().parents[2]
+STRONG = "vP3q-7xZ_kL9mN2bR5tW8yA1cE4gH6jU0oS3dF7hK9"  # a secret as token_urlsafe makes them
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"])
-def test_production_refuses_to_start_without_its_required_settings(
-    monkeypatch: pytest.MonkeyPatch, missing: str
-) -> None:
-    for name in ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"):
-        monkeypatch.setenv(name, "set-for-test")
-    monkeypatch.delenv(missing)
+
+@pytest.fixture
+def production_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Everything production needs, each test then spoils one thing."""
+    for name in SECRETS:
+        monkeypatch.setenv(name, f"{name}-{STRONG}")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.kz")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/4")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    for name in ("RATELIMIT_STORAGE_URI", "TRUSTED_HOSTS", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    yield monkeypatch
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"]
+)
+def test_production_refuses_to_start_without_its_required_settings(
+    production_env: pytest.MonkeyPatch, missing: str
+) -> None:
+    production_env.delenv(missing)
     with pytest.raises(RuntimeError, match=missing):
         create_app(ProductionConfig())
 
 
-def test_production_starts_with_its_required_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "PUBLIC_BASE_URL"):
-        monkeypatch.setenv(name, "https://portal.example" if name == "PUBLIC_BASE_URL" else "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+def test_production_starts_with_its_required_settings(production_env: pytest.MonkeyPatch) -> None:
     app = create_app(ProductionConfig())
-    assert app.config["PUBLIC_BASE_URL"] == "https://portal.example"
+    assert app.config["PUBLIC_BASE_URL"] == "https://portal.example.kz"
+    assert app.config["TRUSTED_HOSTS"] == ["portal.example.kz"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SECRET_KEY", "a"), ("CA_KEY", "b"), ("AUDIT_CHAIN_KEY", "short-but-not-a-placeholder"),
+     ("SECRET_KEY", "a" * 64), ("CA_KEY", "0123456789" * 4), ("SECRET_KEY", "changeme" * 6)],
+)
+def test_production_refuses_short_or_low_entropy_secrets(
+    production_env: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    production_env.setenv(name, value)
+    with pytest.raises(RuntimeError, match=f"{name} is too weak"):
+        create_app(ProductionConfig())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1", "https://127.0.0.1:8443", "https://localhost", "https://[::1]",
+     "https://0.0.0.0", "http://portal.example.kz", "portal.example.kz"],
+)
+def test_production_refuses_a_loopback_or_plain_http_public_address(
+    production_env: pytest.MonkeyPatch, url: str
+) -> None:
+    production_env.setenv("PUBLIC_BASE_URL", url)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL must be an https://"):
+        create_app(ProductionConfig())
+
+
+@pytest.mark.parametrize("storage", [None, "memory://"])
+def test_production_refuses_rate_limits_kept_in_each_workers_memory(
+    production_env: pytest.MonkeyPatch, storage: str | None
+) -> None:
+    """"10 per minute" must not become 40 per minute behind 4 gunicorn workers."""
+    production_env.delenv("REDIS_URL")
+    if storage:
+        production_env.setenv("RATELIMIT_STORAGE_URI", storage)
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app(ProductionConfig())
+
+
+def test_an_unset_portal_env_is_refused_outside_the_flask_command(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"PORTAL_ENV", "FLASK_RUN_FROM_CLI"}}
+    for entry in ("import wsgi", "import portal.celery_worker",
+                  "import portal; portal.create_app()"):  # also `gunicorn 'portal:create_app()'`
+        done = subprocess.run([sys.executable, "-c", entry], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode != 0, entry
+        assert "PORTAL_ENV is not set" in done.stderr
+
+
+def test_the_flask_command_still_means_development_when_portal_env_is_unset(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"PORTAL_ENV", "FLASK_RUN_FROM_CLI"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'portal.db'}"
+    flask = Path(sys.executable).parent / "flask"
+    done = subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "database is up to date" in done.stdout
 
 
 def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_ones(
@@ -64,6 +142,40 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first) > 40
     assert instance_secret(str(tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_development_secrets_and_database_are_owner_only_from_the_moment_they_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written first and chmod-ed after, a secret is readable by others in between (or for
+    good, should the process die there): no chmod may be needed to make them private."""
+    for name in ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setattr(os, "umask", os.umask)  # restored even if the test fails
+    old = os.umask(0o022)
+
+    def no_chmod(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("created readable, then chmod-ed")
+
+    monkeypatch.setattr(Path, "chmod", no_chmod)
+    monkeypatch.setattr(os, "chmod", no_chmod)
+    instance = tmp_path / "instance"
+    try:
+        app = create_app(instance_path=str(instance))
+        with app.app_context():
+            from portal import db
+            from portal.services.signing import ca_secret
+
+            db.session().execute(text("CREATE TABLE t (x INTEGER)"))
+            db.session().commit()
+            ca_secret(app)
+        db.engine_of(app).dispose()
+    finally:
+        os.umask(old)
+    assert instance.stat().st_mode & 0o777 == 0o700
+    for name in ("secret_key", "ca_key", "audit_chain_key", "portal.db"):
+        assert (instance / name).stat().st_mode & 0o777 == 0o600, name
 
 
 def test_unknown_environment_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,7 @@
 """The law, exact: desks, typed forms F1-2/F2-1/F3/F4/F5/F6/F7, L10.2, CHECK on every enum.
 
 Revision ID: 0002_law
-Revises: 0002_signing
+Revises: 0002_platform
 
 Existing rows are carried over: gateway query numbers become names, staff desks become rows of
 `desks`, a preliminary decision's `notified_at` becomes both its issue and delivery time, old
@@ -19,7 +19,7 @@ from alembic import op
 import portal.db
 
 revision = '0002_law'
-down_revision = '0002_signing'
+down_revision = '0002_platform'
 branch_labels = None
 depends_on = None
 

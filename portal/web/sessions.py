@@ -1,0 +1,44 @@
+"""Session cookies: one place that decides when a response carries the cookie.
+
+Kept as a SessionInterface so that server-side idle and absolute limits can be added here later
+(open_session refuses an expired session, save_session stamps the last activity).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+
+# Immutable files and health probes never carry a cookie: a shared cache could hand one person's
+# cookie to another, and probes would renew sessions nobody is using.
+QUIET_ENDPOINTS = frozenset({"static", "public.health"})
+# Polls carry the cookie only when they change the session: polling is not activity, so it must
+# not keep an idle session alive.
+POLL_ENDPOINTS = frozenset({"sign.signing_status"})
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        session = super().open_session(app, request)
+        if session is not None and not session.permanent:
+            # Every session ends after PERMANENT_SESSION_LIFETIME without a request. Marking it
+            # so is not a change the visitor made, so it alone must not send a cookie.
+            session.permanent = True
+            session.modified = session.accessed = False
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint in QUIET_ENDPOINTS:
+            return False
+        if request.endpoint in POLL_ENDPOINTS:
+            return session.modified
+        if not session.keys() - {"_permanent"}:
+            # Nothing but the lifetime marker: no cookie for visitors who keep nothing here,
+            # unless the session was just emptied and the old cookie must be overwritten.
+            return session.modified
+        return super().should_set_cookie(app, session)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if request.endpoint in QUIET_ENDPOINTS:
+            return  # not even the deletion of an empty session's cookie
+        super().save_session(app, session, response)

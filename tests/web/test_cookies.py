@@ -1,0 +1,83 @@
+"""Cookies on real responses: __Host- names in production; none on static files, probes, polls."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.pages import check_page
+
+PUBLIC = "https://portal.example.kz"
+
+
+def _cookies(response: object) -> list[str]:
+    return response.headers.getlist("Set-Cookie")  # type: ignore[attr-defined,no-any-return]
+
+
+def _with_a_session(client: FlaskClient, base_url: str = "http://localhost") -> str:
+    """Open the home page (its CSRF token starts a session); return the hashed CSS URL."""
+    response = client.get("/", base_url=base_url)
+    assert any("session=" in c for c in _cookies(response))
+    css = re.search(r'href="(/static/css/portal\.css\?v=[0-9a-f]{12})"',
+                    response.get_data(as_text=True))
+    assert css is not None
+    return css.group(1)
+
+
+def test_production_cookies_are_host_only_secure_and_scoped_to_the_whole_site(
+    production_app: Flask,
+) -> None:
+    client = production_app.test_client()
+    _with_a_session(client, PUBLIC)
+    switched = client.get("/language/ru?next=/", base_url=PUBLIC)
+    session_cookie = next(c for c in _cookies(client.get("/", base_url=PUBLIC))
+                          if c.startswith("__Host-session="))
+    lang_cookie = next(c for c in _cookies(switched) if c.startswith("__Host-lang=ru"))
+    for cookie in (session_cookie, lang_cookie):
+        assert "; Secure" in cookie and "; Path=/" in cookie and "Domain=" not in cookie, cookie
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = check_page(client.get("/", base_url=PUBLIC))
+    assert page.html is not None and page.html["lang"] == "ru"  # the prefixed cookie is read
+
+
+def test_static_files_and_health_checks_never_carry_a_cookie(app: Flask) -> None:
+    client = app.test_client()
+    css = _with_a_session(client)
+    with client.get(css) as static:
+        assert static.status_code == 200 and static.cache_control.immutable
+        assert _cookies(static) == []
+    with client.get("/static/css/no-such-file.css") as missing:
+        assert _cookies(missing) == []
+    health = client.get("/healthz")
+    assert health.status_code == 200 and _cookies(health) == []
+
+
+def test_static_files_carry_no_cookie_in_production_either(production_app: Flask) -> None:
+    client = production_app.test_client()
+    css = _with_a_session(client, PUBLIC)
+    with client.get(css, base_url=PUBLIC) as static:
+        assert _cookies(static) == []
+    assert _cookies(client.get("/healthz", base_url=PUBLIC)) == []
+
+
+def test_a_status_poll_that_changes_nothing_does_not_renew_the_session(app: Flask) -> None:
+    client = app.test_client()
+    _with_a_session(client)
+    poll = client.get("/sign/status/unknown-challenge", headers={"HX-Request": "true"})
+    assert poll.status_code == 200
+    assert _cookies(poll) == []
+
+
+def test_pages_still_renew_the_session_so_it_expires_only_when_idle(app: Flask) -> None:
+    client = app.test_client()
+    _with_a_session(client)
+    again = client.get("/")
+    assert any(c.startswith("session=") and "Expires=" in c for c in _cookies(again))
+
+
+def test_a_visitor_who_keeps_nothing_in_the_session_gets_no_cookie(app: Flask) -> None:
+    response = app.test_client().get("/operator")  # a redirect, no form, nothing to keep
+    assert response.status_code == 308
+    assert _cookies(response) == []
