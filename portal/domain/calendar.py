@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 ALMATY: Final = ZoneInfo("Asia/Almaty")
+# Python accepts 20270104 and 2027-W01-1 as ISO dates; the override file says YYYY-MM-DD.
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ONE_DAY: Final = timedelta(days=1)
 
 
@@ -338,6 +341,8 @@ def load_overrides(
         parsed[key] = set()
         for raw, act in days.items():
             try:
+                if not _ISO_DAY.fullmatch(str(raw)):
+                    raise ValueError(raw)
                 day = date.fromisoformat(str(raw))
             except ValueError:
                 raise ValueError(f"{key}: {raw!r} is not a date (YYYY-MM-DD)") from None

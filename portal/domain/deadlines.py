@@ -61,6 +61,7 @@ class DeadlineState(enum.StrEnum):
     OVERDUE = "overdue"  # a provider duty not done and past its last day
     BREACHED = "breached"  # met, but late (DUE_BY) or too early (NOT_BEFORE)
     CLOSED = "closed"  # a recipient window that closed without being used
+    STOPPED = "stopped"  # the case ended (withdrawn, refused acceptance) before it was met
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class Deadline:
     met_on: date | None = None
     # Which clock of the rule: L3.1 has the service term and the internal decision target.
     key: str = ""
+    stopped_on: date | None = None  # the case ended before the clock was met
+
+    def __post_init__(self) -> None:
+        if self.met_on is not None and self.stopped_on is not None:
+            raise ValueError("a clock that was met was not stopped")
 
     def is_overdue(self, today: date) -> bool:
         """An unmet provider duty whose last day has passed.
@@ -78,7 +84,12 @@ class Deadline:
         A closed recipient window or a not-yet-reached earliest date is never overdue: nobody
         owes anything.
         """
-        return self.kind is DeadlineKind.DUE_BY and self.met_on is None and today > self.due
+        return (
+            self.kind is DeadlineKind.DUE_BY
+            and self.met_on is None
+            and self.stopped_on is None
+            and today > self.due
+        )
 
     @property
     def met_late(self) -> bool:
@@ -101,6 +112,8 @@ class Deadline:
             return DeadlineState.BREACHED
         if self.met_on is not None:
             return DeadlineState.DONE
+        if self.stopped_on is not None:
+            return DeadlineState.STOPPED
         if self.is_overdue(today):
             return DeadlineState.OVERDUE
         if self.kind is DeadlineKind.WINDOW_CLOSES and today > self.due:
@@ -139,6 +152,9 @@ class CaseMilestones:
     # L3.1: the result issued — the notification handed over, sent or put in the cabinet.
     result_issued_on: date | None = None
     cabinet_notified_on: date | None = None
+    commission_concluded_on: date | None = None
+    # The case ended without a result: withdrawn, or refused acceptance (R6.2).
+    ended_on: date | None = None
 
 
 def service_term_due(term_started_on: date, cal: WorkingCalendar) -> date:
@@ -334,8 +350,10 @@ def case_deadlines(m: CaseMilestones, cal: WorkingCalendar) -> list[Deadline]:
     for clock in _CLOCKS:
         started = clock.starts(m)
         if started is not None and clock.applies(m):
+            met = clock.met(m)
+            stopped = m.ended_on if met is None else None
             found.append(
-                Deadline(clock.rule, clock.kind, clock.due(started, cal), clock.met(m), clock.key)
+                Deadline(clock.rule, clock.kind, clock.due(started, cal), met, clock.key, stopped)
             )
     return found
 

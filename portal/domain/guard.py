@@ -18,6 +18,7 @@ from portal.domain.deadlines import (
     remarks_blocker,
 )
 from portal.domain.workflow import (
+    REFUSAL_PENDING,
     TRANSITIONS,
     Action,
     Actor,
@@ -27,7 +28,7 @@ from portal.domain.workflow import (
     apply,
 )
 
-__all__ = ["CaseState", "allowed", "check", "evidence_blocker"]
+__all__ = ["CaseState", "allowed", "check", "evidence_blocker", "resume_status"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +73,38 @@ def evidence_blocker(
         return remarks_blocker(m, today, cal)
     if action is Action.DECIDE_REFUSE:
         return refusal_blocker(m, today, cal)
+    if action is Action.DECIDE_GRANT and state.status in REFUSAL_PENDING:
+        return _route_done(state)
     return None
+
+
+def _route_done(state: CaseState) -> Blocker | None:
+    """A grant after a preliminary refusal still needs the route the ground asks for (R7.2,
+    R11.1, F5): the refusal may have been issued before the inspection, income or commission."""
+    m, facts = state.milestones, state.facts
+    if facts.needs_precinct and m.documents_received_on is None:
+        return Blocker("R7.2", "inspection_first")
+    if facts.needs_income and m.income_computed_on is None:
+        return Blocker("R11.1", "income_first")
+    if facts.needs_commission and m.commission_concluded_on is None:
+        return Blocker("F5", "commission_first")
+    return None
+
+
+def resume_status(m: CaseMilestones) -> Status:
+    """Where a case's review stood, from what has been done: the status a resumed review
+    returns to."""
+    if m.commission_concluded_on is not None:
+        return Status.COMMISSION_CONCLUDED
+    if m.submitted_to_commission_on is not None:
+        return Status.AT_SPECIAL_COMMISSION
+    if m.income_computed_on is not None:
+        return Status.INCOME_COMPUTED
+    if m.documents_received_on is not None and m.sent_to_precinct_on is not None:
+        return Status.PRECINCT_CONCLUDED
+    if m.sent_to_precinct_on is not None:
+        return Status.AT_PRECINCT
+    return Status.REGISTERED
 
 
 def check(
@@ -87,6 +119,8 @@ def check(
             state.status, action, actor.role, blocker.reason, rule=blocker.rule,
             possible_from=blocker.possible_from, closed_on=blocker.closed_on,
         )
+    if action is Action.RESUME_REVIEW:
+        return resume_status(state.milestones)
     return target
 
 

@@ -66,6 +66,7 @@ class Action(StrEnum):
     HOLD_HEARING = "hold_hearing"
     READ_PROTOCOL = "read_protocol"
     SUBMIT_REMARKS = "submit_remarks"
+    RESUME_REVIEW = "resume_review"
     DECIDE_GRANT = "decide_grant"
     DECIDE_REFUSE = "decide_refuse"
     NOTIFY = "notify"
@@ -158,6 +159,9 @@ TRANSITIONS: tuple[Transition, ...] = (
        R.SPECIALIST),
     _t(Action.READ_PROTOCOL, {S.HEARING_HELD}, None, R.CITIZEN, R.SPECIALIST),
     _t(Action.SUBMIT_REMARKS, {S.HEARING_HELD}, None, R.CITIZEN, R.SPECIALIST),
+    # The objection or the hearing showed the ground to refuse was not there: the case goes back
+    # to where its review stood (domain.guard.resume_status), and the preliminary refusal lapses.
+    _t(Action.RESUME_REVIEW, REFUSAL_PENDING, None, R.SPECIALIST),
     _t(Action.DECIDE_GRANT,
        {S.REGISTERED, S.PRECINCT_CONCLUDED, S.INCOME_COMPUTED, S.COMMISSION_CONCLUDED,
         *REFUSAL_PENDING},

@@ -148,14 +148,27 @@ class Application(Base):
     commission_conclusion: Mapped[CommissionConclusion | None] = relationship(
         back_populates="application"
     )
-    preliminary_decision: Mapped[PreliminaryDecision | None] = relationship(
-        back_populates="application"
+    # Several when a review resumed after a successful objection and a new ground was found
+    # later; the current one is the latest that has not lapsed.
+    preliminary_decisions: Mapped[list[PreliminaryDecision]] = relationship(
+        back_populates="application", order_by="PreliminaryDecision.id"
     )
     objections: Mapped[list[Objection]] = relationship(back_populates="application")
-    hearing_protocol: Mapped[HearingProtocol | None] = relationship(back_populates="application")
     remarks: Mapped[list[Remark]] = relationship(back_populates="application")
     decision: Mapped[Decision | None] = relationship(back_populates="application")
     notifications: Mapped[list[Notification]] = relationship(back_populates="application")
+
+    @property
+    def preliminary_decision(self) -> PreliminaryDecision | None:
+        """The pending preliminary refusal (R15.1), if any."""
+        current = [p for p in self.preliminary_decisions if p.lapsed_at is None]
+        return current[-1] if current else None
+
+    @property
+    def hearing_protocol(self) -> HearingProtocol | None:
+        """The protocol of the pending preliminary refusal's hearing (R15.4)."""
+        pending = self.preliminary_decision
+        return pending.hearing_protocol if pending is not None else None
 
 
 class FamilyMember(Base):

@@ -288,7 +288,7 @@ class PreliminaryDecision(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = _case_fk()
+    application_id: Mapped[int] = _case_fk(unique=False)
     refusal_ground: Mapped[RefusalGround] = mapped_column(enum_column(RefusalGround))  # L9
     reasons: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -302,8 +302,13 @@ class PreliminaryDecision(Base):
     # Computed from delivered_at when it is set (R15.3, R15.1).
     objection_due_on: Mapped[dt.date | None] = mapped_column(Date)
     earliest_decision_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The review resumed (the objection or hearing removed the ground): this refusal lapsed.
+    lapsed_at: Mapped[dt.datetime | None]
 
-    application: Mapped[Application] = relationship(back_populates="preliminary_decision")
+    application: Mapped[Application] = relationship(back_populates="preliminary_decisions")
+    hearing_protocol: Mapped[HearingProtocol | None] = relationship(
+        back_populates="preliminary_decision"
+    )
 
 
 class Objection(Base):
@@ -324,14 +329,21 @@ class HearingProtocol(Base):
     __tablename__ = "hearing_protocols"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = _case_fk()
+    application_id: Mapped[int] = _case_fk(unique=False)
+    # The hearing of one preliminary refusal (R15.1): a resumed review's later refusal has its own.
+    preliminary_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("preliminary_decisions.id", ondelete="CASCADE"), unique=True
+    )
     held_at: Mapped[dt.datetime]
     text: Mapped[str] = mapped_column(Text)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     read_at: Mapped[dt.datetime | None]  # starts the R15.6 remarks window
     remarks_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    application: Mapped[Application] = relationship(back_populates="hearing_protocol")
+    application: Mapped[Application] = relationship()
+    preliminary_decision: Mapped[PreliminaryDecision | None] = relationship(
+        back_populates="hearing_protocol"
+    )
 
 
 class Remark(Base):

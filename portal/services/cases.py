@@ -32,6 +32,7 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
+    "resume_review",
     "submit_objection",
 ]
 
@@ -76,8 +77,15 @@ def milestones(application: Application) -> CaseMilestones:
     protocol = application.hearing_protocol
     decision = application.decision
     computation = application.income_computation
+    conclusion = application.commission_conclusion
     cabinet = [n.sent_at for n in application.notifications
                if n.channel is NotificationChannel.CABINET and n.sent_at is not None]
+    # Objections and remarks belong to the pending refusal round, not to one that lapsed.
+    objections = [o.submitted_at for o in application.objections
+                  if pre is not None and o.submitted_at >= pre.issued_at]
+    remarks = [r.submitted_at for r in application.remarks
+               if protocol is not None and r.submitted_at >= protocol.held_at]
+    ended = application.status in {Status.WITHDRAWN, Status.REFUSED_ACCEPTANCE}
     return CaseMilestones(
         channel=application.channel,
         needs_precinct=rule.needs_precinct_inspection,
@@ -90,14 +98,16 @@ def milestones(application: Application) -> CaseMilestones:
         submitted_to_commission_on=application.submitted_to_commission_on,
         preliminary_issued_on=_day(pre.issued_at) if pre else None,
         preliminary_delivered_on=_day(pre.delivered_at) if pre else None,
-        objection_submitted_on=_first(o.submitted_at for o in application.objections),
+        objection_submitted_on=_first(objections),
         hearing_held_on=_day(protocol.held_at) if protocol else None,
         protocol_read_on=_day(protocol.read_at) if protocol else None,
-        remarks_submitted_on=_first(r.submitted_at for r in application.remarks),
+        remarks_submitted_on=_first(remarks),
         decided_on=decision.decided_on if decision else None,
         refused=decision is not None and not decision.granted,
         result_issued_on=_day(application.result_issued_at),
         cabinet_notified_on=_first(cabinet),
+        commission_concluded_on=conclusion.concluded_on if conclusion else None,
+        ended_on=_day(application.updated_at) if ended else None,
     )
 
 
@@ -191,3 +201,26 @@ def submit_objection(
     change(session, application, Action.SUBMIT_OBJECTION, actor, who, now=now, cal=cal,
            data={"oral": oral}, effect=effect)
     return objection
+
+
+def resume_review(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    reason: str,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+) -> Status:
+    """The objection or the hearing removed the ground to refuse: the preliminary refusal lapses
+    and the case goes back to where its review stood (domain.guard.resume_status)."""
+    pre = application.preliminary_decision
+    if pre is None:
+        raise ValueError("no preliminary refusal to lapse")
+
+    def effect() -> None:
+        pre.lapsed_at = now
+
+    return change(session, application, Action.RESUME_REVIEW, actor, who, now=now, cal=cal,
+                  reason=reason, effect=effect)

@@ -52,11 +52,11 @@ THU = dt.date(2026, 4, 2)
 
 def refusal_pending(session: Session, status: Status = Status.PRELIMINARY_REFUSAL):
     application = create_application(session, status=status)
-    application.preliminary_decision = PreliminaryDecision(
+    application.preliminary_decisions.append(PreliminaryDecision(
         refusal_ground=RefusalGround.NEGATIVE_CONCLUSION, reasons="F4: no need",
         issued_at=almaty(THU, 9), hearing_at=almaty(dt.date(2026, 4, 7), 11),
         hearing_mode=HearingMode.VIDEO_OR_COMMUNICATION, hearing_link="https://meet.example/1",
-    )
+    ))
     session.commit()
     return application
 
@@ -115,7 +115,10 @@ def test_a_refusal_decided_too_early_changes_nothing_and_names_the_date_R15_1(
         now=almaty(THU), cal=CAL)
     cases.submit_objection(session, application, CITIZEN, WHO, text="no", oral=False,
                            now=almaty(THU), cal=CAL)
-    application.hearing_protocol = HearingProtocol(held_at=almaty(THU, 16), text="heard")
+    pre = application.preliminary_decision
+    assert pre is not None
+    pre.hearing_protocol = HearingProtocol(application_id=application.id,
+                                           held_at=almaty(THU, 16), text="heard")
     application.status = Status.HEARING_HELD
     session.commit()
     seq_before = session.scalar(select(func.max(Event.seq)))
@@ -297,3 +300,37 @@ def test_the_database_refuses_an_unknown_status(session: Session) -> None:
     with pytest.raises(IntegrityError):
         session.execute(text("UPDATE applications SET status = 'approved' WHERE id = :i"),
                         {"i": application.id})
+
+
+def test_a_resumed_review_lapses_the_refusal_and_a_later_one_needs_its_own_hearing_R15_1(
+    session: Session,
+) -> None:
+    application = refusal_pending(session, status=Status.HEARING_HELD)
+    first = application.preliminary_decision
+    assert first is not None
+    cases.deliver_preliminary_notice(
+        session, application, SPECIALIST, WHO, delivered_at=almaty(THU),
+        via=NotificationChannel.CABINET, now=almaty(THU), cal=CAL)
+    first.hearing_protocol = HearingProtocol(application_id=application.id,
+                                             held_at=almaty(THU, 16), text="consent given")
+    session.commit()
+    assert cases.resume_review(session, application, SPECIALIST, WHO, reason="consent given",
+                               now=almaty(dt.date(2026, 4, 6)), cal=CAL) is Status.REGISTERED
+    assert application.preliminary_decision is None and first.lapsed_at is not None
+    # A new ground found later: a second preliminary refusal, delivered, with no hearing yet.
+    second = PreliminaryDecision(
+        refusal_ground=RefusalGround.NEGATIVE_APPROVAL_ANSWER, reasons="negative answer",
+        issued_at=almaty(dt.date(2026, 4, 13)), hearing_at=almaty(dt.date(2026, 4, 16)),
+        hearing_mode=HearingMode.OTHER_MEANS)
+    application.preliminary_decisions.append(second)
+    application.status = Status.PRELIMINARY_REFUSAL
+    session.commit()
+    cases.deliver_preliminary_notice(
+        session, application, SPECIALIST, WHO, delivered_at=almaty(dt.date(2026, 4, 13)),
+        via=NotificationChannel.SMS, now=almaty(dt.date(2026, 4, 13)), cal=CAL)
+    application.status = Status.HEARING_HELD  # as if, without a protocol of this round
+    session.commit()
+    with pytest.raises(IllegalTransition) as refused:
+        cases.change(session, application, Action.DECIDE_REFUSE, HEAD, WHO,
+                     now=almaty(dt.date(2026, 4, 20)), cal=CAL)
+    assert refused.value.rule == "R15.2"  # the first round's hearing does not count

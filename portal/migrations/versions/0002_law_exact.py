@@ -291,10 +291,27 @@ def upgrade() -> None:
             'acceptance_complete',
             "accepted_on IS NULL OR (accepted_by_name IS NOT NULL AND accepted_by_position IS "
             "NOT NULL AND accepted_by_kind IS NOT NULL AND copies IS NOT NULL)")
+    with op.batch_alter_table('hearing_protocols') as b:
+        b.add_column(sa.Column('preliminary_decision_id', sa.Integer(), nullable=True))
+        b.drop_constraint(op.f('uq_hearing_protocols_application_id'), type_='unique')
+        b.create_index(op.f('ix_hearing_protocols_application_id'), ['application_id'],
+                       unique=False)
+        b.create_unique_constraint(op.f('uq_hearing_protocols_preliminary_decision_id'),
+                                   ['preliminary_decision_id'])
+        b.create_foreign_key(
+            op.f('fk_hearing_protocols_preliminary_decision_id_preliminary_decisions'),
+            'preliminary_decisions', ['preliminary_decision_id'], ['id'], ondelete='CASCADE')
+    op.get_bind().execute(sa.text(
+        "UPDATE hearing_protocols SET preliminary_decision_id = (SELECT p.id FROM "
+        "preliminary_decisions p WHERE p.application_id = hearing_protocols.application_id)"))
     with op.batch_alter_table('commission_conclusions') as b:
         b.create_check_constraint(
             'f5_grounds', 'model_rules_ground IS NULL OR model_rules_ground IN (1, 2, 4)')
     with op.batch_alter_table('preliminary_decisions') as b:
+        b.add_column(sa.Column('lapsed_at', portal.db.UtcDateTime(timezone=True), nullable=True))
+        b.drop_constraint(op.f('uq_preliminary_decisions_application_id'), type_='unique')
+        b.create_index(op.f('ix_preliminary_decisions_application_id'), ['application_id'],
+                       unique=False)
         b.alter_column('issued_at', existing_type=portal.db.UtcDateTime(timezone=True),
                        nullable=False)
         b.alter_column('objection_due_on', existing_type=sa.DATE(), nullable=True)
@@ -456,8 +473,20 @@ def downgrade() -> None:
                        nullable=False)
         b.alter_column('objection_due_on', existing_type=sa.DATE(), nullable=False)
         b.alter_column('earliest_decision_on', existing_type=sa.DATE(), nullable=False)
-        for name in ('issued_at', 'delivered_at', 'delivered_via'):
+        for name in ('issued_at', 'delivered_at', 'delivered_via', 'lapsed_at'):
             b.drop_column(name)
+        b.drop_index(op.f('ix_preliminary_decisions_application_id'))
+        b.create_unique_constraint(op.f('uq_preliminary_decisions_application_id'),
+                                   ['application_id'])
+    with op.batch_alter_table('hearing_protocols') as b:
+        b.drop_constraint(
+            op.f('fk_hearing_protocols_preliminary_decision_id_preliminary_decisions'),
+            type_='foreignkey')
+        b.drop_constraint(op.f('uq_hearing_protocols_preliminary_decision_id'), type_='unique')
+        b.drop_index(op.f('ix_hearing_protocols_application_id'))
+        b.drop_column('preliminary_decision_id')
+        b.create_unique_constraint(op.f('uq_hearing_protocols_application_id'),
+                                   ['application_id'])
     with op.batch_alter_table('commission_conclusions') as b:
         b.drop_constraint(op.f('ck_commission_conclusions_f5_grounds'), type_='check')
     with op.batch_alter_table('precinct_conclusions') as b:

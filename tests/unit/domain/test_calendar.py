@@ -538,13 +538,16 @@ def test_empty_configuration_keeps_the_defaults_L7() -> None:
         ({"extra_days_off": ["2027-01-04"]}, "extra_days_off: expected an object"),
         ({"extra_days_off": {"2027-13-01": "Decree"}}, r"'2027-13-01' is not a date"),
         ({"extra_working_days": {"next monday": "Decree"}}, "is not a date"),
+        ({"extra_days_off": {"20270104": "Decree"}}, "is not a date"),
+        ({"extra_days_off": {"2027-W01-1": "Decree"}}, "is not a date"),
         ({"extra_days_off": {"2027-01-04": ""}}, r"extra_days_off\.2027-01-04: name the act"),
         ({"extra_days_off": {"2027-01-04": "   "}}, "name the act"),
         ({"extra_days_off": {"2027-01-04": 36}}, "name the act"),
         ({"extra_days_off": {"2027-01-04": "A"}, "extra_working_days": {"2027-01-04": "B"}},
          "both an extra day off and worked: 2027-01-04"),
     ],
-    ids=["unknown-key", "not-an-object", "bad-month", "not-a-date", "empty-act", "blank-act",
+    ids=["unknown-key", "not-an-object", "bad-month", "not-a-date", "basic-format", "iso-week",
+         "empty-act", "blank-act",
          "act-not-text", "both"],
 )
 def test_a_malformed_override_is_refused_naming_what_is_wrong_L7(

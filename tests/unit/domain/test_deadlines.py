@@ -494,3 +494,22 @@ def test_remarks_need_the_protocol_read_and_the_window_open_R15_5_R15_6(
     assert remarks_blocker(read, TUE_17, cal) == Blocker(
         "R15.6", "remarks_window_closed", closed_on=MON_16
     )
+
+
+def test_a_withdrawn_case_stops_its_clocks_instead_of_falling_overdue_L3_1() -> None:
+    cal = WorkingCalendar()
+    withdrawn = CaseMilestones(channel=Channel.PORTAL, needs_precinct=True,
+                               term_started_on=date(2026, 4, 1), registered_on=date(2026, 4, 1),
+                               sent_to_precinct_on=date(2026, 4, 2), ended_on=date(2026, 4, 3))
+    found = {(d.rule, d.key): d for d in case_deadlines(withdrawn, cal)}
+    late = date(2026, 6, 1)
+    assert found[("L3.1", "service_term")].state(late) is DeadlineState.STOPPED
+    assert not found[("L3.1", "service_term")].is_overdue(late)
+    assert found[("R7.2", "")].state(late) is DeadlineState.DONE  # met before the end stays met
+    assert overdue(found.values(), late) == []
+
+
+def test_a_met_clock_cannot_also_be_stopped() -> None:
+    with pytest.raises(ValueError, match="met was not stopped"):
+        Deadline("L3.1", DeadlineKind.DUE_BY, date(2026, 4, 13), date(2026, 4, 10),
+                 stopped_on=date(2026, 4, 11))

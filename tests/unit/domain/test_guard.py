@@ -258,16 +258,54 @@ def test_after_reading_the_protocol_a_refusal_waits_for_remarks_or_their_window_
     assert check(remarked, Action.DECIDE_REFUSE, HEAD, WED_11, cal) is Status.REFUSED
 
 
+ROUTE_DONE = {"sent_to_precinct_on": TUE_3, "documents_received_on": TUE_3,
+              "income_computed_on": WED_4, "commission_concluded_on": WED_4}
+
+
 def test_a_grant_after_a_preliminary_refusal_need_not_wait_R15_7(cal: WorkingCalendar) -> None:
-    state = case(Status.PRELIMINARY_REFUSAL, preliminary_delivered_on=THU_5)
+    state = case(Status.PRELIMINARY_REFUSAL, preliminary_delivered_on=THU_5, **ROUTE_DONE)
     assert check(state, Action.DECIDE_GRANT, HEAD, THU_5, cal) is Status.GRANTED
+
+
+@pytest.mark.parametrize(("done", "rule", "reason"), [
+    ({}, "R7.2", "inspection_first"),
+    ({"sent_to_precinct_on": TUE_3, "documents_received_on": TUE_3}, "R11.1", "income_first"),
+    ({"sent_to_precinct_on": TUE_3, "documents_received_on": TUE_3, "income_computed_on": WED_4},
+     "F5", "commission_first"),
+])
+def test_a_refusal_issued_early_cannot_end_in_a_grant_that_skips_the_route_R7_2_R11_1_F5(
+    cal: WorkingCalendar, done: dict[str, date], rule: str, reason: str
+) -> None:
+    # e.g. no consent found at registration (L9(2)), then the person consents at the hearing.
+    state = case(Status.HEARING_HELD, preliminary_delivered_on=THU_5, hearing_held_on=MON_9,
+                 **done)
+    problem = refused(state, Action.DECIDE_GRANT, HEAD, MON_9, cal)
+    assert (problem.rule, problem.reason) == (rule, reason)
+
+
+@pytest.mark.parametrize(("done", "back_to"), [
+    ({}, Status.REGISTERED),
+    ({"sent_to_precinct_on": TUE_3}, Status.AT_PRECINCT),
+    ({"sent_to_precinct_on": TUE_3, "documents_received_on": TUE_3}, Status.PRECINCT_CONCLUDED),
+    (ROUTE_DONE | {"commission_concluded_on": None}, Status.INCOME_COMPUTED),
+    (ROUTE_DONE | {"commission_concluded_on": None, "submitted_to_commission_on": WED_4},
+     Status.AT_SPECIAL_COMMISSION),
+    (ROUTE_DONE, Status.COMMISSION_CONCLUDED),
+])
+def test_a_review_resumed_after_a_successful_objection_returns_where_it_stood(
+    cal: WorkingCalendar, done: dict[str, date | None], back_to: Status
+) -> None:
+    state = case(Status.OBJECTION_RECEIVED, preliminary_delivered_on=THU_5,
+                 objection_submitted_on=THU_5, **done)  # type: ignore[arg-type]
+    assert check(state, Action.RESUME_REVIEW, SPECIALIST, MON_9, cal) is back_to
 
 
 # --- allowed ----------------------------------------------------------------------------------
 
 
 def test_the_head_sees_the_refusal_only_once_it_is_lawful_R15_1(cal: WorkingCalendar) -> None:
-    state = case(Status.HEARING_HELD, preliminary_delivered_on=THU_5, hearing_held_on=MON_9)
+    state = case(Status.HEARING_HELD, preliminary_delivered_on=THU_5, hearing_held_on=MON_9,
+                 **ROUTE_DONE)
     assert allowed(state, HEAD, TUE_10, cal) == [Action.DECIDE_GRANT]
     assert allowed(state, HEAD, WED_11, cal) == [Action.DECIDE_GRANT, Action.DECIDE_REFUSE]
 
