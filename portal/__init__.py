@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import assets, db, errors, htmx, i18n, security
+from portal import db
 from portal.config import (
     Config,
     config_from_env,
@@ -18,7 +18,7 @@ from portal.config import (
 from portal.extensions import babel, compress, csrf, limiter
 from portal.instance import instance_secret
 from portal.services import workdays
-from portal.web import hosts
+from portal.web import assets, errors, hosts, htmx, i18n, security
 from portal.web.sessions import PortalSessionInterface
 
 

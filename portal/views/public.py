@@ -6,8 +6,8 @@ from flask import Blueprint, Response, current_app, make_response, redirect, req
 from sqlalchemy import text
 
 from portal import db
-from portal.htmx import render
-from portal.i18n import lang_cookie, safe_next
+from portal.web.htmx import render
+from portal.web.i18n import lang_cookie, safe_next
 
 bp = Blueprint("public", __name__)
 

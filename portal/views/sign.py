@@ -13,10 +13,10 @@ from flask_limiter.util import get_remote_address
 
 from portal import db
 from portal.extensions import limiter
-from portal.htmx import is_htmx, render
 from portal.services import signing as signing_service
 from portal.services import signing_phone
-from portal.signing_messages import REJECTED_MESSAGE, describe, purpose_label
+from portal.web.htmx import is_htmx, render
+from portal.web.signing_messages import REJECTED_MESSAGE, describe, purpose_label
 from signing import Action, Challenge, Signer, SigningError
 from signing.base import (
     ChallengeUnknown,

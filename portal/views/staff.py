@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from portal.htmx import render
+from portal.web.htmx import render
 
 bp = Blueprint("staff", __name__)
 

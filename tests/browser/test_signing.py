@@ -12,10 +12,10 @@ from werkzeug.serving import make_server
 
 from portal import create_app, db
 from portal.config import TestConfig
-from portal.htmx import redirect_after_post
 from portal.services import signing as svc
 from portal.services.events import Actor
 from portal.views.sign import remember_challenge
+from portal.web.htmx import redirect_after_post
 from signing import Holder, canonical_json
 
 pytestmark = pytest.mark.browser

@@ -6,10 +6,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import demo
+from portal.cli import demo
 from portal.domain.workflow import Role
 from portal.models import Citizen, District, Event, StaffUser
-from portal.passwords import check_password
+from portal.services.passwords import check_password
 
 
 def test_demo_data_loads_once_and_is_idempotent(session: Session) -> None:

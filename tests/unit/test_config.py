@@ -14,7 +14,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.config import SECRETS, ProductionConfig, config_from_env, instance_secret
 from portal.db import normalise_url
-from portal.i18n import safe_next
+from portal.web.i18n import safe_next
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG = "vP3q-7xZ_kL9mN2bR5tW8yA1cE4gH6jU0oS3dF7hK9"  # a secret as token_urlsafe makes them

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from portal.i18n import local_date, local_datetime, tenge
+from portal.web.i18n import local_date, local_datetime, tenge
 
 EVENING_UTC = dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC)  # 01:30 on 3 March in Almaty
 

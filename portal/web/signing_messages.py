@@ -55,7 +55,7 @@ def describe(error: SigningError) -> str:
     if isinstance(error, WrongSecret):
         return str(gettext("Wrong password or PIN. Attempts left: %(n)d.", n=error.attempts_left))
     if isinstance(error, LockedOut):
-        from portal.i18n import local_datetime
+        from portal.web.i18n import local_datetime
 
         return str(gettext("Too many wrong attempts. Try again after %(time)s.",
                            time=local_datetime(error.until, "short")))

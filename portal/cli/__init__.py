@@ -11,7 +11,7 @@ from portal import db, migrate
 
 
 def register_cli(app: Flask) -> None:
-    from portal.signing_cli import register_signing_cli
+    from portal.cli.signing import register_signing_cli
 
     register_signing_cli(app)
 
@@ -53,7 +53,7 @@ def register_cli(app: Flask) -> None:
     @demo_group.command("load")
     def demo_load() -> None:
         """Load the demo data once (running it again changes nothing) and print the accounts."""
-        from portal import demo
+        from portal.cli import demo
 
         if not current_app.config.get("LOAD_DEMO_DATA"):
             raise click.ClickException(

@@ -15,8 +15,8 @@ from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
 from portal.domain.workflow import Role
 from portal.models import Citizen, Desk, District, DistrictGround, StaffUser
-from portal.passwords import hash_password
 from portal.services.events import Actor, record
+from portal.services.passwords import hash_password
 
 DISTRICT_CODE = "astana-esil"
 
