@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 celery_app = Celery("portal")
 log = logging.getLogger(__name__)
@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 def init_celery(app: Flask) -> Celery:
     class FlaskTask(Task):  # type: ignore[misc]
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
+            # Celery builds each task class once per process, so the app this closure saw may
+            # not be the caller's: an eager job runs in the app that queued it (tests make many
+            # apps), a worker in its own. Always a fresh context: the job gets its own session.
+            flask_app = current_app._get_current_object() if has_app_context() else app
+            with flask_app.app_context():
                 return self.run(*args, **kwargs)
 
     broker = app.config.get("CELERY_BROKER_URL") or "memory://"
@@ -37,6 +41,10 @@ def init_celery(app: Flask) -> Celery:
             "purge-signing-exchanges": {
                 "task": "portal.purge_signing_exchanges",
                 "schedule": crontab(minute="*/15"),
+            },
+            "sweep-sms": {
+                "task": "portal.sweep_sms",
+                "schedule": crontab(minute="*/5"),
             },
         },
     )
@@ -63,3 +71,29 @@ def purge_signing_exchanges() -> int:
     from portal.services.signing import context
 
     return context().purge()
+
+
+@celery_app.task(bind=True, name="portal.send_sms", max_retries=None)  # type: ignore[untyped-decorator,unused-ignore]
+def send_sms(self: Task, message_id: int) -> None:
+    """One attempt to send an outbox message; the policy (attempts, backoff) is the Sms service's,
+    which also marks a message failed when it gives up, so Celery itself never runs out of
+    retries here (max_retries=None)."""
+    from portal import db, notify
+    from portal.db import utcnow
+
+    service = notify.sms()
+    while (wait := service.attempt(db.session(), message_id, utcnow())) is not None:
+        if not self.request.is_eager:
+            raise self.retry(countdown=wait)
+        # In-process (the embedded default, tests) there is no broker to hold a delayed retry,
+        # and Celery's eager retry is raised to the caller under task_eager_propagates: try again
+        # at once, as an eager retry would (it ignores the countdown too).
+
+
+@celery_app.task(name="portal.sweep_sms")  # type: ignore[untyped-decorator,unused-ignore]
+def sweep_sms() -> int:
+    """Re-enqueue queued SMS whose job was lost; returns how many."""
+    from portal import db, notify
+    from portal.db import utcnow
+
+    return len(notify.sms().sweep(db.session(), utcnow()))
