@@ -13,16 +13,21 @@ celery_app = Celery("portal")
 log = logging.getLogger(__name__)
 
 
-def init_celery(app: Flask) -> Celery:
-    class FlaskTask(Task):  # type: ignore[misc]
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            # Celery builds each task class once per process, so the app this closure saw may
-            # not be the caller's: an eager job runs in the app that queued it (tests make many
-            # apps), a worker in its own. Always a fresh context: the job gets its own session.
-            flask_app = current_app._get_current_object() if has_app_context() else app
-            with flask_app.app_context():
-                return self.run(*args, **kwargs)
+_latest_app: list[Flask] = []  # the app init_celery saw last: a worker's own
 
+
+class FlaskTask(Task):  # type: ignore[misc]
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Celery builds each task class once per process, so the task cannot keep the app it was
+        # built with: an eager job runs in the app that queued it (tests make many apps), a
+        # worker's in the app it built. Always a fresh context: the job gets its own session.
+        flask_app: Flask = current_app if has_app_context() else _latest_app[0]
+        with flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+def init_celery(app: Flask) -> Celery:
+    _latest_app[:] = [app]
     broker = app.config.get("CELERY_BROKER_URL") or "memory://"
     celery_app.conf.update(
         broker_url=broker,

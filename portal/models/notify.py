@@ -14,7 +14,7 @@ from portal.models._types import enum_column
 
 class SmsPurpose(enum.StrEnum):
     SIGN_IN_CODE = "sign_in_code"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
     NEW_DEVICE = "new_device"
     NOTIFICATION_F6 = "notification_f6"  # R15.8–R15.9: decision to grant
     NOTIFICATION_F7 = "notification_f7"  # R15.8–R15.9: decision to refuse

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import after_commit
+from portal.domain.iin import InvalidIin, parse_iin
 from portal.models.notify import SmsMessage, SmsPurpose, SmsStatus
 from portal.notify.phones import normalise_phone
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PermanentSmsError", "RetryPolicy", "Sms", "SmsError", "SmsGateway", "SmsRequest",
+    "IinInText", "PermanentSmsError", "RetryPolicy", "Sms", "SmsError", "SmsGateway", "SmsRequest",
     "TransientSmsError",
 ]
 
@@ -75,6 +77,22 @@ class RetryPolicy:
         return float(min(self.backoff_max, self.backoff * 2 ** (attempt - 1)))
 
 
+_TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+class IinInText(ValueError):
+    """An SMS travels and is stored in the clear: it must never carry an IIN."""
+
+
+def _refuse_iin(text: str) -> None:
+    for candidate in _TWELVE_DIGITS.findall(text):
+        try:
+            parse_iin(candidate)
+        except InvalidIin:
+            continue
+        raise IinInText("an SMS must not carry an IIN")
+
+
 # A claimed message not finished within this time (the worker died mid-send) is due again.
 LEASE = dt.timedelta(minutes=5)
 
@@ -94,8 +112,9 @@ class Sms:
 
     def queue(self, session: Session, phone: str, text: str, purpose: SmsPurpose,
               now: dt.datetime | None = None) -> SmsMessage:
-        """Record a message as queued; it is sent once the caller commits (InvalidPhone if the
-        number is not a Kazakhstan one)."""
+        """Record a message as queued; it is sent once the caller commits. Raises InvalidPhone
+        for a number that is not a Kazakhstan one, IinInText for a text that carries an IIN."""
+        _refuse_iin(text)
         created = now or dt.datetime.now(dt.UTC)
         message = SmsMessage(
             phone=normalise_phone(phone), text=text, purpose=purpose, status=SmsStatus.QUEUED,
@@ -117,14 +136,14 @@ class Sms:
             self._fail(session, message, now, "no attempts left (the last one was interrupted)")
             return None
         # Claim the attempt: of two jobs for one message (a retry and the sweeper), one goes on.
-        claimed = session.execute(
+        claimed = cast("CursorResult[Any]", session.execute(
             update(SmsMessage)
             .where(SmsMessage.id == message_id, SmsMessage.status == SmsStatus.QUEUED,
                    SmsMessage.attempts == message.attempts)
             .values(attempts=message.attempts + 1, last_attempt_at=now,
                     next_attempt_at=now + LEASE)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         session.commit()
         if claimed != 1:
             return None

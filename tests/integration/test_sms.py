@@ -14,7 +14,7 @@ from portal import db, notify
 from portal.models import SmsMessage, SmsPurpose, SmsStatus
 from portal.notify.outbox import ALWAYS_TRANSIENT, FAILS_TWICE, PERMANENT, OutboxGateway
 from portal.notify.phones import InvalidPhone
-from portal.notify.sms import RetryPolicy, Sms
+from portal.notify.sms import IinInText, RetryPolicy, Sms
 
 NOW = dt.datetime(2026, 3, 2, 5, 0, tzinfo=dt.UTC)
 
@@ -89,6 +89,14 @@ def test_a_number_that_is_not_kazakh_is_refused_before_anything_is_stored(
         _recording_sms([]).queue(session, "+79161234567", "x", SmsPurpose.SIGN_IN_CODE)
     assert refused.value.reason == "not_kazakhstan"
     assert session.scalar(select(func.count()).select_from(SmsMessage)) == 0
+
+
+def test_a_text_that_carries_an_iin_is_refused(session: Session) -> None:
+    sms = _recording_sms([])
+    with pytest.raises(IinInText):
+        sms.queue(session, "+77011234567", "ЖСН 850321301238", SmsPurpose.NOTIFICATION_F6)
+    # Twelve digits that are not an IIN (a decision number, say) are fine.
+    sms.queue(session, "+77011234567", "Шешім № 202603021234", SmsPurpose.NOTIFICATION_F6)
 
 
 def test_after_commit_outside_a_transaction_is_a_programming_error(session: Session) -> None:
@@ -220,7 +228,7 @@ def test_logs_carry_neither_the_number_nor_the_text_nor_an_iin(
     with db_app.app_context():
         s = db.session()
         for phone in ("+77011234567", FAILS_TWICE, ALWAYS_TRANSIENT, PERMANENT):
-            notify.sms().queue(s, phone, "ЖСН 850321301238: код 123456", SmsPurpose.SIGN_IN_CODE)
+            notify.sms().queue(s, phone, "Кіру коды: 123456", SmsPurpose.SIGN_IN_CODE)
         s.commit()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "sms" in logged and "failed" in logged and "sent" in logged
