@@ -27,8 +27,17 @@ class FlaskTask(Task):  # type: ignore[misc]
 
 
 def init_celery(app: Flask) -> Celery:
-    _latest_app[:] = [app]
     broker = app.config.get("CELERY_BROKER_URL") or "memory://"
+    if _latest_app:
+        # Another app configured Celery before in this process (tests do): Celery caches its
+        # connection and producer pools and its result backend from the first configuration
+        # (even an eager call builds them), and this app would publish to the old broker.
+        # Celery has no public call to drop them.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app._backend_cache = None
+        vars(celery_app._local).pop("backend", None)
+    _latest_app[:] = [app]
     celery_app.conf.update(
         broker_url=broker,
         result_backend=None,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import db, notify
+from portal import create_app, db, notify
+from portal.config import TestConfig
 from portal.models import SmsMessage, SmsPurpose, SmsStatus
 from portal.notify.outbox import ALWAYS_TRANSIENT, FAILS_TWICE, PERMANENT, OutboxGateway
 from portal.notify.phones import InvalidPhone
-from portal.notify.sms import IinInText, RetryPolicy, Sms
+from portal.notify.sms import IinInText, RetryPolicy, Sms, SmsRequest
 
 NOW = dt.datetime(2026, 3, 2, 5, 0, tzinfo=dt.UTC)
 
@@ -234,3 +236,59 @@ def test_logs_carry_neither_the_number_nor_the_text_nor_an_iin(
     assert "sms" in logged and "failed" in logged and "sent" in logged
     for secret in ("7011234567", "799000000", "850321301238", "123456"):
         assert secret not in logged
+
+
+def test_when_the_broker_is_down_the_message_stays_queued_and_the_sweeper_sends_it_later(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    from portal.db import utcnow
+    from portal.jobs import sweep_sms
+
+    config = TestConfig()
+    config.DATABASE_URL = database_url
+    config.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    config.CELERY_TASK_ALWAYS_EAGER = False
+    app = create_app(config)
+    try:
+        with app.app_context():
+            s = db.session()
+            message = notify.sms().queue(s, "+77011234567", "Код: 123456",
+                                         SmsPurpose.SIGN_IN_CODE,
+                                         now=utcnow() - dt.timedelta(minutes=10))
+            s.commit()  # the commit stands; the failed enqueue is logged, not raised
+            assert _reload(s, message.id).status is SmsStatus.QUEUED
+            logged = "\n".join(r.getMessage() for r in caplog.records)
+            assert f"sms {message.id} not enqueued" in logged and "7011234567" not in logged
+            app.extensions["celery"].conf.update(task_always_eager=True)  # the broker is back
+            assert sweep_sms.delay().get() == 1
+            assert _reload(s, message.id).status is SmsStatus.SENT
+    finally:
+        db.engine_of(app).dispose()
+
+
+def test_of_two_jobs_for_one_message_only_the_one_that_claims_the_attempt_sends(
+    db_app: Flask, session: Session,
+) -> None:
+    sent: list[str] = []
+
+    class Counting(OutboxGateway):
+        def send(self, request: SmsRequest) -> str:
+            sent.append(request.reference)
+            return "ok"
+
+    sms = Sms(Counting(), RetryPolicy(), lambda _id: None)
+    message = sms.queue(session, "+77011234567", "x", SmsPurpose.SIGN_IN_CODE, now=NOW)
+    session.commit()  # this session now holds the message as it was: attempts 0
+    with db_app.app_context():
+        other = db.session()
+        assert sms.attempt(other, message.id, NOW) is None  # the other job sent it
+    assert sms.attempt(session, message.id, NOW) is None  # its stale claim loses
+    assert sent == [str(message.id)]
+
+
+def test_an_unknown_sms_backend_stops_the_app_at_start(database_url: str) -> None:
+    config = TestConfig()
+    config.DATABASE_URL = database_url
+    config.SMS_BACKEND = "carrier-pigeon"
+    with pytest.raises(RuntimeError, match="SMS_BACKEND must be one of"):
+        create_app(config)
