@@ -72,6 +72,10 @@ def create_app(config: Config | dict[str, Any] | None = None,
 
     init_celery(app)
 
+    from portal import notify
+
+    notify.init_app(app)
+
     from portal.views import register_blueprints
 
     register_blueprints(app)

@@ -55,6 +55,10 @@ class Config:
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
+        # Retries of a failed SMS: waits of BACKOFF, 2×, 4×… seconds, capped (docs/notify.md).
+        self.SMS_MAX_ATTEMPTS: int = int(_env("SMS_MAX_ATTEMPTS", "6"))
+        self.SMS_RETRY_BACKOFF_SECONDS: float = float(_env("SMS_RETRY_BACKOFF_SECONDS", "30"))
+        self.SMS_RETRY_BACKOFF_MAX_SECONDS: float = float(_env("SMS_RETRY_BACKOFF_MAX_SECONDS", "1800"))
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
         # Absolute address of the portal, for links that leave the browser (QR codes, SMS).
         self.PUBLIC_BASE_URL: str = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")

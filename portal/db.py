@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from flask import Flask, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
@@ -113,3 +114,57 @@ def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
         s.close()
+
+
+# --- Side effects after commit -------------------------------------------------------------------
+# A use case writes its rows and asks for a side effect (an SMS, a job) in one transaction; the
+# side effect must happen only once the rows are durable, and never when the transaction rolls
+# back (CONVENTIONS 3). Callbacks are kept on the session, tagged with the (sub)transaction that
+# asked for them, so rolling back a savepoint drops only what was asked inside it.
+
+_PENDING = "portal_after_commit"
+_COMMITTED = "portal_root_committed"
+
+
+def after_commit(s: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the session's outermost transaction commits; drop it on rollback.
+
+    It runs after the connection is released, so it may use other sessions (an eager job does).
+    """
+    transaction = s.get_nested_transaction() or s.get_transaction()
+    if transaction is None:
+        raise RuntimeError("after_commit needs a transaction in progress: write something first")
+    s.info.setdefault(_PENDING, []).append((transaction, callback))
+
+
+def _inside(transaction: SessionTransaction, ancestor: SessionTransaction) -> bool:
+    current: SessionTransaction | None = transaction
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = current.parent
+    return False
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_root_commit(s: Session) -> None:
+    # Also fired when a savepoint is released; only the outermost commit makes rows durable.
+    if _PENDING in s.info and not s.in_nested_transaction():
+        s.info[_COMMITTED] = True
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(s: Session, previous: SessionTransaction) -> None:
+    pending = s.info.get(_PENDING)
+    if pending:
+        pending[:] = [(t, cb) for t, cb in pending if not _inside(t, previous)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _run_after_root_ends(s: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None or _PENDING not in s.info:
+        return
+    pending = s.info.pop(_PENDING)
+    if s.info.pop(_COMMITTED, False):
+        for _transaction, callback in pending:
+            callback()

@@ -7,19 +7,37 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 celery_app = Celery("portal")
 log = logging.getLogger(__name__)
 
 
-def init_celery(app: Flask) -> Celery:
-    class FlaskTask(Task):  # type: ignore[misc]
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
-                return self.run(*args, **kwargs)
+_latest_app: list[Flask] = []  # the app init_celery saw last: a worker's own
 
+
+class FlaskTask(Task):  # type: ignore[misc]
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Celery builds each task class once per process, so the task cannot keep the app it was
+        # built with: an eager job runs in the app that queued it (tests make many apps), a
+        # worker's in the app it built. Always a fresh context: the job gets its own session.
+        flask_app: Flask = current_app if has_app_context() else _latest_app[0]
+        with flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+def init_celery(app: Flask) -> Celery:
     broker = app.config.get("CELERY_BROKER_URL") or "memory://"
+    if _latest_app:
+        # Another app configured Celery before in this process (tests do): Celery caches its
+        # connection and producer pools and its result backend from the first configuration
+        # (even an eager call builds them), and this app would publish to the old broker.
+        # Celery has no public call to drop them.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app._backend_cache = None
+        vars(celery_app._local).pop("backend", None)
+    _latest_app[:] = [app]
     celery_app.conf.update(
         broker_url=broker,
         result_backend=None,
@@ -41,6 +59,10 @@ def init_celery(app: Flask) -> Celery:
             "purge-signing-exchanges": {
                 "task": "portal.purge_signing_exchanges",
                 "schedule": crontab(minute="*/15"),
+            },
+            "sweep-sms": {
+                "task": "portal.sweep_sms",
+                "schedule": crontab(minute="*/5"),
             },
         },
     )
@@ -82,3 +104,29 @@ def purge_signing_exchanges() -> int:
     from portal.services.signing import context
 
     return context().purge()
+
+
+@celery_app.task(bind=True, name="portal.send_sms", max_retries=None)  # type: ignore[untyped-decorator,unused-ignore]
+def send_sms(self: Task, message_id: int) -> None:
+    """One attempt to send an outbox message; the policy (attempts, backoff) is the Sms service's,
+    which also marks a message failed when it gives up, so Celery itself never runs out of
+    retries here (max_retries=None)."""
+    from portal import db, notify
+    from portal.db import utcnow
+
+    service = notify.sms()
+    while (wait := service.attempt(db.session(), message_id, utcnow())) is not None:
+        if not self.request.is_eager:
+            raise self.retry(countdown=wait)
+        # In-process (the embedded default, tests) there is no broker to hold a delayed retry,
+        # and Celery's eager retry is raised to the caller under task_eager_propagates: try again
+        # at once, as an eager retry would (it ignores the countdown too).
+
+
+@celery_app.task(name="portal.sweep_sms")  # type: ignore[untyped-decorator,unused-ignore]
+def sweep_sms() -> int:
+    """Re-enqueue queued SMS whose job was lost; returns how many."""
+    from portal import db, notify
+    from portal.db import utcnow
+
+    return len(notify.sms().sweep(db.session(), utcnow()))

@@ -1,4 +1,5 @@
-"""Demo data for the embedded default: one district, its grounds, staff of every role, citizens."""
+"""Demo data for the embedded default: one district, its grounds, staff of every role, citizens
+and their numbers in the simulated mobile citizens database."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
 from portal.domain.workflow import Role
 from portal.models import Citizen, Desk, District, DistrictGround, StaffUser
+from portal.notify.mobile import register as register_phone
 from portal.services.events import Actor, record
 from portal.services.passwords import hash_password
 
@@ -119,6 +121,8 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             birth_date=parsed.birth_date, sex=Sex(parsed.sex.value.lower()), phone=phone,
             password_hash=citizen_hash,
         ))
+        if phone is not None:  # 500706400099 has no number: her notices are printed (R15.10)
+            register_phone(session, iin, phone)
     record(session, Actor.system(), "demo_data_loaded",
            data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
     session.commit()

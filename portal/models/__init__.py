@@ -16,6 +16,7 @@ from portal.models.application import (
 from portal.models.district import Desk, District, DistrictGround
 from portal.models.event import Event, EventChainHead
 from portal.models.holiday import HolidayAward
+from portal.models.notify import MobileRegistration, SmsMessage, SmsPurpose, SmsStatus
 from portal.models.people import Citizen, StaffUser
 from portal.models.review import (
     CommissionConclusion,
@@ -40,7 +41,7 @@ __all__ = [
     "Decision", "Desk", "District", "DistrictGround", "Document", "Event", "EventChainHead",
     "FamilyMember", "GatewayAnswer", "HearingProtocol", "HolidayAward", "IncomeComputation",
     "IncomeKind", "IncomeRecord", "InspectionAct", "InspectionCategory", "InspectionIncome",
-    "InspectionSupport", "Notification", "Objection", "PrecinctConclusion",
+    "InspectionSupport", "MobileRegistration", "Notification", "Objection", "PrecinctConclusion",
     "PreliminaryDecision", "Receipt", "ReceiptKind", "Remark", "Signature", "SigningBlob",
-    "StaffUser", "SupportKind",
+    "SmsMessage", "SmsPurpose", "SmsStatus", "StaffUser", "SupportKind",
 ]

@@ -1,4 +1,4 @@
-"""Blueprints by audience: public, auth, citizen, staff, operator."""
+"""Blueprints by audience: public, auth, citizen, staff, operator; dev pages outside production."""
 
 from __future__ import annotations
 
@@ -14,3 +14,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(operator.bp, url_prefix="/operator")
     app.register_blueprint(sign.bp, url_prefix="/sign")
+
+    # Development pages (the SMS outbox) exist in development and test only: in production the
+    # URLs are not there at all (404), not merely hidden.
+    dev_pages = app.config.get("CONFIG_NAME") in {"development", "test"}
+    if dev_pages:
+        from portal.views import dev
+
+        app.register_blueprint(dev.bp, url_prefix="/dev")
+    app.jinja_env.globals["dev_pages"] = dev_pages

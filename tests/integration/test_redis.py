@@ -64,3 +64,39 @@ def test_a_job_goes_through_the_redis_broker_to_a_real_worker(
     finally:
         celery.conf.update(result_backend=None, task_ignore_result=True, task_always_eager=True)
         db.engine_of(app).dispose()
+
+
+def test_an_sms_that_fails_twice_is_retried_by_a_real_worker_and_sent(
+    redis_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """The retry path end to end: committed row → Redis → worker → two delayed retries → sent."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from portal import notify
+    from portal.models import SmsMessage, SmsPurpose, SmsStatus
+    from portal.notify.outbox import FAILS_TWICE
+
+    app = _app(tmp_path, sqlite_template, CELERY_BROKER_URL=redis_url,
+               CELERY_TASK_ALWAYS_EAGER=False, SMS_RETRY_BACKOFF_SECONDS=0.2)
+    celery = app.extensions["celery"]
+    try:
+        with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10), \
+                app.app_context():
+            s = db.session()
+            message_id = notify.sms().queue(s, FAILS_TWICE, "Код: 123456",
+                                            SmsPurpose.SIGN_IN_CODE).id
+            s.commit()
+            deadline = time.monotonic() + 20
+            while True:
+                s.expire_all()
+                message = s.get(SmsMessage, message_id)
+                assert message is not None
+                if message.status is not SmsStatus.QUEUED or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert (message.status, message.attempts) == (SmsStatus.SENT, 3)
+    finally:
+        celery.conf.update(task_always_eager=True)
+        db.engine_of(app).dispose()

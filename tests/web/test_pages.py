@@ -7,7 +7,8 @@ from flask import Flask
 
 from tests.pages import ClientRequest
 
-PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "operator.lookup"]
+PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "operator.lookup",
+         "dev.outbox"]
 SERVICE_NAME = {
     "kk": "мұқтаж азаматтардың жекелеген санаттарына әлеуметтік көмек тағайындау",
     "ru": "Назначение социальной помощи отдельным категориям нуждающихся граждан",

@@ -17,6 +17,7 @@ EXPECTED = {
     "/static/<path:filename>",
     "/sign/mobile/<token>",
     "/sign/status/<challenge_id>",
+    "/dev/outbox",  # development and test only
 }
 
 

@@ -1,0 +1,38 @@
+"""Development pages: the SMS outbox. Registered in development and test only, never in production."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.models import SmsPurpose, SmsStatus
+from portal.notify.phones import mask_phone
+from portal.notify.sms import recent_messages
+from portal.web.htmx import render
+
+bp = Blueprint("dev", __name__)
+
+PURPOSES = {
+    SmsPurpose.SIGN_IN_CODE: _l("Sign-in code"),
+    SmsPurpose.PASSWORD_RESET: _l("Password reset"),
+    SmsPurpose.NEW_DEVICE: _l("Sign-in from a new device"),
+    SmsPurpose.NOTIFICATION_F6: _l("Notification of the decision to grant (F6)"),
+    SmsPurpose.NOTIFICATION_F7: _l("Notification of the decision to refuse (F7)"),
+    SmsPurpose.PRELIMINARY_NOTICE: _l("Notice of the preliminary decision and hearing"),
+}
+STATUSES = {
+    SmsStatus.QUEUED: _l("Queued"),
+    SmsStatus.SENT: _l("Sent"),
+    SmsStatus.FAILED: _l("Not delivered"),
+}
+SHOWN = 100
+
+
+@bp.get("/outbox")
+def outbox() -> Response:
+    """What the portal would have texted, newest first; numbers masked (sign-in codes shown)."""
+    response = render("dev/outbox.html", messages=recent_messages(db.session(), SHOWN),
+                      purposes=PURPOSES, statuses=STATUSES, mask_phone=mask_phone, shown=SHOWN)
+    response.headers["Cache-Control"] = "no-store"
+    return response
