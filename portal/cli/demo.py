@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.db import utcnow
 from portal.domain.calendar import Channel
 from portal.domain.forms import AkimatLevel, Frequency, Sex
 from portal.domain.grounds import GroundCategory
@@ -119,7 +120,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         session.add(Citizen(
             iin=iin, surname=surname, given_name=given, patronymic=patronymic,
             birth_date=parsed.birth_date, sex=Sex(parsed.sex.value.lower()), phone=phone,
-            password_hash=citizen_hash,
+            password_hash=citizen_hash, confirmed_at=utcnow(),
         ))
         if phone is not None:  # 500706400099 has no number: her notices are printed (R15.10)
             register_phone(session, iin, phone)

@@ -13,6 +13,7 @@ from portal.models._types import enum_column
 
 
 class SmsPurpose(enum.StrEnum):
+    REGISTRATION_CODE = "registration_code"  # confirms a new account's phone
     SIGN_IN_CODE = "sign_in_code"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
     NEW_DEVICE = "new_device"

@@ -31,6 +31,9 @@ class Citizen(Base):
     locale: Mapped[str] = mapped_column(String(2), default="kk")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The account is usable once its phone answered a code (or the person signed with EDS).
+    confirmed_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
 
     @property
     def full_name(self) -> str:

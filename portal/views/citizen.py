@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from portal.web.access import CITIZEN, allow
 from portal.web.htmx import render
 
 bp = Blueprint("citizen", __name__)
 
 
 @bp.get("/")
+@allow(CITIZEN)
 def cabinet() -> Response:
     response = render("citizen/cabinet.html")
     response.headers["Cache-Control"] = "no-store"

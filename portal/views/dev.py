@@ -9,6 +9,7 @@ from portal import db
 from portal.models import SmsPurpose, SmsStatus
 from portal.notify.phones import mask_phone
 from portal.notify.sms import recent_messages
+from portal.web.access import ANYONE, allow
 from portal.web.htmx import render
 
 bp = Blueprint("dev", __name__)
@@ -30,6 +31,7 @@ SHOWN = 100
 
 
 @bp.get("/outbox")
+@allow(ANYONE)
 def outbox() -> Response:
     """What the portal would have texted, newest first; numbers masked (sign-in codes shown)."""
     response = render("dev/outbox.html", messages=recent_messages(db.session(), SHOWN),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from portal.web.access import ANYONE, allow
 from portal.web.htmx import render
 
 bp = Blueprint("operator", __name__)
 
 
 @bp.get("/")
+@allow(ANYONE)
 def lookup() -> Response:
     return render("operator/lookup.html")

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, make_response, redirect, req
 from sqlalchemy import text
 
 from portal import db
+from portal.web.access import ANYONE, allow
 from portal.web.htmx import render
 from portal.web.i18n import lang_cookie, safe_next
 
@@ -13,11 +14,13 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@allow(ANYONE)
 def index() -> Response:
     return render("public/index.html")
 
 
 @bp.get("/language/<code>")
+@allow(ANYONE)
 def set_language(code: str) -> Response:
     """Switch language and come back to the same page (works with JavaScript off)."""
     target = safe_next(request.args.get("next"))
@@ -31,6 +34,7 @@ def set_language(code: str) -> Response:
 
 
 @bp.get("/healthz")
+@allow(ANYONE)
 def health() -> tuple[dict[str, str], int]:
     try:
         db.session().execute(text("SELECT 1"))

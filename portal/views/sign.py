@@ -15,6 +15,7 @@ from portal import db
 from portal.extensions import limiter
 from portal.services import signing as signing_service
 from portal.services import signing_phone
+from portal.web.access import ANYONE, allow
 from portal.web.htmx import is_htmx, render
 from portal.web.signing_messages import REJECTED_MESSAGE, describe, purpose_label
 from signing import Action, Challenge, Signer, SigningError
@@ -123,6 +124,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.get("/mobile/<token>")
+@allow(ANYONE)
 def mobile_prompt(token: str) -> Response:
     """The phone page: what is being signed, by whom (masked), until when; asks for the PIN."""
     _signer("mobile")
@@ -139,6 +141,7 @@ def mobile_prompt(token: str) -> Response:
 @bp.post("/mobile/<token>")
 @limiter.limit(PIN_LIMIT_PER_SIGNING, key_func=_pin_limit_key)
 @limiter.limit(PIN_LIMIT_PER_PERSON, key_func=_pin_person_key)
+@allow(ANYONE)
 def mobile_confirm(token: str) -> Response:
     _signer("mobile")
     pin = request.form.get("pin", "")
@@ -164,6 +167,7 @@ def mobile_confirm(token: str) -> Response:
 
 
 @bp.get("/status/<challenge_id>")
+@allow(ANYONE)
 def signing_status(challenge_id: str) -> Response:
     """Pending, signed or failed. htmx polls the body every 2 s; while nothing changes it gets
     204 (no swap), so focus and the screen reader's live region are left alone."""

@@ -15,6 +15,7 @@ from portal.config import TestConfig
 from portal.services import signing as svc
 from portal.services.events import Actor
 from portal.views.sign import remember_challenge
+from portal.web.access import ANYONE, allow
 from portal.web.htmx import redirect_after_post
 from signing import Holder, canonical_json
 
@@ -35,6 +36,7 @@ def signing_server(database_url: str) -> Iterator[str]:
     app = create_app(config)
 
     @app.get("/start-for-test")
+    @allow(ANYONE)
     def start() -> str:
         ctx = svc.context()
         if not ctx.signer("mobile").is_enrolled(IIN):  # type: ignore[attr-defined]
@@ -48,10 +50,12 @@ def signing_server(database_url: str) -> Iterator[str]:
         return render_template_string(PAGE, challenge=challenge, status_url=status_url)
 
     @app.post("/signed-for-test")
+    @allow(ANYONE)
     def finish() -> Response:
         return redirect_after_post("/done-for-test")
 
     @app.get("/done-for-test")
+    @allow(ANYONE)
     def done() -> str:
         return render_template_string(DONE)
 

@@ -10,6 +10,7 @@ from flask import Flask
 from portal import create_app, db
 from portal.config import TestConfig
 from portal.extensions import limiter
+from portal.web.access import ANYONE, allow
 
 
 def _app(tmp_path: Path, sqlite_template: Path, **settings: object) -> Flask:
@@ -34,6 +35,7 @@ def test_rate_limits_are_counted_in_redis_and_answer_429_in_kazakh(
 
     @app.get("/limited-for-test")
     @limiter.limit("2 per minute")
+    @allow(ANYONE)
     def limited() -> str:
         return "ok"
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.config import SECRETS, ProductionConfig, config_from_env, instance_secret
 from portal.db import normalise_url
+from portal.web.access import ANYONE, allow
 from portal.web.i18n import safe_next
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +123,7 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_
     app = create_app(config)
 
     @app.get("/who-for-test")
+    @allow(ANYONE)
     def who() -> str:
         return f"{request.remote_addr} {request.scheme}"
 

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from portal.web.access import ANYONE, allow
 from portal.web.i18n import local_date, local_datetime, tenge
 
 EVENING_UTC = dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC)  # 01:30 on 3 March in Almaty
@@ -47,6 +48,7 @@ def test_forbidden_page_in_every_language(app: Flask) -> None:
     from flask import abort
 
     @app.get("/forbidden-for-test")
+    @allow(ANYONE)
     def forbidden() -> str:
         abort(403)
 

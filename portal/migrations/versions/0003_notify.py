@@ -18,7 +18,7 @@ down_revision = '0002_law'
 branch_labels = None
 depends_on = None
 
-PURPOSES = ('sign_in_code', 'password_reset', 'new_device', 'notification_f6', 'notification_f7',
+PURPOSES = ('registration_code', 'sign_in_code', 'password_reset', 'new_device', 'notification_f6', 'notification_f7',
             'preliminary_notice')
 STATUSES = ('queued', 'sent', 'failed')
 

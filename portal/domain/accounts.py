@@ -1,0 +1,151 @@
+"""Rules for accounts: passwords (ASVS 5.0 V6.2), one-time codes and session lifetimes (V7.3).
+
+Pure: the clock, the list of common passwords and the person's own data come in as arguments.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+__all__ = [
+    "CODE_DIGITS",
+    "CODE_LIFETIME",
+    "CODE_MAX_TRIES",
+    "PASSWORD_MAX",
+    "PASSWORD_MIN",
+    "SESSION_ABSOLUTE",
+    "SESSION_IDLE",
+    "SESSION_WARNING",
+    "CodeState",
+    "CodeVerdict",
+    "PasswordProblem",
+    "SendVerdict",
+    "SessionVerdict",
+    "code_verdict",
+    "may_send_code",
+    "password_problems",
+    "session_verdict",
+]
+
+PASSWORD_MIN: Final = 8  # V6.2.1
+PASSWORD_MAX: Final = 128  # V6.2.9: at least 64 allowed
+CODE_DIGITS: Final = 6  # V6.6.3 (6 digits or more)
+CODE_LIFETIME: Final = timedelta(minutes=10)
+CODE_MAX_TRIES: Final = 5
+RESEND_INTERVAL: Final = timedelta(seconds=60)  # between two codes to one number
+RESEND_PER_HOUR: Final = 5  # codes to one number in any hour
+SESSION_IDLE: Final = timedelta(minutes=15)  # V7.3.1
+SESSION_ABSOLUTE: Final = timedelta(hours=12)  # V7.3.2
+SESSION_WARNING: Final = timedelta(minutes=1)  # the warning comes this long before the idle end
+_PERSONAL_MIN: Final = 4  # shorter fragments (e.g. a 3-letter name) match too much by chance
+
+
+class PasswordProblem(enum.StrEnum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    COMMON = "common"  # on the list of common and breached passwords
+    PERSONAL = "personal"  # contains the person's IIN, name or phone number
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def password_problems(
+    password: str, *, common: Container[str], personal: Iterable[str | None] = ()
+) -> list[PasswordProblem]:
+    """What is wrong with a chosen password; empty when it may be used.
+
+    Length counts characters (not bytes) after Unicode normalisation (V6.2.1, V6.2.9); any
+    character is allowed and no composition rule applies (V6.2.5). ``common`` holds casefolded
+    common and breached passwords (V6.2.4); ``personal`` the person's IIN, names and phone.
+    """
+    normal = unicodedata.normalize("NFKC", password)
+    if len(normal) < PASSWORD_MIN:
+        return [PasswordProblem.TOO_SHORT]
+    if len(normal) > PASSWORD_MAX:
+        return [PasswordProblem.TOO_LONG]
+    found: list[PasswordProblem] = []
+    folded = normal.casefold()
+    if folded in common:
+        found.append(PasswordProblem.COMMON)
+    digits_only = "".join(ch for ch in folded if ch.isdigit())
+    for item in personal:
+        if not item:
+            continue
+        fragment = _fold(item).replace(" ", "")
+        number = "".join(ch for ch in fragment if ch.isdigit())
+        if number and len(number) >= _PERSONAL_MIN and number == fragment.lstrip("+"):
+            # A phone or IIN: its last ten digits (the number without +7) are enough to guess.
+            if number[-10:] in digits_only:
+                found.append(PasswordProblem.PERSONAL)
+                break
+        elif len(fragment) >= _PERSONAL_MIN and fragment in folded:
+            found.append(PasswordProblem.PERSONAL)
+            break
+    return found
+
+
+class CodeVerdict(enum.StrEnum):
+    VALID = "valid"  # may be checked now
+    EXPIRED = "expired"
+    USED = "used"
+    LOCKED = "locked"  # too many wrong tries
+
+
+@dataclass(frozen=True)
+class CodeState:
+    issued_at: datetime
+    tries: int = 0
+    used_at: datetime | None = None
+
+
+def code_verdict(state: CodeState, now: datetime) -> CodeVerdict:
+    """Whether a one-time code may still be tried: single use, 10 minutes, 5 wrong tries."""
+    if state.used_at is not None:
+        return CodeVerdict.USED
+    if state.tries >= CODE_MAX_TRIES:
+        return CodeVerdict.LOCKED
+    if now >= state.issued_at + CODE_LIFETIME:
+        return CodeVerdict.EXPIRED
+    return CodeVerdict.VALID
+
+
+@dataclass(frozen=True)
+class SendVerdict:
+    allowed: bool
+    retry_at: datetime | None = None  # when the next code may be sent, if not now
+
+
+def may_send_code(sent_before: Iterable[datetime], now: datetime) -> SendVerdict:
+    """Resend limits for one number: a minute between codes, five in any hour."""
+    recent = sorted(t for t in sent_before if now - timedelta(hours=1) < t <= now)
+    if recent and now < recent[-1] + RESEND_INTERVAL:
+        return SendVerdict(False, recent[-1] + RESEND_INTERVAL)
+    if len(recent) >= RESEND_PER_HOUR:
+        return SendVerdict(False, recent[-RESEND_PER_HOUR] + timedelta(hours=1))
+    return SendVerdict(True)
+
+
+class SessionVerdict(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"  # signed out (here or everywhere), or ended by a reset
+    IDLE = "idle"  # 15 minutes without activity
+    TOO_OLD = "too_old"  # 12 hours since sign-in
+
+
+def session_verdict(
+    created_at: datetime, last_seen_at: datetime, ended_at: datetime | None, now: datetime
+) -> SessionVerdict:
+    if ended_at is not None:
+        return SessionVerdict.ENDED
+    if now >= created_at + SESSION_ABSOLUTE:
+        return SessionVerdict.TOO_OLD
+    if now >= last_seen_at + SESSION_IDLE:
+        return SessionVerdict.IDLE
+    return SessionVerdict.ACTIVE

@@ -1,0 +1,329 @@
+"""A citizen's account on a phone: register from the IIN, sign in with a password and an SMS code,
+reset the password, sign out. Every step is a real form that works without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.accounts import PasswordProblem
+from portal.extensions import limiter
+from portal.forms.auth import CodeForm, IinForm, NewPasswordForm, RegisterDetailsForm, SignInForm
+from portal.models import Citizen, CodePurpose, SignInMethod
+from portal.notify import mobile
+from portal.services import accounts
+from portal.views.auth import bp
+from portal.web.access import ANYONE, CITIZEN, STAFF, allow, current
+from portal.web.htmx import redirect_after_post, render
+from portal.web.i18n import safe_next
+
+PENDING_LIFETIME = dt.timedelta(minutes=15)
+SIGN_IN_LIMIT = "10 per minute;50 per hour"  # per address
+PERSON_LIMIT = "5 per minute;20 per hour"  # per IIN, whatever the address
+PASSWORD_MESSAGES = {
+    PasswordProblem.TOO_SHORT: _l("Use at least 8 characters."),
+    PasswordProblem.TOO_LONG: _l("Use at most 128 characters."),
+    PasswordProblem.COMMON: _l("This password is on a list of common or leaked passwords. "
+                               "Choose another, e.g. a phrase of a few words."),
+    PasswordProblem.PERSONAL: _l("Do not use your IIN, name or phone number in the password."),
+}
+CODE_MESSAGES = {
+    "wrong": _l("That code is not right. Check the SMS and try again."),
+    "used": _l("That code has been used already. Ask for a new one."),
+    "expired": _l("That code has expired. Ask for a new one."),
+    "locked": _l("Too many wrong codes. Ask for a new one."),
+}
+
+
+def _iin_key() -> str:
+    """Limits per person: the IIN typed, hashed, so one person is not guessed from many addresses."""
+    iin = (request.form.get("iin") or "").strip()[:12]
+    return "iin:" + hashlib.sha256(iin.encode()).hexdigest()[:32]
+
+
+def _locale() -> str:
+    return str(get_locale() or "kk")
+
+
+def _no_store(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _set_pending(purpose: CodePurpose, citizen: Citizen, code_id: int | None,
+                 next_url: str | None = None) -> None:
+    session["pending"] = {"purpose": purpose.value, "citizen": citizen.id, "code": code_id,
+                          "at": utcnow().timestamp(), "next": next_url}
+
+
+def _pending() -> dict[str, Any] | None:
+    pending = session.get("pending")
+    if not isinstance(pending, dict):
+        return None
+    if utcnow().timestamp() - float(pending.get("at", 0)) > PENDING_LIFETIME.total_seconds():
+        session.pop("pending", None)
+        return None
+    return pending
+
+
+def _retry_message(retry_at: dt.datetime | None) -> str:
+    from portal.web.i18n import local_datetime
+
+    when = local_datetime(retry_at, "short") if retry_at else ""
+    return str(_l("A code was sent a moment ago. You can ask for another at %(when)s.", when=when))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(PERSON_LIMIT, key_func=_iin_key, methods=["POST"])
+@allow(ANYONE)
+def sign_in() -> Any:
+    form = SignInForm()
+    next_url = safe_next(request.args.get("next"), fallback="")
+    if current().signed_in and request.method == "GET":
+        return redirect(next_url or url_for("citizen.cabinet"))
+    failed = False
+    if form.validate_on_submit():
+        s = db.session()
+        citizen = accounts.password_sign_in(s, form.iin.data, form.password.data)
+        if citizen is None:
+            failed = True
+        else:
+            sent = accounts.send_code(s, citizen, CodePurpose.SIGN_IN, now=utcnow(),
+                                      locale=_locale())
+            _set_pending(CodePurpose.SIGN_IN, citizen, sent.code_id, next_url or None)
+            s.commit()
+            if sent.code_id is None:
+                flash(_retry_message(sent.verdict.retry_at), "notice")
+            return redirect_after_post(url_for("auth.enter_code"))
+    status = 422 if form.errors or failed else 200
+    return _no_store(render("auth/sign_in.html", form=form, failed=failed, next=next_url,
+                            status=status))
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@allow(ANYONE)
+def enter_code() -> Any:
+    pending = _pending()
+    if pending is None:
+        flash(str(_l("Please start again: the sign-in took too long or was not started.")),
+              "notice")
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    problem: str | None = None
+    s = db.session()
+    # A reset asked for an IIN without an account has no citizen: the page looks the same and no
+    # code is ever right, so the page tells nobody whether an account exists.
+    citizen = s.get(Citizen, pending["citizen"]) if pending["citizen"] else None
+    if form.validate_on_submit():
+        if citizen is None:
+            problem = "wrong"
+        elif pending.get("code") is None:
+            problem = "expired"
+        else:
+            result = accounts.check_code(s, int(pending["code"]), form.code.data, now=utcnow())
+            problem = None if result == "right" else result
+        if problem is None and citizen is not None:
+            return _after_code(CodePurpose(pending["purpose"]), citizen, pending)
+        form.code.errors = [str(CODE_MESSAGES[problem or "wrong"])]
+    status = 422 if form.errors else 200
+    from portal.notify.phones import mask_phone
+
+    phone = mask_phone(citizen.phone) if citizen is not None and citizen.phone else None
+    return _no_store(render("auth/code.html", form=form, purpose=pending["purpose"],
+                            phone=phone, status=status))
+
+
+def _after_code(purpose: CodePurpose, citizen: Citizen, pending: dict[str, Any]) -> BaseResponse:
+    s = db.session()
+    if purpose is CodePurpose.RESET:
+        session["reset"] = {"citizen": citizen.id, "at": utcnow().timestamp()}
+        session.pop("pending", None)
+        return redirect_after_post(url_for("auth.new_password"))
+    if purpose is CodePurpose.REGISTER:
+        accounts.confirm_registration(s, citizen, now=utcnow())
+    accounts.complete_sign_in(s, citizen, SignInMethod.PASSWORD_SMS, now=utcnow(),
+                              locale=_locale())
+    if purpose is CodePurpose.REGISTER:
+        flash(str(_l("Your account is ready. You are signed in.")), "ok")
+    return redirect_after_post(pending.get("next") or url_for("citizen.cabinet"))
+
+
+@bp.post("/code/again")
+@limiter.limit(SIGN_IN_LIMIT)
+@allow(ANYONE)
+def send_code_again() -> BaseResponse:
+    pending = _pending()
+    if pending is None:
+        return redirect(url_for("auth.sign_in"))
+    s = db.session()
+    citizen = s.get(Citizen, pending["citizen"]) if pending["citizen"] else None
+    if citizen is None:
+        flash(str(_l("A new code is on its way.")), "ok")
+        return redirect_after_post(url_for("auth.enter_code"))
+    sent = accounts.send_code(s, citizen, CodePurpose(pending["purpose"]), now=utcnow(),
+                              locale=_locale())
+    s.commit()
+    if sent.code_id is None:
+        flash(_retry_message(sent.verdict.retry_at), "notice")
+    else:
+        pending["code"] = sent.code_id
+        pending["at"] = utcnow().timestamp()
+        session["pending"] = pending
+        flash(str(_l("A new code is on its way.")), "ok")
+    return redirect_after_post(url_for("auth.enter_code"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(PERSON_LIMIT, key_func=_iin_key, methods=["POST"])
+@allow(ANYONE)
+def register() -> Any:
+    """Step 1: the IIN; the State database of individuals gives the name and birth date."""
+    form = IinForm()
+    problem: str | None = None
+    if form.validate_on_submit():
+        from portal.gateway import gateway
+
+        iin = form.iin.data
+        existing = accounts.find(db.session(), iin)
+        if existing is not None and existing.confirmed_at is not None:
+            problem = "exists"
+        else:
+            result = gateway().person(iin)
+            person = result.person
+            if person is None:
+                problem = "retry" if result.may_retry else "not_found"
+            else:
+                session["registration"] = {
+                    "iin": iin, "surname": person.surname, "given_name": person.given_name,
+                    "patronymic": person.patronymic, "birth_date": person.birth_date.isoformat(),
+                    "at": utcnow().timestamp(),
+                }
+                return redirect_after_post(url_for("auth.register_details"))
+    status = 422 if form.errors or problem else 200
+    return _no_store(render("auth/register.html", form=form, problem=problem, status=status))
+
+
+@bp.route("/register/details", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@allow(ANYONE)
+def register_details() -> Any:
+    """Step 2: confirm the name, give the phone and a password; a code confirms the phone."""
+    data = session.get("registration")
+    if not isinstance(data, dict) or utcnow().timestamp() - float(data.get("at", 0)) > (
+            PENDING_LIFETIME.total_seconds()):
+        return redirect(url_for("auth.register"))
+    form = RegisterDetailsForm()
+    s = db.session()
+    personal = [data["iin"], data["surname"], data["given_name"], data["patronymic"]]
+    if form.validate_on_submit():
+        problems = accounts.check_new_password(form.password.data,
+                                               personal=[*personal, form.phone.data])
+        if problems:
+            form.password.errors = [str(PASSWORD_MESSAGES[p]) for p in problems]
+        elif not mobile.is_registered(s, data["iin"], form.phone.data):
+            form.phone.errors = [str(_l(
+                "This number is not registered to your IIN in the mobile citizens database, so "
+                "codes and notifications cannot reach it. Register it at egov.kz or at a State "
+                "Corporation office (it takes a few minutes), or use the number you registered."))]
+        else:
+            try:
+                citizen = accounts.start_registration(
+                    s, iin=data["iin"], surname=data["surname"], given_name=data["given_name"],
+                    patronymic=data["patronymic"],
+                    birth_date=dt.date.fromisoformat(data["birth_date"]),
+                    phone=form.phone.data, password=form.password.data, now=utcnow())
+            except ValueError:
+                return redirect(url_for("auth.sign_in"))
+            sent = accounts.send_code(s, citizen, CodePurpose.REGISTER, now=utcnow(),
+                                      locale=_locale())
+            s.commit()
+            session.pop("registration", None)
+            _set_pending(CodePurpose.REGISTER, citizen, sent.code_id)
+            return redirect_after_post(url_for("auth.enter_code"))
+    status = 422 if form.errors else 200
+    born = dt.date.fromisoformat(data["birth_date"])
+    return _no_store(render("auth/register_details.html", form=form, person=data, born=born,
+                            status=status))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(PERSON_LIMIT, key_func=_iin_key, methods=["POST"])
+@allow(ANYONE)
+def reset() -> Any:
+    """A password reset: a code to the account's phone. The answer is the same for any IIN."""
+    form = IinForm()
+    if form.validate_on_submit():
+        s = db.session()
+        citizen = accounts.find(s, form.iin.data)
+        if citizen is not None and citizen.confirmed_at is not None and citizen.phone:
+            sent = accounts.send_code(s, citizen, CodePurpose.RESET, now=utcnow(),
+                                      locale=_locale())
+            _set_pending(CodePurpose.RESET, citizen, sent.code_id)
+        else:
+            # No account: the same next page, where no code will ever be right.
+            session["pending"] = {"purpose": CodePurpose.RESET.value, "citizen": 0, "code": None,
+                                  "at": utcnow().timestamp(), "next": None}
+        s.commit()
+        return redirect_after_post(url_for("auth.enter_code"))
+    status = 422 if form.errors else 200
+    return _no_store(render("auth/reset.html", form=form, status=status))
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+@allow(ANYONE)
+def new_password() -> Any:
+    data = session.get("reset")
+    if not isinstance(data, dict) or utcnow().timestamp() - float(data.get("at", 0)) > (
+            PENDING_LIFETIME.total_seconds()):
+        return redirect(url_for("auth.reset"))
+    s = db.session()
+    citizen = s.get(Citizen, data["citizen"])
+    if citizen is None:
+        return redirect(url_for("auth.reset"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        problems = accounts.check_new_password(form.password.data,
+                                               personal=accounts.personal_data(citizen))
+        if problems:
+            form.password.errors = [str(PASSWORD_MESSAGES[p]) for p in problems]
+        else:
+            accounts.reset_password(s, citizen, form.password.data, now=utcnow(),
+                                    locale=_locale())
+            session.pop("reset", None)
+            flash(str(_l("Your password is changed and you were signed out everywhere. Sign in "
+                         "with the new password.")), "ok")
+            return redirect_after_post(url_for("auth.sign_in"))
+    status = 422 if form.errors else 200
+    return _no_store(render("auth/new_password.html", form=form, status=status))
+
+
+@bp.post("/sign-out")
+@allow(ANYONE)
+def sign_out() -> BaseResponse:
+    was = current()
+    accounts.sign_out(db.session(), everywhere=request.form.get("everywhere") == "1")
+    session.clear()
+    if was.signed_in:
+        flash(str(_l("You are signed out.")), "ok")
+    return redirect_after_post(url_for("public.index"))
+
+
+@bp.post("/keep-alive")
+@allow(CITIZEN, STAFF)
+def keep_alive() -> BaseResponse:
+    """The idle warning's "stay signed in": the request itself is the activity."""
+    if request.headers.get("HX-Request"):
+        return BaseResponse(status=204)
+    return redirect(safe_next(request.form.get("next"), fallback=url_for("public.index")), 303)

@@ -1,0 +1,226 @@
+"""Who is signed in, and who may use which view: every view declares its audience, none is open
+by default.
+
+A signed-in cookie carries only a random token; the row behind it (`WebSession`, keyed by the
+token's SHA-256) says whose session it is and whether it still lives: 15 minutes idle, 12 hours at
+most, or ended by a sign-out anywhere. Polls and static files are not activity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+from flask import Flask, abort, current_app, flash, g, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.accounts import SESSION_IDLE, SessionVerdict, session_verdict
+from portal.domain.workflow import Role
+from portal.models import Citizen, SessionEnd, StaffUser, SubjectKind, WebSession
+from portal.web.htmx import is_htmx, redirect_after_post
+from portal.web.sessions import POLL_ENDPOINTS
+
+log = logging.getLogger("portal.security")
+
+ANYONE: Final = "anyone"  # signed in or not
+CITIZEN: Final = "citizen"
+STAFF: Final = frozenset(r for r in Role if r not in {Role.CITIZEN, Role.SYSTEM})
+Audience = str | Role
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Endpoints of Flask itself that serve no person's data.
+_EXEMPT: Final = frozenset({"static"})
+_ENDED_MESSAGES: Final = {
+    SessionVerdict.IDLE: _l("You were signed out after 15 minutes without activity. "
+                            "Please sign in again."),
+    SessionVerdict.TOO_OLD: _l("You were signed out because 12 hours have passed since you "
+                               "signed in. Please sign in again."),
+    SessionVerdict.ENDED: _l("This session has ended (you signed out on this or another "
+                             "device). Please sign in again."),
+}
+
+
+def allow(*audience: Audience | Iterable[Role]) -> Callable[[F], F]:
+    """Declare who may use a view: ``ANYONE``, ``CITIZEN`` or staff roles (or ``STAFF``)."""
+    flat: set[Audience] = set()
+    for item in audience:
+        if isinstance(item, str | Role):
+            flat.add(item)
+        else:
+            flat.update(item)
+
+    def mark(view: F) -> F:
+        view.access = frozenset(flat)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def audience_of(view: Callable[..., Any]) -> frozenset[Audience] | None:
+    access: frozenset[Audience] | None = getattr(view, "access", None)
+    return access
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person behind this request."""
+
+    kind: str  # anonymous | citizen | staff
+    id: int | None = None
+    role: Role | None = None
+    session_id: str | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.kind != "anonymous"
+
+    def may_use(self, audience: frozenset[Audience]) -> bool:
+        if ANYONE in audience:
+            return True
+        if self.kind == "citizen":
+            return CITIZEN in audience
+        return self.kind == "staff" and self.role in audience
+
+    @property
+    def citizen(self) -> Citizen | None:
+        if self.kind != "citizen" or self.id is None:
+            return None
+        return db.session().get(Citizen, self.id)
+
+    @property
+    def staff(self) -> StaffUser | None:
+        if self.kind != "staff" or self.id is None:
+            return None
+        return db.session().get(StaffUser, self.id)
+
+
+ANONYMOUS: Final = Principal("anonymous")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def device_digest() -> str:
+    return hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()
+
+
+def current() -> Principal:
+    principal: Principal = g.get("principal", ANONYMOUS)
+    return principal
+
+
+def start_session(kind: SubjectKind, subject_id: int, method: Any) -> WebSession:
+    """Sign in: a fresh cookie session (the old id is dropped) and a new server-side record.
+
+    The caller commits; the token leaves this function only inside the cookie.
+    """
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = WebSession(id=token_digest(token), subject_kind=kind, subject_id=subject_id,
+                     method=method, device_hash=device_digest())
+    db.session().add(row)
+    session["sid"] = token
+    return row
+
+
+def end_session(row: WebSession, reason: SessionEnd) -> None:
+    if row.ended_at is None:
+        row.ended_at = utcnow()
+        row.ended_reason = reason
+
+
+def current_row() -> WebSession | None:
+    token = session.get("sid")
+    return db.session().get(WebSession, token_digest(token)) if isinstance(token, str) else None
+
+
+def _load_principal() -> Principal:
+    token = session.get("sid")
+    if not isinstance(token, str):
+        return ANONYMOUS
+    row = db.session().get(WebSession, token_digest(token))
+    now = utcnow()
+    if row is None:
+        session.clear()
+        return ANONYMOUS
+    verdict = session_verdict(row.created_at, row.last_seen_at, row.ended_at, now)
+    if verdict is not SessionVerdict.ACTIVE:
+        if verdict is SessionVerdict.IDLE:
+            end_session(row, SessionEnd.IDLE)
+        elif verdict is SessionVerdict.TOO_OLD:
+            end_session(row, SessionEnd.TOO_OLD)
+        db.session().commit()
+        session.clear()
+        flash(str(_ENDED_MESSAGES[verdict]), "notice")
+        return ANONYMOUS
+    role: Role | None = None
+    if row.subject_kind is SubjectKind.STAFF:
+        staff = db.session().get(StaffUser, row.subject_id)
+        if staff is None or not staff.active:
+            end_session(row, SessionEnd.DEACTIVATED)
+            db.session().commit()
+            session.clear()
+            return ANONYMOUS
+        role = staff.role
+    if request.endpoint not in POLL_ENDPOINTS:
+        row.last_seen_at = now  # activity keeps the session alive; a poll does not
+        db.session().commit()
+    return Principal(row.subject_kind.value, row.subject_id, role, row.id)
+
+
+def sign_in_url_for(audience: frozenset[Audience]) -> str:
+    staff_only = CITIZEN not in audience and ANYONE not in audience
+    endpoint = "auth.staff_sign_in" if staff_only else "auth.sign_in"
+    here = request.headers.get("HX-Current-URL") if is_htmx() else None
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    if here:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(here)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for(endpoint, next=target)
+
+
+def _check_access() -> BaseResponse | None:
+    g.principal = ANONYMOUS
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in _EXEMPT:
+        return None  # a 404 or 405 is answered by Flask; static files carry nobody's data
+    view = current_app.view_functions[endpoint]
+    audience = audience_of(view)
+    if audience is None:
+        log.error("view %s declares no audience: refused", endpoint)
+        abort(403)
+    g.principal = principal = _load_principal()
+    if principal.may_use(audience):
+        return None
+    if not principal.signed_in:
+        location = sign_in_url_for(audience)
+        if is_htmx():
+            return redirect_after_post(location)
+        from flask import redirect
+
+        return redirect(location, code=303 if request.method != "GET" else 302)
+    log.info("role %s refused %s", principal.role or principal.kind, endpoint)
+    abort(403)
+
+
+def seconds_left() -> int | None:
+    """Seconds until the idle limit ends this session, for the warning (None when signed out)."""
+    return int(SESSION_IDLE.total_seconds()) if current().signed_in else None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_check_access)
+
+    @app.context_processor
+    def _principal() -> dict[str, Any]:
+        return {"principal": current(), "session_seconds": seconds_left()}
