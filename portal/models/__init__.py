@@ -15,8 +15,17 @@ from portal.models.application import (
 )
 from portal.models.district import Desk, District, DistrictGround
 from portal.models.event import Event, EventChainHead
+from portal.models.gateway import GatewayRequest
 from portal.models.holiday import HolidayAward
 from portal.models.people import Citizen, StaffUser
+from portal.models.registers import (
+    RecordKind,
+    RelationKind,
+    SimIncome,
+    SimPerson,
+    SimRecord,
+    SimRelation,
+)
 from portal.models.review import (
     CommissionConclusion,
     Decision,
@@ -38,9 +47,11 @@ from portal.models.signature import Signature, SigningBlob
 __all__ = [
     "Application", "ApplicationForm", "Citizen", "CommissionConclusion", "Consent", "ConsentKind",
     "Decision", "Desk", "District", "DistrictGround", "Document", "Event", "EventChainHead",
-    "FamilyMember", "GatewayAnswer", "HearingProtocol", "HolidayAward", "IncomeComputation",
+    "FamilyMember", "GatewayAnswer", "GatewayRequest", "HearingProtocol", "HolidayAward",
+    "IncomeComputation",
     "IncomeKind", "IncomeRecord", "InspectionAct", "InspectionCategory", "InspectionIncome",
     "InspectionSupport", "Notification", "Objection", "PrecinctConclusion",
-    "PreliminaryDecision", "Receipt", "ReceiptKind", "Remark", "Signature", "SigningBlob",
+    "PreliminaryDecision", "Receipt", "ReceiptKind", "RecordKind", "RelationKind", "Remark",
+    "Signature", "SigningBlob", "SimIncome", "SimPerson", "SimRecord", "SimRelation",
     "StaffUser", "SupportKind",
 ]
