@@ -54,6 +54,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
 
     init_celery(app)
 
+    from portal import gateway
+
+    gateway.init_app(app)
+
     @app.before_request
     def _sessions_expire() -> None:
         # Sessions end after SESSION_LIFETIME_SECONDS without a request (refreshed on each one).

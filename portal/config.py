@@ -55,6 +55,14 @@ class Config:
         self.SIGNERS: str = _env("SIGNERS", "keyfile,mobile")
         self.CA_KEY: str = _env("CA_KEY")
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
+        # docs/gateway.md: how long a register may take, and a share of calls that time out on
+        # purpose (decided per request id, so a test can pin it).
+        self.GATEWAY_TIMEOUT_SECONDS: float = float(_env("GATEWAY_TIMEOUT_SECONDS", "5"))
+        self.GATEWAY_TIMEOUT_SHARE: float = float(_env("GATEWAY_TIMEOUT_SHARE", "0"))
+        self.GATEWAY_SIMULATED_DELAY_MS: int = int(_env("GATEWAY_SIMULATED_DELAY_MS", "0"))
+        # The simulated population `flask demo load` generates when there is none.
+        self.GATEWAY_SEED: int = int(_env("GATEWAY_SEED", "2026"))
+        self.GATEWAY_DEMO_PEOPLE: int = int(_env("GATEWAY_DEMO_PEOPLE", "2000"))
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
         self.SHOW_TEST_MARKS: bool = _flag("SHOW_TEST_MARKS", True)
         # Absolute address of the portal, for links that leave the browser (QR codes, SMS).
