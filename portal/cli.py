@@ -9,9 +9,11 @@ from portal import db, migrate
 
 
 def register_cli(app: Flask) -> None:
+    from portal.gateway.cli import register_gateway_cli
     from portal.signing_cli import register_signing_cli
 
     register_signing_cli(app)
+    register_gateway_cli(app)
 
     @app.cli.group("db")
     def db_group() -> None:
@@ -51,6 +53,11 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo accounts (TEST only):")
         for a in accounts:
             click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.name}")
+        from portal.gateway.cli import ensure_population, test_people_lines
+
+        click.echo(ensure_population(db.session()))
+        for line in test_people_lines(db.session()):
+            click.echo(line)
 
     @app.cli.group("events")
     def events_group() -> None:

@@ -17,6 +17,7 @@ from portal.gateway.base import Backend, Declared, GatewayResult, Person
 from portal.gateway.bodies import BODIES, BodySigner
 from portal.gateway.service import Gateway, times_out
 from portal.gateway.simulated import SimulatedBackend
+from signing import VerificationResult
 
 __all__ = ["BODIES", "Declared", "Gateway", "GatewayResult", "Person", "gateway", "init_app",
            "times_out"]
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> Gateway:
         return signing.context(app)
 
     def verifier(envelope: str, document: bytes, iin: str, purpose: str
-                 ) -> signing.VerificationResult:
+                 ) -> VerificationResult:
         return context().verify(envelope, document, iin, purpose)
 
     signer = BodySigner(ca=lambda: context().ca, storage=lambda: context().storage,

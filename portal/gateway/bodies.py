@@ -9,6 +9,7 @@ unlocked in the process after first use, like the CA's own keys.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -21,11 +22,10 @@ from portal.domain.iin import Sex, make_iin
 from portal.domain.registers import SourceSystem
 from signing import Holder, Role, SignedEnvelope, SignRequest
 from signing.base import AlreadyEnrolled
+from signing.ca import TestCA
 from signing.jws import sign_envelope
 from signing.keystore import KeyVault, UnlockedKey
 from signing.storage import Storage
-
-from signing.ca import TestCA
 
 POSITION: Final = "Ақпараттық жүйе (TEST)"
 RENEW_BEFORE: Final = dt.timedelta(days=7)
@@ -106,10 +106,8 @@ class BodySigner:
                         position=POSITION, organisation=f"TEST {body.short}", bin=body.bin)
         password = self._password()
         if not vault.is_enrolled(body.official_iin):
-            try:
+            with contextlib.suppress(AlreadyEnrolled):  # another worker issued it a moment ago
                 vault.enroll(holder, password)
-            except AlreadyEnrolled:
-                pass  # another worker issued it a moment ago
         unlocked = vault.unlock(body.official_iin, password)
         if unlocked.certificate.not_valid_after_utc - RENEW_BEFORE < self._now():
             vault.enroll(holder, password, replace=True)

@@ -109,26 +109,49 @@ def qualifies(facts: Facts, category: GroundCategory, as_of: dt.date, threshold:
             return recent(RecordKind.RELEASE) or active(RecordKind.PROBATION)
 
 
+def near_miss(facts: Facts, category: GroundCategory, threshold: int) -> bool:
+    """A person who does not qualify but comes close: the telling "no" for a demo or a test."""
+    kinds = {k for k, *_ in facts.records}
+    match category:
+        case GroundCategory.NATURAL_DISASTER:
+            return RecordKind.NATURAL_DISASTER in kinds
+        case GroundCategory.FIRE:
+            return RecordKind.FIRE in kinds
+        case GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE:
+            return RecordKind.DISPENSARY in kinds
+        case GroundCategory.LOW_INCOME:
+            return facts.per_capita_tiyn <= 3 * threshold
+        case GroundCategory.ORPHAN:
+            return facts.age < 18
+        case GroundCategory.OLD_AGE_SELF_CARE:
+            return facts.age >= PENSION_AGE[facts.sex]
+        case GroundCategory.RELEASED_FROM_PRISON:
+            return bool(kinds & {RecordKind.RELEASE, RecordKind.PROBATION})
+
+
 def examples(session: Session, as_of: dt.date, threshold: int, *, skip: frozenset[str] = frozenset(),
              limit: int = 400) -> dict[GroundCategory, tuple[str | None, str | None]]:
-    """For each ground, the first person (by generation order) who qualifies and one who does not.
+    """For each ground, the first person (in generation order) who qualifies, and one who does
+    not — one who comes close where there is one.
 
     The named cases come first in the population, so a few hundred people are enough to look at.
     """
-    found: dict[GroundCategory, list[str | None]] = {c: [None, None] for c in GroundCategory}
+    yes: dict[GroundCategory, str] = {}
+    no: dict[GroundCategory, tuple[bool, str]] = {}
     candidates = select(SimPerson.iin).where(
         SimPerson.died_on.is_(None), SimPerson.scripted_outcome.is_(None),
         SimPerson.scripted_source.is_(None)).order_by(SimPerson.id).limit(limit)
     for iin in session.scalars(candidates):
-        if iin in skip:
-            continue
-        facts = facts_of(session, iin, as_of)
+        facts = None if iin in skip else facts_of(session, iin, as_of)
         if facts is None:
             continue
-        for category, pair in found.items():
-            slot = 0 if qualifies(facts, category, as_of, threshold) else 1
-            if pair[slot] is None:
-                pair[slot] = iin
-        if all(None not in pair for pair in found.values()):
+        for category in GroundCategory:
+            if qualifies(facts, category, as_of, threshold):
+                yes.setdefault(category, iin)
+            elif not no.get(category, (False, ""))[0]:
+                near = near_miss(facts, category, threshold)
+                if near or category not in no:
+                    no[category] = (near, iin)
+        if len(yes) == len(GroundCategory) and all(near for near, _ in no.values()):
             break
-    return {c: (pair[0], pair[1]) for c, pair in found.items()}
+    return {c: (yes.get(c), no[c][1] if c in no else None) for c in GroundCategory}

@@ -9,8 +9,8 @@ from typing import Any
 from portal.demo import CITIZENS
 from portal.domain.forms import Sex
 from portal.domain.iin import parse_iin
-from portal.gateway import names as n
 from portal.domain.registers import GatewayOutcome
+from portal.gateway import names as n
 from portal.gateway.population import (
     FAILURES,
     HOME_FIELDS,
@@ -37,19 +37,13 @@ def generate(seed: int, people: int, districts: Sequence[str], as_of: dt.date) -
     _demo_citizens(b, first)
     _failures(b, first)
     _showcase(b, first)
-    kinds: list[tuple[float, Callable[[_Builder, str, int], None]]] = [
-        (0.33, _family), (0.08, _single_parent), (0.12, _single_adult), (0.10, _pensioner),
-        (0.10, _pensioner_couple), (0.10, _three_generations), (0.12, _couple),
-        (0.05, _guardians),
-    ]
+    builders: list[Callable[[_Builder, str, int], object]] = [
+        _family, _single_parent, _single_adult, _pensioner, _pensioner_couple,
+        _three_generations, _couple, _guardians]
+    weights = [33, 8, 12, 10, 10, 10, 12, 5]
     while len(b.out.people) < people:
         index = b.households % len(districts)
-        pick = b.rng.random()
-        for weight, build in kinds:
-            pick -= weight
-            if pick <= 0:
-                break
-        build(b, districts[index], index)
+        b.rng.choices(builders, weights)[0](b, districts[index], index)
     return b.out
 
 
@@ -136,9 +130,10 @@ def _showcase(b: _Builder, district: str) -> None:
     """One household per ground case that qualifies, and one that just does not."""
     # Above the income threshold: two wages, one child.
     _family(b, district, 0, kids=1, wages=((300_000, 400_000), (250_000, 300_000)))
-    # Fire and natural disaster this year; a fire three years ago no longer counts.
+    # Fire and natural disaster this year; three years ago no longer counts.
     for kind, days in ((RecordKind.FIRE, (20, 60)), (RecordKind.NATURAL_DISASTER, (30, 90)),
-                       (RecordKind.FIRE, (3 * 365, 3 * 365 + 30))):
+                       (RecordKind.FIRE, (3 * 365, 3 * 365 + 30)),
+                       (RecordKind.NATURAL_DISASTER, (3 * 365, 3 * 365 + 30))):
         members = _family(b, district, 0, kids=2)
         b.incident(members, kind, b.days_ago(*days))
     # Probation now; a release six years ago.

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from portal.domain.forms import Sex
 from portal.domain.iin import Sex as IinSex
-from portal.domain.iin import make_iin, parse_iin
+from portal.domain.iin import make_iin
 from portal.domain.registers import GatewayOutcome, SourceSystem
 from portal.gateway import names as n
 from portal.models.application import IncomeKind
@@ -79,7 +79,7 @@ class _Builder:
     def __init__(self, seed: int, districts: Sequence[str], as_of: dt.date) -> None:
         if not districts:
             raise ValueError("at least one district code is needed")
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         self.districts = list(districts)
         self.as_of = as_of
         self.quarters = quarter_starts(as_of)
