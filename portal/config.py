@@ -111,6 +111,7 @@ class TestConfig(Config):
         self.CELERY_TASK_ALWAYS_EAGER = True
         self.CELERY_BROKER_URL = ""
         self.LOAD_DEMO_DATA = False
+        self.GATEWAY_DEMO_PEOPLE = 300  # tests that need more ask for it
 
 
 class ProductionConfig(Config):

@@ -56,7 +56,9 @@ def init_app(app: Flask) -> Gateway:
         BACKENDS[name](app), app.extensions["db_sessionmaker"], signer, verifier,
         timeout=float(app.config["GATEWAY_TIMEOUT_SECONDS"]),
         timeout_share=float(app.config["GATEWAY_TIMEOUT_SHARE"]), now=utcnow,
-        enqueue=tasks.enqueue,
+        # Eager Celery would run the task in-process anyway; calling it directly keeps it on
+        # this app (a task class is bound to the first app the process made).
+        enqueue=None if app.config["CELERY_TASK_ALWAYS_EAGER"] else tasks.enqueue,
     )
     app.extensions["gateway"] = instance
     return instance

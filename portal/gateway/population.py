@@ -167,6 +167,10 @@ class _Builder:
               sex: Sex | None = None) -> str:
         sex = sex or self.rng.choice((Sex.MALE, Sex.FEMALE))
         born = self.birth_date(*age)
+        # No parent younger than 19 at the birth.
+        youngest = max((self.by_iin[p]["birth_date"] for p in parents), default=None)
+        if youngest is not None and born < (earliest := _years_before(youngest, -19)):
+            born = min(earliest + dt.timedelta(days=self.rng.randint(0, 365)), self.as_of)
         given = self.rng.choice(self.given_names(sex, kazakh))
         iin = self.add(home, self.surname(surname, sex), given,
                        self.patronymic(father_given, sex, kazakh), sex, born)
