@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.gateway.households import generate
@@ -45,6 +45,8 @@ def load(session: Session, *, seed: int, people: int, districts: Sequence[str],
     for model, rows in ((SimPerson, population.people), (SimRelation, population.relations),
                         (SimRecord, population.records), (SimIncome, population.incomes)):
         for start in range(0, len(rows), _BATCH):
-            session.execute(insert(model), rows[start:start + _BATCH])
+            # Core executemany: several times faster than the ORM's bulk insert here.
+            table: Table = model.__table__  # type: ignore[assignment]
+            session.execute(insert(table), rows[start:start + _BATCH])
     session.commit()
     return LoadReport(True, len(population.people), time.perf_counter() - started)

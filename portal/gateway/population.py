@@ -22,7 +22,10 @@ from portal.models.application import IncomeKind
 from portal.models.registers import RecordKind, RelationKind
 
 Row = dict[str, Any]
-QUARTERS: Final = 8  # the quarters of income held, the last one being that of ``as_of``
+# Incomes are held for the 8 quarters up to that of ``as_of`` and, as if they went on the same,
+# the 4 after it: a demo database stays usable for a year after it was generated.
+QUARTERS_BACK: Final = 8
+QUARTERS_AHEAD: Final = 4
 RESERVED_SERIALS: Final = 9900  # serials from here up are for the fixed people below
 HOME_FIELDS: Final = ("district_code", "household", "region", "city", "street", "house", "flat",
                       "registered_on")
@@ -57,9 +60,10 @@ class Population:
     incomes: list[Row] = field(default_factory=list)
 
 
-def quarter_starts(as_of: dt.date, count: int = QUARTERS) -> list[dt.date]:
+def quarter_starts(as_of: dt.date, back: int = QUARTERS_BACK,
+                   ahead: int = QUARTERS_AHEAD) -> list[dt.date]:
     index = as_of.year * 4 + (as_of.month - 1) // 3
-    return [dt.date(i // 4, i % 4 * 3 + 1, 1) for i in range(index - count + 1, index + 1)]
+    return [dt.date(i // 4, i % 4 * 3 + 1, 1) for i in range(index - back + 1, index + ahead + 1)]
 
 
 def _years_before(day: dt.date, years: int, extra_days: int = 0) -> dt.date:
@@ -131,7 +135,9 @@ class _Builder:
         return iin
 
     def birth_date(self, low: int, high: int) -> dt.date:
-        return _years_before(self.as_of, self.rng.randint(low, high), self.rng.randint(0, 364))
+        # Counted from the 1st of January, so the same seed gives the same people (IINs) all year.
+        anchor = dt.date(self.as_of.year, 1, 1)
+        return _years_before(anchor, self.rng.randint(low, high), self.rng.randint(0, 364))
 
     def adult(self, home: dict[str, Any], sex: Sex, kazakh: bool, low: int = 22, high: int = 60,
               surname: str | None = None) -> tuple[str, str]:

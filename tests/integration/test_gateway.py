@@ -1,4 +1,7 @@
-"""The e-government gateway on both databases: answers, failures, signatures, evidence (F1-2, R3.3, R3.4, R6.3)."""
+"""The e-government gateway on both databases: answers, failures, signatures, evidence.
+
+F1-2, R3.3, R3.4, R6.3.
+"""
 
 from __future__ import annotations
 
