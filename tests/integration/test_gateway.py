@@ -82,7 +82,7 @@ def test_the_guardian_sees_her_wards_and_the_ward_over_14_has_a_residence_F1_2(r
     assert _ask(GatewayQuery.WARD_RESIDENCE, KASYMOV).outcome is GatewayOutcome.NO_DATA
 
 
-def test_every_query_answers_for_a_known_person_from_its_own_body_F1_2(registers: Session) -> None:
+def test_every_query_answers_for_a_known_person_from_its_own_body_F1_2_R6_3(registers: Session) -> None:
     for query in GatewayQuery:
         result = _ask(query, KASYMOV)
         assert result.outcome in (GatewayOutcome.FOUND, GatewayOutcome.NO_DATA), query
