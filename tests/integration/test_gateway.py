@@ -24,10 +24,9 @@ from portal.domain.registers import QUERY_SOURCE, GatewayOutcome, GatewayQuery, 
 from portal.gateway import BODIES, Declared, Gateway, gateway, tasks, times_out
 from portal.gateway.base import RegisterTimeout
 from portal.gateway.cases import examples, facts_of, qualifies, threshold_for
-from portal.gateway.load import load
 from portal.gateway.population import FAILURES
 from portal.models import GatewayAnswer, GatewayRequest
-from tests.factories import create_application, create_district, create_staff
+from tests.factories import create_application, create_district, create_staff, load_registers
 
 AS_OF = dt.date(2026, 11, 27)
 KASYMOV, AKHMETOVA, SULTANOVA, IVANOV = ("850321301238", "921231445671", "500706400099",
@@ -38,7 +37,7 @@ KASYMOV, AKHMETOVA, SULTANOVA, IVANOV = ("850321301238", "921231445671", "500706
 def registers(db_app: Flask) -> Iterator[Session]:
     with db_app.app_context():
         session = db.session()
-        load(session, seed=7, people=150, districts=["astana-esil"], as_of=AS_OF)
+        load_registers(session, as_of=AS_OF)
         yield session
 
 

@@ -86,3 +86,15 @@ def test_the_timeout_share_is_fixed_per_request_id_and_close_to_the_setting() ->
     assert [times_out(i, 0.1) for i in ids[:50]] == [times_out(i, 0.1) for i in ids[:50]]
     assert not any(times_out(i, 0.0) for i in ids[:100])
     assert all(times_out(i, 1.0) for i in ids[:100])
+
+
+@pytest.mark.parametrize(("setting", "value"), [
+    ("GATEWAY_BACKEND", "nca-real"), ("GATEWAY_TIMEOUT_SHARE", 1.5),
+    ("GATEWAY_TIMEOUT_SECONDS", 0),
+])
+def test_a_wrong_gateway_setting_stops_the_app_at_start(setting: str, value: object) -> None:
+    from portal import create_app
+    from portal.config import TestConfig
+
+    with pytest.raises((RuntimeError, ValueError), match=setting):
+        create_app({**TestConfig().as_dict(), setting: value})
