@@ -8,6 +8,7 @@ with the commission and ``portal.domain``. Per-capita income is computed as the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
@@ -81,9 +82,9 @@ def facts_of(session: Session, iin: str, as_of: dt.date) -> Facts | None:
 
 
 def qualifies(facts: Facts, category: GroundCategory, as_of: dt.date, threshold: int) -> bool:
-    def active(kind: RecordKind, codes: object = None) -> bool:
+    def active(kind: RecordKind, codes: Collection[str] | None = None) -> bool:
         return any(k is kind and start <= as_of and (end is None or end >= as_of)
-                   and (codes is None or code in codes)  # type: ignore[operator]
+                   and (codes is None or code in codes)
                    for k, code, start, end in facts.records)
 
     def recent(kind: RecordKind) -> bool:

@@ -14,9 +14,9 @@ from portal.gateway import names as n
 from portal.gateway.population import (
     FAILURES,
     HOME_FIELDS,
+    Builder,
     Population,
-    _Builder,
-    _years_before,
+    years_before,
 )
 from portal.models.registers import RecordKind, RelationKind
 
@@ -32,12 +32,12 @@ Home = dict[str, Any]
 
 def generate(seed: int, people: int, districts: Sequence[str], as_of: dt.date) -> Population:
     """The same arguments always give the same population (IINs, names, records, incomes)."""
-    b = _Builder(seed, districts, as_of)
+    b = Builder(seed, districts, as_of)
     first = districts[0]
     _demo_citizens(b, first)
     _failures(b, first)
     _showcase(b, first)
-    builders: list[Callable[[_Builder, str, int], object]] = [
+    builders: list[Callable[[Builder, str, int], object]] = [
         _family, _single_parent, _single_adult, _pensioner, _pensioner_couple,
         _three_generations, _couple, _guardians]
     weights = [33, 8, 12, 10, 10, 10, 12, 5]
@@ -50,7 +50,7 @@ def generate(seed: int, people: int, districts: Sequence[str], as_of: dt.date) -
 # -- the named people ------------------------------------------------------------------------
 
 
-def _demo_citizens(b: _Builder, district: str) -> None:
+def _demo_citizens(b: Builder, district: str) -> None:
     people = {iin: (surname, given, patronymic) for iin, surname, given, patronymic, _ in CITIZENS}
 
     def demo(home: Home, iin: str) -> str:
@@ -63,7 +63,7 @@ def _demo_citizens(b: _Builder, district: str) -> None:
     home = b.household(district)
     father = demo(home, "850321301238")
     mother = b.add(home, "Қасымова", "Жанар", "Ерланқызы", Sex.FEMALE, b.birth_date(33, 36))
-    b.relate(RelationKind.MARRIAGE, father, mother, _years_before(b.as_of, 14))
+    b.relate(RelationKind.MARRIAGE, father, mother, years_before(b.as_of, 14))
     for age in ((12, 12), (9, 9), (6, 6), (2, 2)):
         b.child(home, (father, mother), "Бауыржан", "Қасымов", True, age)
     b.work(father, 150_000, 150_001)
@@ -76,14 +76,14 @@ def _demo_citizens(b: _Builder, district: str) -> None:
     guardian = demo(home, "921231445671")
     b.child(home, (guardian,), "Нұрлан", "Ахметов", True, (6, 6))
     gone = b.household(district)
-    gone_on = _years_before(b.as_of, 3)
+    gone_on = years_before(b.as_of, 3)
     parents = [
         b.add(gone, "Серікбаев", "Ерболат", "Асқарұлы", Sex.MALE, b.birth_date(38, 40),
               died_on=gone_on),
         b.add(gone, "Серікбаева", "Айнұр", "Бекқызы", Sex.FEMALE, b.birth_date(35, 37),
               died_on=gone_on),
     ]
-    b.relate(RelationKind.MARRIAGE, parents[0], parents[1], _years_before(b.as_of, 18))
+    b.relate(RelationKind.MARRIAGE, parents[0], parents[1], years_before(b.as_of, 18))
     for age, sex in (((15, 15), Sex.FEMALE), ((9, 9), Sex.MALE)):
         ward = b.child(home, parents, "Ерболат", "Серікбаев", True, age, sex)
         b.relate(RelationKind.GUARDIANSHIP, guardian, ward, gone_on + dt.timedelta(days=40))
@@ -95,7 +95,7 @@ def _demo_citizens(b: _Builder, district: str) -> None:
     home = b.household(district)
     old = demo(home, "500706400099")
     b.pension(old, 118_000, 118_001)
-    b.disability(old, "1", _years_before(b.as_of, 4), None)
+    b.disability(old, "1", years_before(b.as_of, 4), None)
     b.home_of(home, old, 0)
     b.account(old)
 
@@ -113,7 +113,7 @@ def _demo_citizens(b: _Builder, district: str) -> None:
     b.account(mother)
 
 
-def _failures(b: _Builder, district: str) -> None:
+def _failures(b: Builder, district: str) -> None:
     for case in FAILURES:
         parsed = parse_iin(case.iin)
         home = b.household(district)
@@ -126,7 +126,7 @@ def _failures(b: _Builder, district: str) -> None:
               scripted_outcome=scripted, scripted_source=case.source)
 
 
-def _showcase(b: _Builder, district: str) -> None:
+def _showcase(b: Builder, district: str) -> None:
     """One household per ground case that qualifies, and one that just does not."""
     # Above the income threshold: two wages, one child.
     _family(b, district, 0, kids=1, wages=((300_000, 400_000), (250_000, 300_000)))
@@ -140,7 +140,7 @@ def _showcase(b: _Builder, district: str) -> None:
     iin, _ = b.adult(b.household(district), Sex.MALE, False, 25, 40)
     b.penal(iin, RecordKind.PROBATION, b.days_ago(30, 200), b.as_of + dt.timedelta(days=400))
     iin, _ = b.adult(b.household(district), Sex.MALE, True, 30, 50)
-    b.penal(iin, RecordKind.RELEASE, _years_before(b.as_of, 6))
+    b.penal(iin, RecordKind.RELEASE, years_before(b.as_of, 6))
     b.work(iin, 180_000, 220_000)
     # Under dispensary observation for a disease that is not socially significant; and a
     # tuberculosis registration that ended when she was cured.
@@ -156,7 +156,7 @@ def _showcase(b: _Builder, district: str) -> None:
 # -- random households -----------------------------------------------------------------------
 
 
-def _extras(b: _Builder, adults: Sequence[str], home: Home, index: int) -> None:
+def _extras(b: Builder, adults: Sequence[str], home: Home, index: int) -> None:
     for iin in adults:
         roll = b.rng.random()
         if roll < 0.05:
@@ -178,14 +178,14 @@ def _extras(b: _Builder, adults: Sequence[str], home: Home, index: int) -> None:
         b.incident(adults, RecordKind.NATURAL_DISASTER, b.days_ago(5, 900))
 
 
-def _wage(b: _Builder, iin: str) -> None:
+def _wage(b: Builder, iin: str) -> None:
     tier = b.rng.random()
     low, high = (85_000, 150_000) if tier < 0.3 else (150_000, 350_000) if tier < 0.8 else \
         (350_000, 900_000)
     b.work(iin, low, high)
 
 
-def _family(b: _Builder, district: str, index: int, kids: int | None = None,
+def _family(b: Builder, district: str, index: int, kids: int | None = None,
             wages: Sequence[tuple[int, int]] | None = None) -> list[str]:
     home = b.household(district)
     kazakh = b.rng.random() < 0.7
@@ -212,7 +212,7 @@ def _family(b: _Builder, district: str, index: int, kids: int | None = None,
     return [father, mother, *children]
 
 
-def _single_parent(b: _Builder, district: str, index: int) -> None:
+def _single_parent(b: Builder, district: str, index: int) -> None:
     home = b.household(district)
     kazakh = b.rng.random() < 0.7
     mother, _ = b.adult(home, Sex.FEMALE, kazakh, 23, 45)
@@ -226,7 +226,7 @@ def _single_parent(b: _Builder, district: str, index: int) -> None:
     _extras(b, (mother,), home, index)
 
 
-def _single_adult(b: _Builder, district: str, index: int) -> None:
+def _single_adult(b: Builder, district: str, index: int) -> None:
     home = b.household(district)
     iin, _ = b.adult(home, b.rng.choice((Sex.MALE, Sex.FEMALE)), b.rng.random() < 0.7, 19, 60)
     if b.rng.random() < 0.75:
@@ -234,7 +234,7 @@ def _single_adult(b: _Builder, district: str, index: int) -> None:
     _extras(b, (iin,), home, index)
 
 
-def _pensioner(b: _Builder, district: str, index: int) -> None:
+def _pensioner(b: Builder, district: str, index: int) -> None:
     home = b.household(district)
     sex = b.rng.choice((Sex.MALE, Sex.FEMALE))
     iin, _ = b.adult(home, sex, b.rng.random() < 0.7, 64, 92)
@@ -242,7 +242,7 @@ def _pensioner(b: _Builder, district: str, index: int) -> None:
     _extras(b, (iin,), home, index)
 
 
-def _pensioner_couple(b: _Builder, district: str, index: int) -> None:
+def _pensioner_couple(b: Builder, district: str, index: int) -> None:
     home = b.household(district)
     kazakh = b.rng.random() < 0.7
     husband, _ = b.adult(home, Sex.MALE, kazakh, 66, 85)
@@ -253,21 +253,21 @@ def _pensioner_couple(b: _Builder, district: str, index: int) -> None:
     _extras(b, (husband, wife), home, index)
 
 
-def _three_generations(b: _Builder, district: str, index: int) -> None:
+def _three_generations(b: Builder, district: str, index: int) -> None:
     father = b.by_iin[_family(b, district, index)[0]]
     home = {k: father[k] for k in HOME_FIELDS}
-    born = _years_before(father["birth_date"], b.rng.randint(20, 35), b.rng.randint(0, 364))
+    born = years_before(father["birth_date"], b.rng.randint(20, 35), b.rng.randint(0, 364))
     grandmother = b.add(home, b.surname(father["surname"], Sex.FEMALE),
                         *b.names(Sex.FEMALE, True), Sex.FEMALE, born)
     b.relate(RelationKind.BIRTH, grandmother, father["iin"], father["birth_date"])
     b.pension(grandmother)
 
 
-def _couple(b: _Builder, district: str, index: int) -> None:
+def _couple(b: Builder, district: str, index: int) -> None:
     _family(b, district, index, kids=0)
 
 
-def _guardians(b: _Builder, district: str, index: int) -> None:
+def _guardians(b: Builder, district: str, index: int) -> None:
     home = b.household(district)
     kazakh = b.rng.random() < 0.8
     guardian, _ = b.adult(home, b.rng.choice((Sex.MALE, Sex.FEMALE)), kazakh, 30, 60)

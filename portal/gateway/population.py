@@ -66,7 +66,7 @@ def quarter_starts(as_of: dt.date, back: int = QUARTERS_BACK,
     return [dt.date(i // 4, i % 4 * 3 + 1, 1) for i in range(index - back + 1, index + ahead + 1)]
 
 
-def _years_before(day: dt.date, years: int, extra_days: int = 0) -> dt.date:
+def years_before(day: dt.date, years: int, extra_days: int = 0) -> dt.date:
     year = day.year - years
     moved = day.replace(year=year, day=28) if day.month == 2 and day.day == 29 else \
         day.replace(year=year)
@@ -79,7 +79,7 @@ def _iban(bank_code: str, account: str) -> str:
     return f"KZ{98 - int(digits) % 97:02d}{bban}"
 
 
-class _Builder:
+class Builder:
     def __init__(self, seed: int, districts: Sequence[str], as_of: dt.date) -> None:
         if not districts:
             raise ValueError("at least one district code is needed")
@@ -137,7 +137,7 @@ class _Builder:
     def birth_date(self, low: int, high: int) -> dt.date:
         # Counted from the 1st of January, so the same seed gives the same people (IINs) all year.
         anchor = dt.date(self.as_of.year, 1, 1)
-        return _years_before(anchor, self.rng.randint(low, high), self.rng.randint(0, 364))
+        return years_before(anchor, self.rng.randint(low, high), self.rng.randint(0, 364))
 
     def adult(self, home: dict[str, Any], sex: Sex, kazakh: bool, low: int = 22, high: int = 60,
               surname: str | None = None) -> tuple[str, str]:
@@ -175,7 +175,7 @@ class _Builder:
         born = self.birth_date(*age)
         # No parent younger than 19 at the birth.
         youngest = max((self.by_iin[p]["birth_date"] for p in parents), default=None)
-        if youngest is not None and born < (earliest := _years_before(youngest, -19)):
+        if youngest is not None and born < (earliest := years_before(youngest, -19)):
             born = min(earliest + dt.timedelta(days=self.rng.randint(0, 365)), self.as_of)
         given = self.rng.choice(self.given_names(sex, kazakh))
         iin = self.add(home, self.surname(surname, sex), given,

@@ -197,6 +197,9 @@ class Gateway:
                 raise KeyError(request_id)
             if row.outcome is not None:
                 return self._result(row)
+            # No transaction stays open while the register takes its time (the sessions keep
+            # their objects loaded on commit).
+            session.commit()
             started = time.perf_counter()
             outcome, data = self._call(row, declared)
             document = envelope = signer_iin = None
