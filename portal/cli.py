@@ -53,10 +53,10 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo accounts (TEST only):")
         for a in accounts:
             click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.name}")
-        from portal.gateway.cli import ensure_population, test_people_lines
+        from portal.gateway.cli import case_lines, ensure_population
 
         click.echo(ensure_population(db.session()))
-        for line in test_people_lines(db.session()):
+        for line in case_lines(db.session()):
             click.echo(line)
 
     @app.cli.group("events")

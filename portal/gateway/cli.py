@@ -40,7 +40,7 @@ def ensure_population(session: Session) -> str:
     return f"simulated registers: {report.people} people generated in {report.seconds:.1f} s"
 
 
-def test_people_lines(session: Session) -> list[str]:
+def case_lines(session: Session) -> list[str]:
     """Which IINs to use for which case: the demo citizens, one per ground, the failures."""
     from portal.demo import DISTRICT_CODE
     from portal.gateway.cases import examples, threshold_for
@@ -107,5 +107,5 @@ def register_gateway_cli(app: Flask) -> None:
     @group.command("people")
     def people_cmd() -> None:
         """Print which IINs to use for which case."""
-        for line in test_people_lines(db.session()):
+        for line in case_lines(db.session()):
             click.echo(line)
