@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.domain.iin import parse_iin
@@ -186,7 +187,16 @@ class Gateway:
                 requester_citizen_id=citizen_id, application_id=application_id,
                 requested_at=self._now(),
             ))
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:
+                # The same request again (a retried task, a double click): the first one stands.
+                session.rollback()
+                same = session.scalar(select(GatewayRequest).where(
+                    GatewayRequest.request_id == request_id,
+                    GatewayRequest.query == query, GatewayRequest.subject_iin == subject_iin))
+                if same is None:
+                    raise ValueError("this request id was used for another question") from None
         return request_id
 
     def _run(self, request_id: str, declared: Declared | None) -> GatewayResult:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import db
@@ -128,6 +128,11 @@ def test_the_timeout_share_times_out_exactly_the_requests_it_picks(db_app: Flask
     expected = [GatewayOutcome.TIMEOUT if times_out(i, 0.3) else GatewayOutcome.FOUND for i in ids]
     assert outcomes == expected
     assert GatewayOutcome.TIMEOUT in outcomes and GatewayOutcome.FOUND in outcomes
+    again = _ask(GatewayQuery.IDENTITY, KASYMOV, request_id=ids[0])  # asked twice: one answer
+    assert again.outcome is outcomes[0]
+    assert registers.scalar(select(func.count()).select_from(GatewayRequest)) == len(ids)
+    with pytest.raises(ValueError):
+        _ask(GatewayQuery.IDENTITY, SULTANOVA, request_id=ids[0])
 
 
 def test_answers_verify_and_a_tampered_answer_does_not_F1_2(registers: Session) -> None:
