@@ -77,6 +77,10 @@ def create_app(config: Config | dict[str, Any] | None = None,
 
     notify.init_app(app)
 
+    from portal import gateway
+
+    gateway.init_app(app)
+
     from portal.views import register_blueprints
 
     register_blueprints(app)

@@ -54,6 +54,14 @@ class Config:
         # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
+        # docs/gateway.md: how long a register may take, and a share of calls that time out on
+        # purpose (decided per request id, so a test can pin it).
+        self.GATEWAY_TIMEOUT_SECONDS: float = float(_env("GATEWAY_TIMEOUT_SECONDS", "5"))
+        self.GATEWAY_TIMEOUT_SHARE: float = float(_env("GATEWAY_TIMEOUT_SHARE", "0"))
+        self.GATEWAY_SIMULATED_DELAY_MS: int = int(_env("GATEWAY_SIMULATED_DELAY_MS", "0"))
+        # The simulated population `flask demo load` generates when there is none.
+        self.GATEWAY_SEED: int = int(_env("GATEWAY_SEED", "2026"))
+        self.GATEWAY_DEMO_PEOPLE: int = int(_env("GATEWAY_DEMO_PEOPLE", "2000"))
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
         # Retries of a failed SMS: waits of BACKOFF, 2×, 4×… seconds, capped (docs/notify.md).
         self.SMS_MAX_ATTEMPTS: int = int(_env("SMS_MAX_ATTEMPTS", "6"))
@@ -128,6 +136,7 @@ class TestConfig(Config):
         self.CELERY_TASK_ALWAYS_EAGER = True
         self.CELERY_BROKER_URL = ""
         self.LOAD_DEMO_DATA = False
+        self.GATEWAY_DEMO_PEOPLE = 300  # tests that need more ask for it
 
 
 class ProductionConfig(Config):

@@ -97,3 +97,11 @@ def create_application(
     session.add(application)
     session.flush()
     return application
+
+
+def load_registers(session: Session, people: int = 150, *, as_of: dt.date = dt.date(2026, 11, 27),
+                   seed: int = 7, districts: tuple[str, ...] = ("astana-esil",)) -> None:
+    """The simulated registers with the demo citizens, the failure IINs and every ground case."""
+    from portal.gateway.load import load
+
+    load(session, seed=seed, people=people, districts=list(districts), as_of=as_of)

@@ -12,8 +12,10 @@ from portal import db, migrate
 
 def register_cli(app: Flask) -> None:
     from portal.cli.signing import register_signing_cli
+    from portal.gateway.cli import register_gateway_cli
 
     register_signing_cli(app)
+    register_gateway_cli(app)
 
     @app.cli.group("db")
     def db_group() -> None:
@@ -64,6 +66,11 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo accounts (TEST only):")
         for a in accounts:
             click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.name}")
+        from portal.gateway.cli import case_lines, ensure_population
+
+        click.echo(ensure_population(db.session()))
+        for line in case_lines(db.session()):
+            click.echo(line)
 
     @app.cli.group("events")
     def events_group() -> None:

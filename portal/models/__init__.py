@@ -25,9 +25,18 @@ from portal.models.application import (
 )
 from portal.models.district import Desk, District, DistrictGround
 from portal.models.event import Event, EventChainHead
+from portal.models.gateway import GatewayRequest
 from portal.models.holiday import HolidayAward
 from portal.models.notify import MobileRegistration, SmsMessage, SmsPurpose, SmsStatus
 from portal.models.people import Citizen, StaffUser
+from portal.models.registers import (
+    RecordKind,
+    RelationKind,
+    SimIncome,
+    SimPerson,
+    SimRecord,
+    SimRelation,
+)
 from portal.models.review import (
     CommissionConclusion,
     Decision,
@@ -63,6 +72,7 @@ __all__ = [
     "EventChainHead",
     "FamilyMember",
     "GatewayAnswer",
+    "GatewayRequest",
     "HearingProtocol",
     "HolidayAward",
     "IncomeComputation",
@@ -80,11 +90,17 @@ __all__ = [
     "PreliminaryDecision",
     "Receipt",
     "ReceiptKind",
+    "RecordKind",
+    "RelationKind",
     "Remark",
     "SessionEnd",
     "SignInMethod",
     "Signature",
     "SigningBlob",
+    "SimIncome",
+    "SimPerson",
+    "SimRecord",
+    "SimRelation",
     "SmsMessage",
     "SmsPurpose",
     "SmsStatus",

@@ -275,6 +275,9 @@ class GatewayAnswer(Base):
     requested_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     requester_signature: Mapped[str | None] = mapped_column(Text)  # EDS of the requester
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The gateway's own record of the call (docs/gateway.md): the answer copies what the case
+    # needs (outcome, payload, the body's signature) and points at the evidence it came from.
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("gateway_requests.id"))
 
     application: Mapped[Application] = relationship(back_populates="gateway_answers")
 

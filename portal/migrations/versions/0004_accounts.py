@@ -1,7 +1,7 @@
 """Accounts: server-side sessions, one-time codes, staff second factors, confirmed citizens.
 
 Revision ID: 0004_accounts
-Revises: 0003_notify
+Revises: 0003_gateway
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import portal.db
 
 revision = '0004_accounts'
-down_revision = '0003_notify'
+down_revision = '0003_gateway'
 branch_labels = None
 depends_on = None
 
