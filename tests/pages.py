@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from typing import Any
 
@@ -10,6 +11,12 @@ from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from portal import db
+from portal.domain.workflow import Role
+from portal.models import Citizen, SignInMethod, StaffUser, SubjectKind, WebSession
+from portal.web.access import token_digest
+from tests.factories import create_citizen, create_desk, create_district, create_staff
 
 
 class PageCheckError(AssertionError):
@@ -61,6 +68,39 @@ class ClientRequest:
 
     def set_language(self, code: str) -> None:
         self.client.set_cookie("lang", code)
+
+    def login(self, person: Citizen | StaffUser) -> str:
+        """Sign ``person`` in as the sign-in journey would end: a server-side session row and
+        its token in the cookie session. Returns the token."""
+        token = secrets.token_urlsafe(32)
+        staff = isinstance(person, StaffUser)
+        with self.app.app_context():
+            session = db.session()
+            session.add(WebSession(
+                id=token_digest(token), subject_kind=SubjectKind.STAFF if staff else
+                SubjectKind.CITIZEN, subject_id=person.id,
+                method=SignInMethod.PASSWORD_TOTP if staff else SignInMethod.PASSWORD_SMS,
+                device_hash="test"))
+            session.commit()
+        with self.client.session_transaction() as cookie:
+            cookie["sid"] = token
+        return token
+
+    def login_as(self, who: str | Role = "citizen") -> Citizen | StaffUser:
+        """Create a person (a citizen, or staff of the given role) and sign them in."""
+        with self.app.app_context():
+            session = db.session()
+            district = create_district(session)
+            person: Citizen | StaffUser
+            if who == "citizen":
+                person = create_citizen(session, iin="850321301238")
+            else:
+                desk = create_desk(session, district) if who == Role.INTAKE else None
+                person = create_staff(session, district, role=Role(who), desk=desk)
+            session.commit()
+            session.expunge(person)
+        self.login(person)
+        return person
 
     def get_response(self, endpoint: str, _expected_status: int = 200, _headers: dict[str, str]
                      | None = None, **values: Any) -> TestResponse:

@@ -70,5 +70,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["tenge"] = tenge
+    from portal.notify.phones import mask_phone
+
+    app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "kk")

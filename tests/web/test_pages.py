@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from portal.domain.workflow import Role
 from portal.web.access import ANYONE, allow
 from tests.pages import ClientRequest
 
 PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "operator.lookup",
          "dev.outbox"]
+# Pages only a signed-in person sees, and who: the rest are open to anyone.
+SIGNED_IN = {"citizen.cabinet": "citizen", "staff.queue": Role.SPECIALIST}
 SERVICE_NAME = {
     "kk": "мұқтаж азаматтардың жекелеген санаттарына әлеуметтік көмек тағайындау",
     "ru": "Назначение социальной помощи отдельным категориям нуждающихся граждан",
@@ -23,6 +26,8 @@ def test_every_page_has_one_h1_title_lang_and_nonce(
     client_request: ClientRequest, endpoint: str, lang: str
 ) -> None:
     client_request.set_language(lang)
+    if endpoint in SIGNED_IN:
+        client_request.login_as(SIGNED_IN[endpoint])
     page = client_request.get(endpoint)
     assert page.html is not None
     assert page.html["lang"] == lang
@@ -70,6 +75,7 @@ def test_unknown_language_cookie_falls_back_to_kazakh(client_request: ClientRequ
 
 
 def test_language_switch_links_come_back_to_the_same_page(client_request: ClientRequest) -> None:
+    client_request.login_as(Role.SPECIALIST)
     page = client_request.get("staff.queue")
     links = {a["hreflang"]: a["href"] for a in page.select(".lang-switch a")}
     assert set(links) == {"ru", "en"}  # the current language is shown, not linked
@@ -161,7 +167,8 @@ def test_health_check_reports_the_database(client_request: ClientRequest) -> Non
 def test_personal_pages_are_not_cached_and_keep_out_of_htmx_history(
     client_request: ClientRequest,
 ) -> None:
-    for endpoint in ("citizen.cabinet", "staff.queue"):
+    for endpoint, who in SIGNED_IN.items():
+        client_request.login_as(who)
         response = client_request.get_response(endpoint)
         assert response.headers["Cache-Control"] == "no-store"
         assert 'hx-history="false"' in response.get_data(as_text=True)

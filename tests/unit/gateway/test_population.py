@@ -96,5 +96,7 @@ def test_a_wrong_gateway_setting_stops_the_app_at_start(setting: str, value: obj
     from portal import create_app
     from portal.config import TestConfig
 
+    config = TestConfig()
+    setattr(config, setting, value)
     with pytest.raises((RuntimeError, ValueError), match=setting):
-        create_app({**TestConfig().as_dict(), setting: value})
+        create_app(config)

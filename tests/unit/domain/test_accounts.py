@@ -1,0 +1,87 @@
+"""Password, code and session rules (ASVS 5.0 V6.2, V6.6, V7.3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal.domain.accounts import (
+    CODE_LIFETIME,
+    CODE_MAX_TRIES,
+    CodeState,
+    CodeVerdict,
+    PasswordProblem,
+    SessionVerdict,
+    code_verdict,
+    may_send_code,
+    password_problems,
+    session_verdict,
+)
+
+COMMON = frozenset({"password1", "qwertyuiop", "12345678"})
+NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+ME = ["850321301238", "Қасымов", "Бауыржан", None, "+77011234567"]
+
+
+def problems(password: str) -> list[PasswordProblem]:
+    return password_problems(password, common=COMMON, personal=ME)
+
+
+@pytest.mark.parametrize("password", ["бір екі үш төрт", "correct horse battery", "Ж" * 8,
+                                      "pass word with spaces and ünïcödé 😀", "x" * 128])
+def test_any_characters_from_eight_to_128_are_accepted_without_composition_rules(
+    password: str,
+) -> None:
+    assert problems(password) == []
+
+
+def test_length_counts_characters_not_bytes_and_normalises_first() -> None:
+    assert problems("ә" * 8) == []  # 16 bytes in UTF-8, 8 characters
+    assert problems("ﬁ" * 4) == []  # NFKC: each ligature becomes two letters
+    assert problems("a" * 7) == [PasswordProblem.TOO_SHORT]
+    assert problems("a" * 129) == [PasswordProblem.TOO_LONG]
+
+
+def test_a_common_or_breached_password_is_refused_whatever_its_case() -> None:
+    assert problems("PASSWORD1") == [PasswordProblem.COMMON]
+    assert problems("qwertyuiop") == [PasswordProblem.COMMON]
+
+
+@pytest.mark.parametrize("password", ["my850321301238pw", "kasymov-Қасымов-2026",
+                                      "бауыржан1985", "7011234567xx"])
+def test_a_password_with_the_persons_iin_name_or_phone_is_refused(password: str) -> None:
+    assert problems(password) == [PasswordProblem.PERSONAL]
+
+
+def test_short_or_missing_personal_data_does_not_forbid_ordinary_words() -> None:
+    assert password_problems("annapurna trek", common=COMMON, personal=["Ann", None, ""]) == []
+    assert password_problems("my code 123456", common=COMMON, personal=["+7 01"]) == []
+
+
+def test_a_code_works_once_for_ten_minutes_and_five_tries() -> None:
+    fresh = CodeState(NOW)
+    assert code_verdict(fresh, NOW + CODE_LIFETIME - timedelta(seconds=1)) is CodeVerdict.VALID
+    assert code_verdict(fresh, NOW + CODE_LIFETIME) is CodeVerdict.EXPIRED
+    assert code_verdict(CodeState(NOW, used_at=NOW), NOW) is CodeVerdict.USED
+    assert code_verdict(CodeState(NOW, tries=CODE_MAX_TRIES - 1), NOW) is CodeVerdict.VALID
+    assert code_verdict(CodeState(NOW, tries=CODE_MAX_TRIES), NOW) is CodeVerdict.LOCKED
+
+
+def test_codes_to_one_number_wait_a_minute_and_stop_at_five_an_hour() -> None:
+    assert may_send_code([], NOW).allowed
+    just = may_send_code([NOW - timedelta(seconds=30)], NOW)
+    assert not just.allowed and just.retry_at == NOW + timedelta(seconds=30)
+    hour = [NOW - timedelta(minutes=m) for m in (50, 40, 30, 20, 10)]
+    full = may_send_code(hour, NOW)
+    assert not full.allowed and full.retry_at == NOW + timedelta(minutes=10)
+    older = [NOW - timedelta(minutes=m) for m in (70, 40, 30, 20, 10)]
+    assert may_send_code(older, NOW).allowed  # the one 70 minutes ago no longer counts
+
+
+def test_a_session_ends_after_15_idle_minutes_12_hours_or_a_sign_out() -> None:
+    start = NOW - timedelta(hours=1)
+    assert session_verdict(start, NOW - timedelta(minutes=14), None, NOW) is SessionVerdict.ACTIVE
+    assert session_verdict(start, NOW - timedelta(minutes=15), None, NOW) is SessionVerdict.IDLE
+    assert session_verdict(NOW - timedelta(hours=12), NOW, None, NOW) is SessionVerdict.TOO_OLD
+    assert session_verdict(start, NOW, NOW, NOW) is SessionVerdict.ENDED
