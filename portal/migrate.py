@@ -64,6 +64,12 @@ def _run(engine: Engine, step: Callable[[AlembicConfig], None]) -> None:
                 conn.commit()
 
 
+def current(engine: Engine) -> str | None:
+    """The revision the database is at; None for a new, empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 def drift(engine: Engine) -> list[Any]:
     """Differences between the ORM models and the migrated schema; empty when they agree."""
     import portal.models  # noqa: F401

@@ -24,8 +24,14 @@ def register_cli(app: Flask) -> None:
     @db_group.command("upgrade")
     def db_upgrade() -> None:
         """Apply every migration up to the newest."""
-        migrate.upgrade(db.engine_of(current_app))
-        click.echo("database is up to date")
+        engine = db.engine_of(current_app)
+        before = migrate.current(engine)
+        migrate.upgrade(engine)
+        after = migrate.current(engine)
+        if before == after:
+            click.echo(f"database already at {after}: nothing to migrate")
+        else:
+            click.echo(f"migrated {before or 'a new database'} → {after}")
 
     @db_group.command("grant-runtime")
     @click.argument("role")

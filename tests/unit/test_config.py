@@ -108,7 +108,10 @@ def test_the_flask_command_still_means_development_when_portal_env_is_unset(
     done = subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "database is up to date" in done.stdout
+    assert "migrated a new database →" in done.stdout
+    again = subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert "nothing to migrate" in again.stdout
 
 
 def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_ones(
