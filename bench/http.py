@@ -99,7 +99,7 @@ def load(port: int, path: str) -> tuple[float, float, float, int]:
 
 
 def main() -> None:
-    pages = sys.argv[1:] or ["/", "/operator/", "/healthz"]
+    pages = sys.argv[1:] or ["/", "/sign-in/", "/operator/", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     # Development, said explicitly (gunicorn refuses an unset PORTAL_ENV): production refuses a
     # loopback address and per-worker limits, and the bench needs neither HTTPS nor Redis. The
