@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.domain.iin import InvalidIin, parse_iin
@@ -92,6 +93,7 @@ class EdsSignInForm(PortalForm):
 
     iin = _iin_field()
     signer = RadioField(_l("How will you sign?"), default="keyfile",
-                        choices=[("keyfile", _l("With the key file on this device")),
-                                 ("mobile", _l("With eGov Mobile on the phone (QR code)"))],
+                        choices=[SelectChoice("keyfile", _l("With the key file on this device")),
+                                 SelectChoice("mobile",
+                                              _l("With eGov Mobile on the phone (QR code)"))],
                         validators=[DataRequired(_l("Choose how you will sign."))])
