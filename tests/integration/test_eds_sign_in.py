@@ -23,7 +23,7 @@ from signing import FailureMode, Holder
 from tests.factories import create_citizen
 
 IIN = "850321301238"
-PASSWORD = "qwerty-123"  # noqa: S105 — a TEST key password
+PASSWORD = "qwerty-123"
 PORTAL = "https://portal.example.kz"
 
 

@@ -114,8 +114,9 @@ def _again(audience: Audience, code: str) -> BaseResponse:
 
 
 def _complete(audience: Audience) -> Any:
-    pending = session.get(_PENDING)
-    challenge_id = str(pending.get("challenge", "")) if isinstance(pending, dict) else ""
+    stored = session.get(_PENDING)
+    pending: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    challenge_id = str(pending.get("challenge", ""))
     posted = request.form.get("challenge_id")
     if (not challenge_id or pending.get("audience") != audience.value
             or (posted is not None and posted != challenge_id)):
