@@ -18,7 +18,7 @@ from portal.services import eds_sign_in as eds_service
 from portal.services import signing as signing_service
 from portal.services.eds_sign_in import Audience, SignInRefused
 from portal.views.auth import bp
-from portal.views.auth.citizen import SIGN_IN_LIMIT, _iin_key, _locale, _no_store
+from portal.views.auth.citizen import PERSON_LIMIT, SIGN_IN_LIMIT, _iin_key, _locale, _no_store
 from portal.views.sign import remember_challenge
 from portal.web.access import ANYONE, allow, current
 from portal.web.htmx import redirect_after_post, render
@@ -62,7 +62,7 @@ def _urls(audience: Audience) -> tuple[str, str]:
 def _start_page(audience: Audience) -> Any:
     home = "staff.queue" if audience is Audience.STAFF else "citizen.cabinet"
     next_url = safe_next(request.args.get("next"), fallback="")
-    if current().signed_in and request.method == "GET":
+    if current().kind == audience.value and request.method == "GET":
         return redirect(next_url or url_for(home))
     form = EdsSignInForm()
     start_url, continue_url = _urls(audience)
@@ -168,7 +168,7 @@ def _retry_keyfile(audience: Audience, challenge_id: str, message: str) -> Any:
 
 @bp.route("/eds", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-@limiter.limit(SIGN_IN_LIMIT, key_func=_iin_key, methods=["POST"])
+@limiter.limit(PERSON_LIMIT, key_func=_iin_key, methods=["POST"])
 @allow(ANYONE)
 def eds_sign_in() -> Any:
     return _start_page(Audience.CITIZEN)
@@ -183,7 +183,7 @@ def eds_complete() -> Any:
 
 @bp.route("/staff/eds", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-@limiter.limit(SIGN_IN_LIMIT, key_func=_iin_key, methods=["POST"])
+@limiter.limit(PERSON_LIMIT, key_func=_iin_key, methods=["POST"])
 @allow(ANYONE)
 def staff_eds_sign_in() -> Any:
     return _start_page(Audience.STAFF)
