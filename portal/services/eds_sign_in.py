@@ -29,8 +29,11 @@ from signing import Challenge, FailureMode, Role, canonical_json
 from signing.base import (
     KeyStoreBlocked,
     LockedOut,
+    SecretRequired,
     SigningError,
     SigningPending,
+    UnlockBusy,
+    WeakSecret,
     WrongSecret,
 )
 from signing.jws import parse_envelope
@@ -132,7 +135,8 @@ def complete(session: Session, *, audience: Audience, challenge_id: str, answer:
     create) the account and start the session. Commits.
 
     Raises ``SigningPending`` while the phone has not answered and the signer's own refusals of a
-    password or PIN (the person may try again on the same challenge); everything else that stops
+    password or PIN, missing or misshapen ones too (the person may try again on the same
+    challenge); everything else that stops
     the sign-in is a ``SignInRefused`` with an event."""
     record = _load(challenge_id)
     if record is None or record["audience"] != audience.value:
@@ -149,8 +153,9 @@ def complete(session: Session, *, audience: Audience, challenge_id: str, answer:
             session, ANONYMOUS, signer_name=signer_name, challenge_id=challenge_id, answer=answer,
             document=record["document"].encode(), expected_iin=record["iin"],
             purpose=PURPOSE[audience], document_kind=PURPOSE[audience])
-    except (SigningPending, WrongSecret, LockedOut, KeyStoreBlocked):
-        raise
+    except (SigningPending, WrongSecret, LockedOut, KeyStoreBlocked, SecretRequired, WeakSecret,
+            UnlockBusy):
+        raise  # the same challenge may be tried again (a blocked key store says so itself)
     except (signing_service.SignatureRejected, signing_service.SignatureRejectedBefore):
         forget(challenge_id)
         raise _refuse(session, "signature.rejected", audience=audience,

@@ -308,3 +308,16 @@ def test_the_eds_pages_pass_the_page_checks(app: Flask, client: FlaskClient, lan
     assert keyfile.select_one("#key-password") is not None
     mobile, _ = _start(client, iin=STAFF_IIN, signer="mobile", staff=True)
     assert mobile.select_one(".qr svg") is not None
+
+
+def test_an_empty_key_password_costs_nothing_and_keeps_the_challenge(
+    app: Flask, client: FlaskClient
+) -> None:
+    _enrol(app, CITIZEN_HOLDER)
+    _citizen(app)
+    page, csrf = _start(client)
+    challenge_id = _challenge_id(page)
+    empty = _sign(client, challenge_id, csrf, password="")
+    assert empty.status_code == 422
+    assert check_page(empty).select_one("#key-password[aria-invalid=true]") is not None
+    assert _sign(client, challenge_id, csrf).status_code == 303
