@@ -71,7 +71,9 @@ def register_cli(app: Flask) -> None:
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo("Demo accounts (TEST only):")
         for a in accounts:
-            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.name}")
+            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.iin:<13} {a.name}")
+        for line in demo.enrol_keys(db.session()):
+            click.echo(line)
         from portal.gateway.cli import case_lines, ensure_population
 
         click.echo(ensure_population(db.session()))

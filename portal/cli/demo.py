@@ -1,5 +1,5 @@
 """Demo data for the embedded default: one district, its grounds, staff of every role, citizens
-and their numbers in the simulated mobile citizens database."""
+and their numbers in the simulated mobile citizens database, and TEST EDS keys for all of them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from portal.models import Citizen, Desk, District, DistrictGround, StaffUser
 from portal.notify.mobile import register as register_phone
 from portal.services.events import Actor, record
 from portal.services.passwords import hash_password
+from signing import Holder
 
 DISTRICT_CODE = "astana-esil"
 
@@ -30,6 +31,23 @@ class DemoAccount:
     password: str
     role: str
     name: str
+    iin: str = ""
+
+
+# Every demo person's TEST EDS key (`enrol_keys`): the same public secrets for all, as the
+# passwords above. The key-file password follows the key-file rule (8+ characters, not trivial);
+# the phone PIN has 8 digits and is neither a run nor a repeat.
+KEY_FILE_PASSWORD = "demo-key-2026"  # noqa: S105 — public TEST secret, printed by `demo load`
+PHONE_PIN = "58142037"
+
+# Demo staff IINs: valid numbers with serials above what the simulated population uses
+# (population.RESERVED_SERIALS), so no register person and no demo citizen shares one.
+STAFF_IINS = {
+    "intake": "880412499909", "akim": "790903399902", "corp": "900125499905",
+    "precinct": "720630399906", "specialist": "861108499905", "commission": "810214399903",
+    "head": "750719499901", "operator": "930502499900", "admin": "841021399902",
+}
+STAFF_ORGANISATION = "Есіл ауданы әкімдігі"
 
 
 STAFF = (
@@ -77,10 +95,10 @@ def demo_password(login: str) -> str:
 def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     """Create the demo data once; return (created now?, the accounts to print)."""
     accounts = [
-        DemoAccount(login, demo_password(login), role.value, name)
+        DemoAccount(login, demo_password(login), role.value, name, STAFF_IINS[login])
         for login, role, _ch, name, _pos in STAFF
     ] + [
-        DemoAccount(iin, demo_password("citizen"), "citizen", f"{s} {g}")
+        DemoAccount(iin, demo_password("citizen"), "citizen", f"{s} {g}", iin)
         for iin, s, g, _p, _ph in CITIZENS
     ]
     if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
@@ -113,6 +131,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             login=login, full_name=name, position=position, role=role,
             desk_id=desks[channel].id if channel is not None else None,
             district_id=district.id, password_hash=hash_password(demo_password(login)),
+            iin=STAFF_IINS[login],
         ))
     citizen_hash = hash_password(demo_password("citizen"))
     for iin, surname, given, patronymic, phone in CITIZENS:
@@ -128,3 +147,58 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
            data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
     session.commit()
     return True, accounts
+
+
+def _fit(text: str, limit: int = 64) -> str:
+    """A certificate attribute holds at most 64 UTF-8 bytes (about 30 Cyrillic letters)."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text.rstrip()
+
+
+def _holders(session: Session) -> list[Holder]:
+    holders = [Holder(iin=iin, surname=surname, name=given, patronymic=patronymic or "")
+               for iin, surname, given, patronymic, _phone in CITIZENS]
+    district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
+    bin_ = district.provider_bin if district is not None else "990340001234"
+    for login, _role, _ch, name, position in STAFF:
+        surname, given, *rest = name.split()
+        holders.append(Holder(iin=STAFF_IINS[login], surname=surname, name=given,
+                              patronymic=" ".join(rest), position=_fit(position),
+                              organisation=STAFF_ORGANISATION, bin=bin_))
+    return holders
+
+
+def enrol_keys(session: Session) -> list[str]:
+    """Issue every demo person a TEST key in the key-file and the phone signer, once: a key
+    issued before (by an earlier run or `flask signing issue-cert`) is left as it is.
+
+    Staff rows from before the staff had IINs get theirs. Returns what to print."""
+    from portal.services import signing as signing_service
+    from portal.services.signing_ca import issue_certificate
+
+    for login, iin in STAFF_IINS.items():
+        staff = session.scalar(select(StaffUser).where(StaffUser.login == login))
+        if staff is not None and staff.iin is None:
+            staff.iin = iin
+    session.commit()
+    secrets = {"keyfile": KEY_FILE_PASSWORD, "mobile": PHONE_PIN}
+    issued = kept = 0
+    signers = signing_service.context().signers
+    for holder in _holders(session):
+        for name, secret in secrets.items():
+            signer = signers.get(name)
+            if signer is None:
+                continue
+            if signer.is_enrolled(holder.iin):  # type: ignore[attr-defined]
+                kept += 1
+                continue
+            issue_certificate(session, Actor.system(), signer_name=name, holder=holder,
+                              secret=secret)
+            issued += 1
+    return [
+        f"TEST EDS keys: {issued} issued now, {kept} issued before (left as they were).",
+        f"  key file password: {KEY_FILE_PASSWORD}    phone (eGov Mobile) PIN: {PHONE_PIN}",
+        "  sign in with EDS at /sign-in/eds (citizens) or /sign-in/staff/eds (staff), "
+        "with the IIN printed above",
+    ]

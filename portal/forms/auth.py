@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.domain.iin import InvalidIin, parse_iin
@@ -84,3 +85,15 @@ class NewPasswordForm(PortalForm):
     password = RegisterDetailsForm.password
     password_again = RegisterDetailsForm.password_again
     validate_password_again = RegisterDetailsForm.validate_password_again
+
+
+class EdsSignInForm(PortalForm):
+    """Sign in with EDS: whose TEST key (the IIN finds it, as picking the key file would) and how
+    to sign; the certificate's IIN is what signs the person in."""
+
+    iin = _iin_field()
+    signer = RadioField(_l("How will you sign?"), default="keyfile",
+                        choices=[SelectChoice("keyfile", _l("With the key file on this device")),
+                                 SelectChoice("mobile",
+                                              _l("With eGov Mobile on the phone (QR code)"))],
+                        validators=[DataRequired(_l("Choose how you will sign."))])

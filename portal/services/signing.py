@@ -11,6 +11,7 @@ them wait for the lock it holds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -76,6 +77,9 @@ PURPOSE_POLICY = {
     "application": Policy.INDIVIDUAL,
     "decision": Policy.EMPLOYEE,
     "notification": Policy.EMPLOYEE,
+    # Signing in with EDS (services/eds_sign_in.py): a citizen as an individual, staff as staff.
+    "sign_in": Policy.INDIVIDUAL,
+    "staff_sign_in": Policy.EMPLOYEE,
 }
 
 
@@ -123,6 +127,11 @@ class SigningContext:
         for key in self.storage.keys("portal-started/"):
             raw = self.storage.get(key)
             if raw is not None and dt.datetime.fromisoformat(raw.decode()) < cutoff:
+                self.storage.delete(key)
+        for key in self.storage.keys("portal-sign-in/"):  # sign-in challenges nobody finished
+            raw = self.storage.get(key)
+            if raw is not None and dt.datetime.fromisoformat(
+                    json.loads(raw)["issued_at"]) < cutoff:
                 self.storage.delete(key)
         return removed
 

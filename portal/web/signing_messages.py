@@ -42,6 +42,8 @@ PURPOSES: dict[str, LazyString] = {
     "application": lazy_gettext("Application for social assistance with the data from state registers"),
     "decision": lazy_gettext("Decision to grant or refuse social assistance"),
     "notification": lazy_gettext("Notification of the decision"),
+    "sign_in": lazy_gettext("Sign-in to the social assistance portal"),
+    "staff_sign_in": lazy_gettext("Staff sign-in to the social assistance portal"),
 }
 
 

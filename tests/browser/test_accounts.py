@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PEOPLE = {"850321301238": "+77011234567", "921231445671": "+77029876543"}
-PASSWORD = "жасыл алма ағашы"  # noqa: S105 — a test password
+PASSWORD = "жасыл алма ағашы"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Sign-in, registration, password reset and sign-out: citizens (`citizen.py`), staff (`staff.py`)."""
+"""Sign-in, registration, password reset and sign-out: citizens (`citizen.py`), staff (`staff.py`),
+EDS for both (`eds.py`)."""
 
 from __future__ import annotations
 
@@ -6,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.views.auth import citizen, staff  # noqa: E402,F401  (routes register on import)
+from portal.views.auth import citizen, eds, staff  # noqa: E402,F401  (routes register on import)
