@@ -65,7 +65,11 @@ def register_cli(app: Flask) -> None:
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo("Demo accounts (TEST only):")
         for a in accounts:
-            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.name}")
+            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.totp_secret or '-':<33}"
+                       f" {a.name}")
+        click.echo("Staff sign in at /sign-in/staff with the password, then the code of an "
+                   "authenticator app given the secret above (TOTP, 6 digits, 30 s), or:")
+        click.echo("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
         from portal.gateway.cli import case_lines, ensure_population
 
         click.echo(ensure_population(db.session()))

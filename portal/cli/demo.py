@@ -30,6 +30,7 @@ class DemoAccount:
     password: str
     role: str
     name: str
+    totp_secret: str = ""  # staff: base32, for any authenticator app (TEST only)
 
 
 STAFF = (
@@ -84,6 +85,8 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         for iin, s, g, _p, _ph in CITIZENS
     ]
     if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
+        accounts = _with_factors(session, accounts)
+        session.commit()
         return False, accounts
     mrp = MRP_TIYN[year]
     district = District(
@@ -126,5 +129,24 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             register_phone(session, iin, phone)
     record(session, Actor.system(), "demo_data_loaded",
            data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
+    session.flush()
+    accounts = _with_factors(session, accounts)
     session.commit()
     return True, accounts
+
+
+def _with_factors(session: Session, accounts: list[DemoAccount]) -> list[DemoAccount]:
+    """Demo staff come with an enrolled authenticator secret, kept across runs (a factor an
+    admin reset, or one a SECRET_KEY change made unreadable, is made anew)."""
+    from dataclasses import replace
+
+    from portal.services.staff_accounts import enrol_demo
+
+    logins = {login for login, *_ in STAFF}
+    out = []
+    for account in accounts:
+        staff = session.scalar(select(StaffUser).where(StaffUser.login == account.login))
+        if account.login in logins and staff is not None:
+            account = replace(account, totp_secret=enrol_demo(session, staff, now=utcnow()))
+        out.append(account)
+    return out
