@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from portal.forms import PortalForm
@@ -27,7 +28,7 @@ def _optional_int(value: object) -> int | None:
 
 
 class RoleDeskForm(PortalForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()),
+    role = SelectField(_l("Role"), choices=[SelectChoice(v, str(label)) for v, label in ROLE_LABELS.items()],
                        validators=[DataRequired(_l("Choose a role."))])
     desk = SelectField(_l("Desk"), description=_l("Intake staff only: where they accept "
                                                   "applications"),

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
@@ -61,7 +62,8 @@ def _desks(admin: StaffUser) -> list[Desk]:
 
 
 def _desk_choices(form: RoleDeskForm, admin: StaffUser) -> None:
-    form.desk.choices = [(None, str(_l("No desk")))] + [(d.id, d.name) for d in _desks(admin)]
+    form.desk.choices = [SelectChoice("", str(_l("No desk")))] + [
+        SelectChoice(str(d.id), d.name) for d in _desks(admin)]
 
 
 def _show_problem(form: Any, problem: StaffProblem) -> None:
