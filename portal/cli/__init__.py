@@ -64,6 +64,7 @@ def register_cli(app: Flask) -> None:
         created, accounts = demo.load(db.session())
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo("Demo accounts (TEST only):")
+        click.echo(f"  {'role':<11} {'login':<13} {'password':<24} {'TOTP secret (staff)':<33} name")
         for a in accounts:
             click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.totp_secret or '-':<33}"
                        f" {a.name}")

@@ -42,6 +42,14 @@ def _desk_of(app: Flask, district_id: int) -> int:
         return desk.id
 
 
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser set to English, so that the tests read the messages they check."""
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    return browser
+
+
 def test_someone_signed_out_is_sent_to_the_staff_sign_in(client: FlaskClient) -> None:
     response = client.get(PEOPLE)
     assert response.status_code == 302

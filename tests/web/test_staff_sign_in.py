@@ -42,6 +42,14 @@ def _sid(client: FlaskClient) -> str | None:
         return sid if isinstance(sid, str) else None
 
 
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser set to English, so that the tests read the messages they check."""
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    return browser
+
+
 def test_a_wrong_password_and_an_unknown_login_get_the_same_answer(
         app: Flask, client: FlaskClient) -> None:
     staff = make_staff(app)
