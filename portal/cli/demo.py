@@ -85,7 +85,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         for iin, s, g, _p, _ph in CITIZENS
     ]
     if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
-        accounts = _with_factors(session, accounts)
+        accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
         return False, accounts
     mrp = MRP_TIYN[year]
@@ -130,12 +130,13 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     record(session, Actor.system(), "demo_data_loaded",
            data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
     session.flush()
-    accounts = _with_factors(session, accounts)
+    accounts = _with_factors(session, accounts, record_events=False)
     session.commit()
     return True, accounts
 
 
-def _with_factors(session: Session, accounts: list[DemoAccount]) -> list[DemoAccount]:
+def _with_factors(session: Session, accounts: list[DemoAccount], *,
+                  record_events: bool) -> list[DemoAccount]:
     """Demo staff come with an enrolled authenticator secret, kept across runs (a factor an
     admin reset, or one a SECRET_KEY change made unreadable, is made anew)."""
     from dataclasses import replace
@@ -147,6 +148,7 @@ def _with_factors(session: Session, accounts: list[DemoAccount]) -> list[DemoAcc
     for account in accounts:
         staff = session.scalar(select(StaffUser).where(StaffUser.login == account.login))
         if account.login in logins and staff is not None:
-            account = replace(account, totp_secret=enrol_demo(session, staff, now=utcnow()))
+            account = replace(account, totp_secret=enrol_demo(session, staff, now=utcnow(),
+                                                                record_event=record_events))
         out.append(account)
     return out

@@ -243,8 +243,12 @@ def confirm_enrolment(session: Session, staff: StaffUser, code: str, *,
     return codes
 
 
-def enrol_demo(session: Session, staff: StaffUser, *, now: dt.datetime) -> str:
-    """The demo's staff come enrolled; returns the secret (the demo prints it). Idempotent."""
+def enrol_demo(session: Session, staff: StaffUser, *, now: dt.datetime,
+               record_event: bool = True) -> str:
+    """The demo's staff come enrolled; returns the secret (the demo prints it). Idempotent.
+
+    Loading the demo data is one event; a later run that enrols someone again (after an admin
+    reset) records it."""
     factor = factor_of(session, staff)
     secret = None if factor is None else decrypt_secret(factor.secret_encrypted)
     if factor is not None and factor.enrolled_at is not None and secret is not None:
@@ -256,8 +260,9 @@ def enrol_demo(session: Session, staff: StaffUser, *, now: dt.datetime) -> str:
     factor.secret_encrypted = encrypt_secret(secret)
     factor.enrolled_at = now
     factor.last_step = None
-    events.record(session, events.Actor.system(), "factor_enrolled",
-                  data={"staff": staff.id, "demo": True})
+    if record_event:
+        events.record(session, events.Actor.system(), "factor_enrolled",
+                      data={"staff": staff.id, "demo": True})
     return secret
 
 
