@@ -152,11 +152,16 @@ def check_factor(session: Session, staff: StaffUser, code: str, *, now: dt.datet
                   data={"kind": "totp" if entered.isdigit() else "recovery"})
     session.flush()
     if wrong_codes_since(session, staff, pending_since) >= FACTOR_MAX_TRIES:
-        events.record(session, actor_of(staff), "factor_locked", data={"tries": FACTOR_MAX_TRIES})
-        session.commit()
+        record_locked(session, staff)
         return FactorResult.LOCKED, None
     session.commit()
     return FactorResult.WRONG, None
+
+
+def record_locked(session: Session, staff: StaffUser) -> None:
+    """The pending sign-in ends after the fifth wrong code. Commits."""
+    events.record(session, actor_of(staff), "factor_locked", data={"tries": FACTOR_MAX_TRIES})
+    session.commit()
 
 
 def use_recovery_code(session: Session, staff: StaffUser, code: str, *, now: dt.datetime) -> bool:

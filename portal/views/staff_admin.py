@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from portal import db
 from portal.domain.workflow import Role
@@ -40,6 +40,7 @@ def _no_store(response: Any) -> Any:
 
 
 def _admin() -> StaffUser:
+    """The signed-in administrator; one without a district administers nobody."""
     admin = current().staff
     if admin is None:
         abort(403)
@@ -76,8 +77,9 @@ def _show_problem(form: Any, problem: StaffProblem) -> None:
 def people() -> Any:
     admin = _admin()
     s = db.session()
-    staff = list(s.scalars(select(StaffUser).where(StaffUser.district_id == admin.district_id)
-                           .order_by(StaffUser.active.desc(), StaffUser.full_name)))
+    staff = [] if admin.district_id is None else list(s.scalars(
+        select(StaffUser).where(StaffUser.district_id == admin.district_id)
+        .order_by(StaffUser.active.desc(), StaffUser.full_name)))
     enrolled = set(s.scalars(select(StaffFactor.staff_id).where(
         StaffFactor.enrolled_at.is_not(None))))
     return render("staff_admin/people.html", staff=staff, enrolled=enrolled, admin=admin)
@@ -87,6 +89,8 @@ def people() -> Any:
 @allow(Role.ADMIN)
 def new_person() -> Any:
     admin = _admin()
+    if admin.district_id is None:
+        abort(403)
     form = NewStaffForm()
     _desk_choices(form, admin)
     if form.validate_on_submit():

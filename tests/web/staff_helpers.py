@@ -32,7 +32,7 @@ from portal.web.access import token_digest
 from tests.factories import create_desk, create_district, create_staff
 
 SECRET = "JRC4ARS23VXRFA3MEVW7SAQVES2SRETT"
-PASSWORD = "a long staff passphrase 2026"  # noqa: S105
+PASSWORD = "a long staff passphrase 2026"
 _HASH = hash_password(PASSWORD)
 
 

@@ -297,3 +297,14 @@ def test_the_sign_in_pages_pass_the_page_checks(app: Flask, client: FlaskClient,
 def test_totp_codes_match_what_an_authenticator_app_shows() -> None:
     now = dt.datetime.now(dt.UTC)
     assert pyotp.TOTP(SECRET).now() in {code_at(now), code_at(now, -1), code_at(now, 1)}
+
+
+def test_five_wrong_codes_at_enrolment_end_the_pending_sign_in_too(
+        app: Flask, client: FlaskClient) -> None:
+    staff = make_staff(app, enrolled=False)
+    enter_password(client, staff.login)
+    statuses = [post(client, "/sign-in/staff/enrol", {"code": "000000"}).status_code
+                for _ in range(5)]
+    assert statuses == [422, 422, 422, 422, 303]
+    assert client.get("/sign-in/staff/enrol").status_code == 302
+    assert len(events_named(app, "factor_locked")) == 1

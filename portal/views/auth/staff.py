@@ -76,6 +76,12 @@ def _start_again() -> BaseResponse:
     return redirect(url_for("auth.staff_sign_in"))
 
 
+def _locked() -> BaseResponse:
+    session.pop(PENDING_KEY, None)
+    flash(str(_l("Too many wrong codes. Sign in again with your password.")), "notice")
+    return redirect_after_post(url_for("auth.staff_sign_in"))
+
+
 def _signed_in(staff: StaffUser, method: SignInMethod, next_url: str | None) -> BaseResponse:
     staff_accounts.complete_sign_in(db.session(), staff, method)
     return redirect_after_post(next_url or url_for("staff.queue"))
@@ -129,9 +135,7 @@ def staff_code() -> Any:
                              "second factor.")), "notice")
             return _signed_in(staff, method, pending.get("next"))
         if result is FactorResult.LOCKED:
-            session.pop(PENDING_KEY, None)
-            flash(str(_l("Too many wrong codes. Sign in again with your password.")), "notice")
-            return redirect_after_post(url_for("auth.staff_sign_in"))
+            return _locked()
         form.code.errors = [str(_l("That code is not right. Enter the code your app shows now, "
                                    "or an unused recovery code."))]
     status = 422 if form.errors else 200
@@ -163,10 +167,12 @@ def staff_enrol() -> Any:
         secret = staff_accounts.start_enrolment(s, staff)
     if form.validate_on_submit():
         if staff_accounts.wrong_codes_since(s, staff, _since(pending)) >= FACTOR_MAX_TRIES:
-            session.pop(PENDING_KEY, None)
-            flash(str(_l("Too many wrong codes. Sign in again with your password.")), "notice")
-            return redirect_after_post(url_for("auth.staff_sign_in"))
+            return _locked()
         codes = staff_accounts.confirm_enrolment(s, staff, form.code.data, now=utcnow())
+        if codes is None and staff_accounts.wrong_codes_since(
+                s, staff, _since(pending)) >= FACTOR_MAX_TRIES:
+            staff_accounts.record_locked(s, staff)
+            return _locked()
         if codes is not None:
             next_url = pending.get("next") or url_for("staff.queue")
             staff_accounts.complete_sign_in(s, staff, SignInMethod.PASSWORD_TOTP)
