@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.accounts import (
@@ -140,8 +140,12 @@ def check_factor(session: Session, staff: StaffUser, code: str, *, now: dt.datet
             secret = decrypt_secret(factor.secret_encrypted)
             step = None if secret is None else matching_step(secret, entered, now,
                                                              factor.last_step)
-            if step is not None:
-                factor.last_step = step
+            # One conditional UPDATE: of two requests with the same code, only one wins.
+            if step is not None and session.execute(
+                    update(StaffFactor).where(
+                        StaffFactor.staff_id == staff.id,
+                        or_(StaffFactor.last_step.is_(None), StaffFactor.last_step < step))
+                    .values(last_step=step)).rowcount == 1:  # type: ignore[attr-defined]
                 method = SignInMethod.PASSWORD_TOTP
         elif use_recovery_code(session, staff, entered, now=now):
             method = SignInMethod.RECOVERY_CODE

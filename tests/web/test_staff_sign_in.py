@@ -179,6 +179,7 @@ def test_a_recovery_code_works_once(app: Flask, client: FlaskClient) -> None:
     enter_password(client, staff.login)
     response = enter_code(client, codes[3].upper().replace("-", " "))  # as typed from paper
     assert response.status_code == 303
+    assert "it will not work again" in client.get(response.location).get_data(as_text=True)
     assert [e.data["method"] for e in events_named(app, "staff_signed_in")] == ["recovery_code"]
     assert events_named(app, "recovery_code_used")[0].data == {"left": 9}
     again = app.test_client()

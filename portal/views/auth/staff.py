@@ -129,11 +129,12 @@ def staff_code() -> Any:
         result, method = staff_accounts.check_factor(s, staff, form.code.data, now=utcnow(),
                                                      pending_since=_since(pending))
         if result is FactorResult.RIGHT and method is not None:
-            if method is SignInMethod.RECOVERY_CODE:
+            response = _signed_in(staff, method, pending.get("next"))
+            if method is SignInMethod.RECOVERY_CODE:  # after the sign-in, which clears the session
                 flash(str(_l("You signed in with a recovery code; it will not work again. If "
                              "you lost your phone, ask your administrator to reset your "
                              "second factor.")), "notice")
-            return _signed_in(staff, method, pending.get("next"))
+            return response
         if result is FactorResult.LOCKED:
             return _locked()
         form.code.errors = [str(_l("That code is not right. Enter the code your app shows now, "
