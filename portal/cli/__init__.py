@@ -70,8 +70,14 @@ def register_cli(app: Flask) -> None:
         created, accounts = demo.load(db.session())
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo("Demo accounts (TEST only):")
+        click.echo(f"  {'role':<11} {'login':<13} {'password':<24} {'IIN':<13} "
+                   f"{'TOTP secret (staff)':<33} name")
         for a in accounts:
-            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.iin:<13} {a.name}")
+            click.echo(f"  {a.role:<11} {a.login:<13} {a.password:<24} {a.iin:<13} "
+                       f"{a.totp_secret or '-':<33} {a.name}")
+        click.echo("Staff sign in at /sign-in/staff with the password, then the code of an "
+                   "authenticator app given the secret above (TOTP, 6 digits, 30 s), or:")
+        click.echo("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
         for line in demo.enrol_keys(db.session()):
             click.echo(line)
         from portal.gateway.cli import case_lines, ensure_population
@@ -79,6 +85,8 @@ def register_cli(app: Flask) -> None:
         click.echo(ensure_population(db.session()))
         for line in case_lines(db.session()):
             click.echo(line)
+        db.session().commit()
+        click.echo("Try it: open http://127.0.0.1:5000 — SMS codes appear at /dev/outbox (TEST).")
 
     @app.cli.group("events")
     def events_group() -> None:

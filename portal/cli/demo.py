@@ -32,6 +32,7 @@ class DemoAccount:
     role: str
     name: str
     iin: str = ""
+    totp_secret: str = ""  # staff: base32, for any authenticator app (TEST only)
 
 
 # Every demo person's TEST EDS key (`enrol_keys`): the same public secrets for all, as the
@@ -102,6 +103,8 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         for iin, s, g, _p, _ph in CITIZENS
     ]
     if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
+        accounts = _with_factors(session, accounts, record_events=True)
+        session.commit()
         return False, accounts
     mrp = MRP_TIYN[year]
     district = District(
@@ -145,6 +148,8 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             register_phone(session, iin, phone)
     record(session, Actor.system(), "demo_data_loaded",
            data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
+    session.flush()
+    accounts = _with_factors(session, accounts, record_events=False)
     session.commit()
     return True, accounts
 
@@ -202,3 +207,22 @@ def enrol_keys(session: Session) -> list[str]:
         "  sign in with EDS at /sign-in/eds (citizens) or /sign-in/staff/eds (staff), "
         "with the IIN printed above",
     ]
+
+
+def _with_factors(session: Session, accounts: list[DemoAccount], *,
+                  record_events: bool) -> list[DemoAccount]:
+    """Demo staff come with an enrolled authenticator secret, kept across runs (a factor an
+    admin reset, or one a SECRET_KEY change made unreadable, is made anew)."""
+    from dataclasses import replace
+
+    from portal.services.staff_accounts import enrol_demo
+
+    logins = {login for login, *_ in STAFF}
+    out = []
+    for account in accounts:
+        staff = session.scalar(select(StaffUser).where(StaffUser.login == account.login))
+        if account.login in logins and staff is not None:
+            account = replace(account, totp_secret=enrol_demo(session, staff, now=utcnow(),
+                                                                record_event=record_events))
+        out.append(account)
+    return out

@@ -6,30 +6,43 @@ Pure: the clock, the list of common passwords and the person's own data come in 
 from __future__ import annotations
 
 import enum
+import hmac
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
+import pyotp
+
 __all__ = [
     "CODE_DIGITS",
     "CODE_LIFETIME",
     "CODE_MAX_TRIES",
+    "FACTOR_MAX_TRIES",
     "PASSWORD_MAX",
     "PASSWORD_MIN",
+    "RECOVERY_ALPHABET",
+    "RECOVERY_CODES",
     "SESSION_ABSOLUTE",
     "SESSION_IDLE",
     "SESSION_WARNING",
+    "TOTP_DIGITS",
+    "TOTP_DRIFT_STEPS",
+    "TOTP_STEP_SECONDS",
     "CodeState",
     "CodeVerdict",
     "PasswordProblem",
     "SendVerdict",
     "SessionVerdict",
     "code_verdict",
+    "group_secret",
+    "matching_step",
     "may_send_code",
+    "normalise_recovery_code",
     "password_problems",
     "session_verdict",
+    "totp_step",
 ]
 
 PASSWORD_MIN: Final = 8  # V6.2.1
@@ -149,3 +162,42 @@ def session_verdict(
     if now >= last_seen_at + SESSION_IDLE:
         return SessionVerdict.IDLE
     return SessionVerdict.ACTIVE
+
+
+# Staff second factor: an authenticator app's code (RFC 6238: 6 digits, 30-second steps).
+TOTP_DIGITS: Final = 6
+TOTP_STEP_SECONDS: Final = 30
+TOTP_DRIFT_STEPS: Final = 1  # the step before and after are accepted too (clock drift)
+FACTOR_MAX_TRIES: Final = 5  # wrong codes per pending sign-in
+RECOVERY_CODES: Final = 10
+RECOVERY_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+
+
+def totp_step(at: datetime) -> int:
+    return int(at.timestamp()) // TOTP_STEP_SECONDS
+
+
+def matching_step(secret: str, code: str, at: datetime, last_step: int | None) -> int | None:
+    """The time step whose code this is, within one step of `at`, and later than the last step
+    accepted (a code is never accepted twice); None otherwise."""
+    entered = "".join(code.split())
+    if len(entered) != TOTP_DIGITS or not entered.isdigit():
+        return None
+    totp = pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_STEP_SECONDS)
+    now = totp_step(at)
+    for step in range(now - TOTP_DRIFT_STEPS, now + TOTP_DRIFT_STEPS + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), entered):
+            return step
+    return None
+
+
+def normalise_recovery_code(code: str) -> str:
+    """Recovery codes are read aloud and retyped: case, spaces and dashes do not matter."""
+    return "".join(c for c in code.casefold() if c.isalnum())
+
+
+def group_secret(secret: str, size: int = 4) -> str:
+    """A base32 secret in groups of four, for typing it into an app by hand."""
+    return " ".join(secret[i:i + size] for i in range(0, len(secret), size))

@@ -97,3 +97,25 @@ class EdsSignInForm(PortalForm):
                                  SelectChoice("mobile",
                                               _l("With eGov Mobile on the phone (QR code)"))],
                         validators=[DataRequired(_l("Choose how you will sign."))])
+
+
+class StaffSignInForm(PortalForm):
+    login = StringField(_l("Login"), validators=[DataRequired(_l("Enter your login.")),
+                                                 Length(max=60, message=_l("A login has at most "
+                                                                           "60 characters."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class StaffCodeForm(PortalForm):
+    code = StringField(_l("Code"),
+                       description=_l("6 digits from your authenticator app, or one of your "
+                                      "recovery codes"),
+                       validators=[DataRequired(_l("Enter the code from your authenticator app "
+                                                   "or a recovery code.")),
+                                   Length(max=20, message=_l("That code is too long."))])
+
+
+class EnrolForm(PortalForm):
+    code = StringField(_l("Code from the app"), description=_l("6 digits"),
+                       validators=[DataRequired(_l("Enter the code your app shows.")),
+                                   Length(6, 6, _l("The code has 6 digits."))])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from fractions import Fraction
 
@@ -40,6 +41,21 @@ def ensure_population(session: Session) -> str:
     return f"simulated registers: {report.people} people generated in {report.seconds:.1f} s"
 
 
+def _demo_phone(session: Session, iin: str) -> str:
+    """The number the simulated mobile citizens database holds for a demo person: made up from
+    the IIN (+7 700 …, never a failure number), registered once. The caller commits."""
+    from portal.cli.demo import CITIZENS
+    from portal.notify import mobile
+
+    existing = mobile.phone_for(session, iin)
+    if existing is not None or iin in {c[0] for c in CITIZENS}:
+        return existing or "(no phone)"  # a demo citizen keeps what the demo gave them
+    digits = str(int(hashlib.sha256(iin.encode()).hexdigest(), 16))[-7:]
+    phone = f"+7700{digits}"
+    mobile.register(session, iin, phone)
+    return phone
+
+
 def case_lines(session: Session) -> list[str]:
     """Which IINs to use for which case: the demo citizens, one per ground, the failures."""
     from portal.cli.demo import DISTRICT_CODE
@@ -54,10 +70,12 @@ def case_lines(session: Session) -> list[str]:
                   if district else Fraction(7, 10))
     today = _today()
     failing = frozenset(f.iin for f in FAILURES)
-    lines.append("Ground cases (qualifies / does not), per the simulator's reading:")
+    lines.append("Ground cases (qualifies / does not), per the simulator's reading, each with the "
+                 "phone the simulated mobile citizens database holds for them (to register):")
     for category, (yes, no) in examples(session, today, threshold_for(today, multiplier),
                                         skip=failing).items():
-        lines.append(f"  {category.value:<30} {yes or '-':<13} {no or '-'}")
+        cells = [f"{iin} {_demo_phone(session, iin)}" if iin else "-" for iin in (yes, no)]
+        lines.append(f"  {category.value:<30} {cells[0]:<26} {cells[1]}")
     lines.append("Gateway failures on demand:")
     lines += [f"  {f.iin}  {f.outcome.value:<12} {f.note}" for f in FAILURES]
     return lines

@@ -1,0 +1,162 @@
+"""An administrator's pages: the staff of their district, a new person, a change of role or
+desk, deactivation and the reset of a lost second factor. Every change is an event; someone of
+another district answers 404, as if they did not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
+
+from portal import db
+from portal.domain.workflow import Role
+from portal.forms.staff_admin import NewStaffForm, RoleDeskForm
+from portal.models import Desk, StaffFactor, StaffUser
+from portal.services import staff_accounts
+from portal.services.staff_accounts import StaffChangeRefused, StaffProblem
+from portal.web.access import allow, current
+from portal.web.htmx import redirect_after_post, render
+
+bp = Blueprint("staff_admin", __name__)
+
+PROBLEMS = {
+    StaffProblem.LOGIN_TAKEN: ("login", _l("This login is taken. Choose another.")),
+    StaffProblem.DESK_REQUIRED: ("desk", _l("Choose the desk where this person accepts "
+                                            "applications: intake staff need one.")),
+    StaffProblem.DESK_ELSEWHERE: ("desk", _l("Choose a desk of your district.")),
+    StaffProblem.SELF: ("role", _l("You cannot change your own role. Ask another "
+                                   "administrator.")),
+}
+
+
+@bp.after_request
+def _no_store(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _admin() -> StaffUser:
+    """The signed-in administrator; one without a district administers nobody."""
+    admin = current().staff
+    if admin is None:
+        abort(403)
+    return admin
+
+
+def _person(staff_id: str) -> StaffUser:
+    """Someone of the administrator's district, or 404."""
+    if not staff_id.isdigit() or len(staff_id) > 9:
+        abort(404)
+    staff = db.session().get(StaffUser, int(staff_id))
+    if staff is None or staff.district_id is None or staff.district_id != _admin().district_id:
+        abort(404)
+    return staff
+
+
+def _desks(admin: StaffUser) -> list[Desk]:
+    return list(db.session().scalars(select(Desk).where(Desk.district_id == admin.district_id)
+                                     .order_by(Desk.id)))
+
+
+def _desk_choices(form: RoleDeskForm, admin: StaffUser) -> None:
+    form.desk.choices = [SelectChoice("", str(_l("No desk")))] + [
+        SelectChoice(str(d.id), d.name) for d in _desks(admin)]
+
+
+def _show_problem(form: Any, problem: StaffProblem) -> None:
+    name, message = PROBLEMS[problem]
+    form[name].errors = [*form[name].errors, str(message)]
+
+
+@bp.get("/people")
+@allow(Role.ADMIN)
+def people() -> Any:
+    admin = _admin()
+    s = db.session()
+    staff = [] if admin.district_id is None else list(s.scalars(
+        select(StaffUser).where(StaffUser.district_id == admin.district_id)
+        .order_by(StaffUser.active.desc(), StaffUser.full_name)))
+    enrolled = set(s.scalars(select(StaffFactor.staff_id).where(
+        StaffFactor.enrolled_at.is_not(None))))
+    return render("staff_admin/people.html", staff=staff, enrolled=enrolled, admin=admin)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_person() -> Any:
+    admin = _admin()
+    if admin.district_id is None:
+        abort(403)
+    form = NewStaffForm()
+    _desk_choices(form, admin)
+    if form.validate_on_submit():
+        try:
+            created = staff_accounts.create_staff(
+                db.session(), admin, login=form.login.data, full_name=form.full_name.data,
+                position=form.position.data, role=Role(form.role.data), desk_id=form.desk.data)
+        except StaffChangeRefused as refused:
+            db.session().rollback()
+            _show_problem(form, refused.problem)
+        else:
+            # The first password is shown once, in this answer: the database keeps its hash.
+            return render("staff_admin/created.html", person=created.staff,
+                          password=created.password)
+    status = 422 if form.errors else 200
+    return render("staff_admin/new.html", form=form, district=admin.district, status=status)
+
+
+@bp.route("/people/<staff_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def person(staff_id: str) -> Any:
+    admin = _admin()
+    staff = _person(staff_id)
+    form = RoleDeskForm(data={"role": staff.role.value, "desk": staff.desk_id})
+    _desk_choices(form, admin)
+    if form.validate_on_submit():
+        try:
+            changed = staff_accounts.change_staff(db.session(), admin, staff,
+                                                  role=Role(form.role.data),
+                                                  desk_id=form.desk.data)
+        except StaffChangeRefused as refused:
+            db.session().rollback()
+            _show_problem(form, refused.problem)
+        else:
+            if changed:
+                flash(str(_l("Saved: %(name)s's role and desk.", name=staff.full_name)), "ok")
+            return redirect_after_post(url_for("staff_admin.person", staff_id=staff.id))
+    status = 422 if form.errors else 200
+    enrolled = staff_accounts.is_enrolled(db.session(), staff)
+    return render("staff_admin/person.html", form=form, person=staff, enrolled=enrolled,
+                  is_self=staff.id == admin.id, status=status)
+
+
+@bp.post("/people/<staff_id>/deactivate")
+@allow(Role.ADMIN)
+def deactivate(staff_id: str) -> BaseResponse:
+    admin = _admin()
+    staff = _person(staff_id)
+    if staff.id == admin.id:
+        flash(str(_l("You cannot deactivate yourself. Ask another administrator.")), "notice")
+    elif staff.active:
+        staff_accounts.deactivate(db.session(), admin, staff)
+        flash(str(_l("%(name)s is deactivated and was signed out everywhere.",
+                     name=staff.full_name)), "ok")
+    return redirect_after_post(url_for("staff_admin.person", staff_id=staff.id))
+
+
+@bp.post("/people/<staff_id>/reset-factor")
+@allow(Role.ADMIN)
+def reset_factor(staff_id: str) -> BaseResponse:
+    admin = _admin()
+    staff = _person(staff_id)
+    staff_accounts.reset_factor(db.session(), admin, staff)
+    flash(str(_l("%(name)s's second factor is reset and they were signed out everywhere. At the "
+                 "next sign-in they set up their authenticator app again.",
+                 name=staff.full_name)), "ok")
+    if staff.id == admin.id:
+        return redirect(url_for("auth.staff_sign_in"), 303)
+    return redirect_after_post(url_for("staff_admin.person", staff_id=staff.id))

@@ -1,0 +1,236 @@
+"""An administrator manages the staff of their own district: add, change, deactivate, reset."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal import db
+from portal.domain.workflow import Role
+from portal.models import District, StaffFactor, StaffRecoveryCode, StaffUser, WebSession
+from portal.services import staff_accounts
+from tests.factories import create_desk, create_district
+from tests.pages import check_page
+from tests.web.staff_helpers import (
+    PASSWORD,
+    enter_password,
+    events_named,
+    make_staff,
+    post,
+    sign_in_directly,
+    staff_row,
+)
+
+PEOPLE = "/staff/admin/people"
+
+
+def _admin(app: Flask, client: FlaskClient) -> StaffUser:
+    admin = make_staff(app, role=Role.ADMIN)
+    sign_in_directly(app, client, admin.id)
+    return admin
+
+
+def _desk_of(app: Flask, district_id: int) -> int:
+    with app.app_context():
+        s = db.session()
+        district = s.get(District, district_id)
+        assert district is not None
+        desk = create_desk(s, district)
+        s.commit()
+        return desk.id
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser set to English, so that the tests read the messages they check."""
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    return browser
+
+
+def test_someone_signed_out_is_sent_to_the_staff_sign_in(client: FlaskClient) -> None:
+    response = client.get(PEOPLE)
+    assert response.status_code == 302
+    assert "/sign-in/staff?next=/staff/admin/people" in response.location
+
+
+@pytest.mark.parametrize("role", [Role.SPECIALIST, Role.HEAD, Role.INTAKE, Role.OPERATOR])
+def test_staff_who_are_not_administrators_are_refused(app: Flask, client: FlaskClient,
+                                                      role: Role) -> None:
+    staff = make_staff(app, role=role)
+    sign_in_directly(app, client, staff.id)
+    assert client.get(PEOPLE).status_code == 403
+    assert client.get(f"{PEOPLE}/{staff.id}").status_code == 403
+
+
+def test_the_list_shows_the_admins_district_only(app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    colleague = make_staff(app, district_id=admin.district_id, full_name="Colleague Here")
+    stranger = make_staff(app, full_name="Stranger Elsewhere")
+    response = client.get(PEOPLE)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    text = response.get_data(as_text=True)
+    assert colleague.full_name in text and stranger.full_name not in text
+    assert 'hx-history="false"' in text
+
+
+def test_another_districts_staff_answer_404_to_every_admin_page(
+        app: Flask, client: FlaskClient) -> None:
+    _admin(app, client)
+    stranger = make_staff(app)
+    assert client.get(f"{PEOPLE}/{stranger.id}").status_code == 404
+    for action in ("deactivate", "reset-factor"):
+        response = post(client, f"{PEOPLE}/{stranger.id}/{action}", {}, token_from=PEOPLE)
+        assert response.status_code == 404
+    response = post(client, f"{PEOPLE}/{stranger.id}", {"role": "admin"}, token_from=PEOPLE)
+    assert response.status_code == 404
+    row = staff_row(app, stranger.id)
+    assert row.active and row.role is Role.SPECIALIST
+    assert client.get(f"{PEOPLE}/not-a-number").status_code == 404
+
+
+def test_an_admin_adds_a_staff_member_who_then_enrols_at_the_first_sign_in(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    desk = _desk_of(app, admin.district_id or 0)
+    response = post(client, f"{PEOPLE}/new", {
+        "login": "new.intake", "full_name": "Нұрлан Жаңа", "position": "Маман",
+        "role": "intake", "desk": str(desk)})
+    assert response.status_code == 200
+    page = check_page(response)
+    password = page.select_one("code.secret").get_text()
+    with app.app_context():
+        person = db.session().scalar(select(StaffUser).where(StaffUser.login == "new.intake"))
+        assert person is not None
+        assert (person.role, person.desk_id, person.district_id) == (
+            Role.INTAKE, desk, admin.district_id)
+        assert password not in person.password_hash
+    created = events_named(app, "staff_created")
+    assert [(e.actor_id, e.data["staff"]) for e in created] == [(admin.id, person.id)]
+    newcomer = app.test_client()
+    response = enter_password(newcomer, "new.intake", password)
+    assert response.location.endswith("/sign-in/staff/enrol")
+
+
+def test_a_new_person_is_checked_on_the_server_and_the_form_keeps_what_was_entered(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    elsewhere = _desk_of(app, create_other_district(app))
+    response = post(client, f"{PEOPLE}/new", {
+        "login": admin.login, "full_name": "Keep This Name", "position": "",
+        "role": "intake", "desk": str(elsewhere)})
+    assert response.status_code == 422
+    page = check_page(response)
+    text = page.get_text()
+    assert "Enter the position." in text
+    assert page.select_one("#full_name")["value"] == "Keep This Name"
+    assert page.title is not None and page.title.get_text().startswith("Error:")
+    response = post(client, f"{PEOPLE}/new", {
+        "login": "fresh.one", "full_name": "Keep This Name", "position": "Маман",
+        "role": "intake", "desk": str(elsewhere)})
+    assert response.status_code == 422
+    assert "Choose a desk of your district." in response.get_data(as_text=True)
+    response = post(client, f"{PEOPLE}/new", {
+        "login": admin.login, "full_name": "Keep This Name", "position": "Маман",
+        "role": "specialist", "desk": ""})
+    assert response.status_code == 422
+    assert "This login is taken." in response.get_data(as_text=True)
+    response = post(client, f"{PEOPLE}/new", {
+        "login": "no-desk", "full_name": "Keep This Name", "position": "Маман",
+        "role": "intake", "desk": ""})
+    assert "intake staff need one" in response.get_data(as_text=True)
+    assert events_named(app, "staff_created") == []
+
+
+def create_other_district(app: Flask) -> int:
+    with app.app_context():
+        s = db.session()
+        district = create_district(s)
+        s.commit()
+        return district.id
+
+
+def test_an_admin_changes_a_role_and_desk(app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    person = make_staff(app, district_id=admin.district_id)
+    desk = _desk_of(app, admin.district_id or 0)
+    response = post(client, f"{PEOPLE}/{person.id}", {"role": "intake", "desk": str(desk)})
+    assert response.status_code == 303
+    row = staff_row(app, person.id)
+    assert (row.role, row.desk_id) == (Role.INTAKE, desk)
+    changed = events_named(app, "staff_changed")
+    assert changed[0].data["before"]["role"] == "specialist" and changed[0].data["role"] == "intake"
+    post(client, f"{PEOPLE}/{person.id}", {"role": "head", "desk": str(desk)})
+    assert staff_row(app, person.id).desk_id is None  # only intake staff sit at a desk
+
+
+def test_an_admin_cannot_change_their_own_role_or_deactivate_themself(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    response = post(client, f"{PEOPLE}/{admin.id}", {"role": "specialist", "desk": ""})
+    assert response.status_code == 422
+    assert "You cannot change your own role" in response.get_data(as_text=True)
+    page = check_page(client.get(f"{PEOPLE}/{admin.id}"))
+    assert page.find("form", action=f"{PEOPLE}/{admin.id}/deactivate") is None
+    post(client, f"{PEOPLE}/{admin.id}/deactivate", {}, token_from=PEOPLE)
+    assert staff_row(app, admin.id).active and staff_row(app, admin.id).role is Role.ADMIN
+    assert events_named(app, "staff_deactivated") == []
+
+
+def test_deactivating_ends_the_persons_sessions(app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    person = make_staff(app, district_id=admin.district_id)
+    theirs = app.test_client()
+    sign_in_directly(app, theirs, person.id)
+    assert theirs.get("/staff/").status_code == 200
+    response = post(client, f"{PEOPLE}/{person.id}/deactivate", {}, token_from=PEOPLE)
+    assert response.status_code == 303
+    assert not staff_row(app, person.id).active
+    with app.app_context():
+        reasons = db.session().scalars(select(WebSession.ended_reason).where(
+            WebSession.subject_id == person.id)).all()
+    assert reasons == ["deactivated"]
+    assert theirs.get("/staff/").status_code == 302
+    assert events_named(app, "staff_deactivated")[0].data == {"staff": person.id, "sessions": 1}
+    refused = enter_password(app.test_client(), person.login, PASSWORD)
+    assert refused.status_code == 422
+
+
+def test_resetting_a_lost_factor_ends_sessions_and_the_next_sign_in_enrols_again(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    person = make_staff(app, district_id=admin.district_id)
+    with app.app_context():
+        s = db.session()
+        staff_accounts.replace_recovery_codes(s, s.get(StaffUser, person.id))
+        s.commit()
+    theirs = app.test_client()
+    sign_in_directly(app, theirs, person.id)
+    response = post(client, f"{PEOPLE}/{person.id}/reset-factor", {}, token_from=PEOPLE)
+    assert response.status_code == 303
+    with app.app_context():
+        s = db.session()
+        assert s.get(StaffFactor, person.id) is None
+        assert s.scalars(select(StaffRecoveryCode)).all() == []
+        assert s.scalars(select(WebSession.ended_reason).where(
+            WebSession.subject_id == person.id)).all() == ["factor_reset"]
+    assert events_named(app, "factor_reset")[0].data == {"staff": person.id, "sessions": 1}
+    assert theirs.get("/staff/").status_code == 302
+    again = enter_password(app.test_client(), person.login)
+    assert again.location.endswith("/sign-in/staff/enrol")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_admin_pages_pass_the_page_checks(app: Flask, client: FlaskClient,
+                                              language: str) -> None:
+    admin = _admin(app, client)
+    client.set_cookie("lang", language)
+    for url in (PEOPLE, f"{PEOPLE}/new", f"{PEOPLE}/{admin.id}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store"
+        check_page(response)
+    check_page(post(client, f"{PEOPLE}/new", {"login": "x"}))
