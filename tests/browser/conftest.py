@@ -14,7 +14,11 @@ from werkzeug.serving import make_server
 
 from portal import create_app, db
 from portal.config import TestConfig
+from portal.notify import mobile
+from tests.factories import load_registers
 
+# Demo citizens whose phones the simulated mobile citizens database knows in the browser tests.
+PEOPLE = {"850321301238": "+77011234567", "921231445671": "+77029876543"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -64,3 +68,32 @@ def phone_no_js(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def population_server_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+                          ) -> Iterator[tuple[Any, str]]:
+    """The portal with the simulated registers and the mobile citizens database filled."""
+    copy = tmp_path_factory.mktemp("people") / "portal.db"
+    shutil.copyfile(sqlite_template, copy)
+    config = TestConfig()
+    config.DATABASE_URL = f"sqlite:///{copy}"
+    app = create_app(config)
+    with app.app_context():
+        session = db.session()
+        load_registers(session, people=60)
+        for iin, phone in PEOPLE.items():
+            mobile.register(session, iin, phone)
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    db.engine_of(app).dispose()
+
+
+@pytest.fixture(scope="module")
+def population_server(population_server_app: tuple[Any, str]) -> str:
+    return population_server_app[1]
+
+

@@ -3,47 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from portal import create_app, db
-from portal.config import TestConfig
-from portal.notify import mobile
-from tests.factories import load_registers
+from tests.browser.conftest import PEOPLE
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
-PEOPLE = {"850321301238": "+77011234567", "921231445671": "+77029876543"}
 PASSWORD = "жасыл алма ағашы"
-
-
-@pytest.fixture(scope="module")
-def population_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-                      ) -> Iterator[str]:
-    """The portal with the simulated registers and the mobile citizens database filled."""
-    copy = tmp_path_factory.mktemp("people") / "portal.db"
-    shutil.copyfile(sqlite_template, copy)
-    config = TestConfig()
-    config.DATABASE_URL = f"sqlite:///{copy}"
-    app = create_app(config)
-    with app.app_context():
-        session = db.session()
-        load_registers(session, people=60)
-        for iin, phone in PEOPLE.items():
-            mobile.register(session, iin, phone)
-        session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    db.engine_of(app).dispose()
 
 
 def _code_from_outbox(context: Any, base: str) -> str:
