@@ -135,11 +135,15 @@ class SendVerdict:
     retry_at: datetime | None = None  # when the next code may be sent, if not now
 
 
-def may_send_code(sent_before: Iterable[datetime], now: datetime) -> SendVerdict:
-    """Resend limits for one number: a minute between codes, five in any hour."""
+def may_send_code(
+    sent_before: Iterable[datetime], now: datetime, same_purpose: Iterable[datetime] = ()
+) -> SendVerdict:
+    """Resend limits for one number: a minute between two codes for the same purpose (a reset
+    code does not hold up the sign-in code that follows it), five codes in any hour."""
     recent = sorted(t for t in sent_before if now - timedelta(hours=1) < t <= now)
-    if recent and now < recent[-1] + RESEND_INTERVAL:
-        return SendVerdict(False, recent[-1] + RESEND_INTERVAL)
+    last = max((t for t in same_purpose if t <= now), default=None)
+    if last is not None and now < last + RESEND_INTERVAL:
+        return SendVerdict(False, last + RESEND_INTERVAL)
     if len(recent) >= RESEND_PER_HOUR:
         return SendVerdict(False, recent[-RESEND_PER_HOUR] + timedelta(hours=1))
     return SendVerdict(True)

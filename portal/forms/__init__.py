@@ -17,5 +17,6 @@ class PortalForm(FlaskForm):  # type: ignore[misc]
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             if unbound_field.field_class.__name__ != "PasswordField":
-                options["filters"] = (*options.get("filters", ()), _strip)
+                own = unbound_field.kwargs.get("filters", ())
+                options["filters"] = (_strip, *own)
             return unbound_field.bind(form=form, **options)

@@ -44,8 +44,14 @@ def _phone(form: Any, field: Any) -> None:
         raise ValidationError(str(PHONE_MESSAGES[problem.reason])) from None
 
 
+def _no_spaces(value: Any) -> Any:
+    """An IIN is often copied as 8503 2130 1238: spaces and dashes inside are not mistakes."""
+    return "".join(value.split()).replace("-", "") if isinstance(value, str) else value
+
+
 def _iin_field() -> StringField:
     return StringField(_l("IIN"), description=_l("12 digits, as on your identity card"),
+                       filters=[_no_spaces],
                        validators=[DataRequired(_l("Enter your IIN.")), _iin])
 
 

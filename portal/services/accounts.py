@@ -75,6 +75,10 @@ def _code_hmac(code_id: int, code: str) -> str:
     return hmac.new(key, f"{code_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+class NoPhone(ValueError):
+    """The account has no phone for codes (made with EDS, or a person without a mobile)."""
+
+
 @dataclass(frozen=True)
 class CodeSent:
     code_id: int | None  # None when the limit refused it
@@ -89,10 +93,11 @@ def send_code(session: Session, citizen: Citizen, purpose: CodePurpose, *, now: 
     purpose stop working. The caller commits (and the SMS goes after the commit).
     """
     if citizen.phone is None:
-        raise ValueError("the account has no phone")
-    sent = session.scalars(select(OneTimeCode.issued_at).where(
-        OneTimeCode.phone == citizen.phone, OneTimeCode.issued_at > now - dt.timedelta(hours=1)))
-    verdict = may_send_code(list(sent), now)
+        raise NoPhone("the account has no phone")
+    sent = list(session.execute(select(OneTimeCode.issued_at, OneTimeCode.purpose).where(
+        OneTimeCode.phone == citizen.phone, OneTimeCode.issued_at > now - dt.timedelta(hours=1))))
+    verdict = may_send_code([t for t, _p in sent], now,
+                            same_purpose=[t for t, p in sent if p is purpose])
     if not verdict.allowed:
         events.record(session, actor_of(citizen), "code_refused_limit", data={"purpose": purpose})
         return CodeSent(None, verdict)

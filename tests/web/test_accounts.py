@@ -290,3 +290,28 @@ def test_a_reset_for_an_iin_without_an_account_looks_the_same(people: Flask) -> 
     page = client.get("/sign-in/code")
     assert page.status_code == 200
     assert post(client, "/sign-in/code", code="123456").status_code == 422
+
+
+def test_an_account_without_a_phone_is_told_to_use_eds_not_given_an_error(
+    people: Flask,
+) -> None:
+    with people.app_context():
+        session = db.session()
+        create_citizen(session, iin="500706400099", phone=None,
+                       password_hash=hash_password(PASSWORD), confirmed_at=utcnow())
+        session.commit()
+    page = post(people.test_client(), "/sign-in/", iin="500706400099", password=PASSWORD)
+    assert page.status_code == 422
+    assert "ЭЦҚ арқылы кіріңіз" in page.get_data(as_text=True)
+
+
+def test_signing_in_right_after_a_reset_gets_its_own_code(people: Flask) -> None:
+    account(people)
+    client = people.test_client()
+    post(client, "/sign-in/reset", iin=IIN)
+    post(client, "/sign-in/code", code=last_code(people, SmsPurpose.PASSWORD_RESET))
+    new = "көк теңіз жағасы"
+    post(client, "/sign-in/reset/password", password=new, password_again=new)
+    post(client, "/sign-in/", iin="8503 2130 1238", password=new)  # spaces as on a card
+    post(client, "/sign-in/code", code=last_code(people))
+    assert signed_in(client)

@@ -78,6 +78,10 @@ def _retry_message(retry_at: dt.datetime | None) -> str:
     from portal.web.i18n import local_datetime
 
     when = local_datetime(retry_at, "short") if retry_at else ""
+    if retry_at is not None and retry_at - utcnow() > dt.timedelta(minutes=2):
+        return str(_l("Five codes went to this number in the last hour, so no new one is sent "
+                      "until %(when)s. The last code still works for 10 minutes after it came; "
+                      "for help call 1414.", when=when))
     return str(_l("A code was sent a moment ago. You can ask for another at %(when)s.", when=when))
 
 
@@ -96,6 +100,11 @@ def sign_in() -> Any:
         citizen = accounts.password_sign_in(s, form.iin.data, form.password.data)
         if citizen is None:
             failed = True
+        elif citizen.phone is None:
+            # The password was right, so saying why is safe: codes have nowhere to go.
+            form.iin.errors = [str(_l(
+                "Your account has no mobile number for codes. Sign in with EDS, or call 1414 "
+                "to have a number added."))]
         else:
             sent = accounts.send_code(s, citizen, CodePurpose.SIGN_IN, now=utcnow(),
                                       locale=_locale())
@@ -313,10 +322,12 @@ def new_password() -> Any:
 @allow(ANYONE)
 def sign_out() -> BaseResponse:
     was = current()
-    accounts.sign_out(db.session(), everywhere=request.form.get("everywhere") == "1")
+    everywhere = request.form.get("everywhere") == "1"
+    accounts.sign_out(db.session(), everywhere=everywhere)
     session.clear()
     if was.signed_in:
-        flash(str(_l("You are signed out.")), "ok")
+        flash(str(_l("You are signed out on every device.") if everywhere
+                  else _l("You are signed out.")), "ok")
     return redirect_after_post(url_for("public.index"))
 
 
