@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from flask import Flask, render_template
@@ -10,6 +11,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
+
+def _retry_at() -> dt.datetime | None:
+    """When the limit that refused this request lets the next one through."""
+    from portal.extensions import limiter
+
+    current = limiter.current_limit
+    return dt.datetime.fromtimestamp(current.reset_at, dt.UTC) if current is not None else None
+
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
@@ -21,7 +30,8 @@ def init_app(app: Flask) -> None:
         if e.code is None or e.code < 400:
             return e.get_response()
         headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
-        return render_template("errors/error.html", code=e.code), e.code, headers
+        return render_template("errors/error.html", code=e.code,
+                               retry_at=_retry_at() if e.code == 429 else None), e.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> tuple[str, int]:

@@ -315,3 +315,14 @@ def test_signing_in_right_after_a_reset_gets_its_own_code(people: Flask) -> None
     post(client, "/sign-in/", iin="8503 2130 1238", password=new)  # spaces as on a card
     post(client, "/sign-in/code", code=last_code(people))
     assert signed_in(client)
+
+
+def test_too_many_tries_for_one_iin_say_when_to_try_again(people: Flask) -> None:
+    client = people.test_client()
+    token = csrf(client, "/sign-in/")
+    answers = [client.post("/sign-in/", data={"csrf_token": token, "iin": IIN,
+                                              "password": "not the password"})
+               for _ in range(6)]
+    assert [a.status_code for a in answers] == [422] * 5 + [429]
+    text = answers[-1].get_data(as_text=True)
+    assert "әрекеттер саны шектеулі" in text and re.search(r"\d\d:\d\d", text)
