@@ -87,3 +87,28 @@ def test_a_session_ends_after_15_idle_minutes_12_hours_or_a_sign_out() -> None:
     assert session_verdict(start, NOW - timedelta(minutes=15), None, NOW) is SessionVerdict.IDLE
     assert session_verdict(NOW - timedelta(hours=12), NOW, None, NOW) is SessionVerdict.TOO_OLD
     assert session_verdict(start, NOW, NOW, NOW) is SessionVerdict.ENDED
+
+
+def test_an_authenticator_code_is_taken_within_one_step_and_never_twice() -> None:
+    import pyotp
+
+    from portal.domain.accounts import TOTP_STEP_SECONDS, matching_step, totp_step
+
+    secret = "JRC4ARS23VXRFA3MEVW7SAQVES2SRETT"
+    code = pyotp.TOTP(secret).at(NOW)
+    step = totp_step(NOW)
+    assert matching_step(secret, code, NOW, None) == step
+    assert matching_step(secret, f" {code[:3]} {code[3:]} ", NOW, None) == step  # as typed
+    later = NOW + timedelta(seconds=TOTP_STEP_SECONDS)
+    assert matching_step(secret, code, later, None) == step  # one step of drift
+    assert matching_step(secret, code, later + timedelta(seconds=TOTP_STEP_SECONDS), None) is None
+    assert matching_step(secret, code, NOW, last_step=step) is None  # replayed
+    for wrong in ("12345", "1234567", "12a456", ""):
+        assert matching_step(secret, wrong, NOW, None) is None
+
+
+def test_recovery_codes_and_secrets_are_written_for_people_to_retype() -> None:
+    from portal.domain.accounts import group_secret, normalise_recovery_code
+
+    assert normalise_recovery_code(" ABCDE-fghjk ") == "abcdefghjk"
+    assert group_secret("JRC4ARS23VXRFA3M") == "JRC4 ARS2 3VXR FA3M"
