@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = ["/", "/operator/", "/cabinet/", "/staff/", "/sign-in/", "/sign-in/register",
-         "/sign-in/reset", "/sign-in/staff", "/dev/outbox", "/no-such-page"]
+         "/sign-in/reset", "/sign-in/staff", "/sign-in/eds", "/sign-in/staff/eds", "/dev/outbox",
+         "/no-such-page"]
 
 
 @pytest.fixture
