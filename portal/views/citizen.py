@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from portal.web.access import CITIZEN, allow
-from portal.web.htmx import render
+from portal.web.htmx import no_store, render
 
 bp = Blueprint("citizen", __name__)
 
@@ -13,6 +13,4 @@ bp = Blueprint("citizen", __name__)
 @bp.get("/")
 @allow(CITIZEN)
 def cabinet() -> Response:
-    response = render("citizen/cabinet.html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(render("citizen/cabinet.html"))

@@ -10,7 +10,7 @@ from portal.models import SmsPurpose, SmsStatus
 from portal.notify.phones import mask_phone
 from portal.notify.sms import recent_messages
 from portal.web.access import ANYONE, allow
-from portal.web.htmx import render
+from portal.web.htmx import no_store, render
 
 bp = Blueprint("dev", __name__)
 
@@ -34,7 +34,6 @@ SHOWN = 100
 @allow(ANYONE)
 def outbox() -> Response:
     """What the portal would have texted, newest first; numbers masked (sign-in codes shown)."""
-    response = render("dev/outbox.html", messages=recent_messages(db.session(), SHOWN),
-                      purposes=PURPOSES, statuses=STATUSES, mask_phone=mask_phone, shown=SHOWN)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(render("dev/outbox.html", messages=recent_messages(db.session(), SHOWN),
+                           purposes=PURPOSES, statuses=STATUSES, mask_phone=mask_phone,
+                           shown=SHOWN))

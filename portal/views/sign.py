@@ -16,7 +16,7 @@ from portal.extensions import limiter
 from portal.services import signing as signing_service
 from portal.services import signing_phone
 from portal.web.access import ANYONE, allow
-from portal.web.htmx import is_htmx, render
+from portal.web.htmx import is_htmx, no_store, render
 from portal.web.signing_messages import REJECTED_MESSAGE, describe, purpose_label
 from signing import Action, Challenge, Signer, SigningError
 from signing.base import (
@@ -118,11 +118,6 @@ def masked_name(name: str) -> str:
     return " ".join(word[0] + _HIDDEN for word in name.split())
 
 
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/mobile/<token>")
 @allow(ANYONE)
 def mobile_prompt(token: str) -> Response:
@@ -132,9 +127,9 @@ def mobile_prompt(token: str) -> Response:
         prompt = signing_phone.open_on_phone(token)
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
         status = 410 if isinstance(error, TokenExpired | TokenUsed) else 404
-        return _no_store(render("sign/mobile_done.html", status=status, ok=False,
+        return no_store(render("sign/mobile_done.html", status=status, ok=False,
                                 message=describe(error)))
-    return _no_store(render("sign/mobile_prompt.html", prompt=prompt, token=token,
+    return no_store(render("sign/mobile_prompt.html", prompt=prompt, token=token,
                             document_text=_readable(prompt.document)))
 
 
@@ -148,22 +143,22 @@ def mobile_confirm(token: str) -> Response:
     try:
         if request.form.get("decision") == "decline":
             signing_phone.decline_on_phone(db.session(), token, pin)
-            return _no_store(render("sign/mobile_done.html", ok=False, declined=True,
+            return no_store(render("sign/mobile_done.html", ok=False, declined=True,
                                     message=None))
         signing_phone.confirm_on_phone(db.session(), token, pin)
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
-        return _no_store(render("sign/mobile_done.html", status=410, ok=False,
+        return no_store(render("sign/mobile_done.html", status=410, ok=False,
                                 message=describe(error)))
     except SigningError as error:
         try:
             prompt = signing_phone.open_on_phone(token)
         except SigningError:
-            return _no_store(render("sign/mobile_done.html", status=410, ok=False,
+            return no_store(render("sign/mobile_done.html", status=410, ok=False,
                                     message=describe(error)))
-        return _no_store(render("sign/mobile_prompt.html", status=422, prompt=prompt,
+        return no_store(render("sign/mobile_prompt.html", status=422, prompt=prompt,
                                 token=token, error=describe(error),
                                 document_text=_readable(prompt.document)))
-    return _no_store(render("sign/mobile_done.html", ok=True, message=None))
+    return no_store(render("sign/mobile_done.html", ok=True, message=None))
 
 
 @bp.get("/status/<challenge_id>")
@@ -176,7 +171,7 @@ def signing_status(challenge_id: str) -> Response:
         if not is_htmx():
             abort(404)
         # A poll from a lost session: answer with a final state, which stops the polling.
-        return _no_store(render("sign/_status_body.html", state="failed",
+        return no_store(render("sign/_status_body.html", state="failed",
                                 message=describe(ChallengeUnknown()), continue_url="",
                                 status_url=""))
     signer_name, continue_url = tracked
@@ -191,8 +186,8 @@ def signing_status(challenge_id: str) -> Response:
     except SigningError as error:
         state, message = "failed", describe(error)
     if state == "pending" and is_htmx():
-        return _no_store(make_response("", 204))
+        return no_store(make_response("", 204))
     response = render("sign/status.html", "sign/_status_body.html", state=state, message=message,
                       continue_url=continue_url,
                       status_url=url_for("sign.signing_status", challenge_id=challenge_id))
-    return _no_store(response)
+    return no_store(response)

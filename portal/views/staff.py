@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from portal.web.access import STAFF, allow
-from portal.web.htmx import render
+from portal.web.htmx import no_store, render
 
 bp = Blueprint("staff", __name__)
 
@@ -13,6 +13,4 @@ bp = Blueprint("staff", __name__)
 @bp.get("/")
 @allow(STAFF)
 def queue() -> Response:
-    response = render("staff/queue.html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(render("staff/queue.html"))

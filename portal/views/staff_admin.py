@@ -19,7 +19,7 @@ from portal.models import Desk, StaffFactor, StaffUser
 from portal.services import staff_accounts
 from portal.services.staff_accounts import StaffChangeRefused, StaffProblem
 from portal.web.access import allow, current
-from portal.web.htmx import redirect_after_post, render
+from portal.web.htmx import no_store, redirect_after_post, render
 
 bp = Blueprint("staff_admin", __name__)
 
@@ -33,10 +33,7 @@ PROBLEMS = {
 }
 
 
-@bp.after_request
-def _no_store(response: Any) -> Any:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)  # every admin page: personal data of staff, never cached
 
 
 def _admin() -> StaffUser:

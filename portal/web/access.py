@@ -8,6 +8,7 @@ most, or ended by a sign-out anywhere. Polls and static files are not activity.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import secrets
@@ -135,6 +136,18 @@ def end_session(row: WebSession, reason: SessionEnd) -> None:
     if row.ended_at is None:
         row.ended_at = utcnow()
         row.ended_reason = reason
+
+
+def fresh_marker(key: str, lifetime: dt.timedelta, now: dt.datetime) -> dict[str, Any] | None:
+    """A step marker a multi-step journey keeps in the cookie session (``{"at": timestamp, …}``),
+    or None when it is missing or older than ``lifetime`` (then it is dropped)."""
+    marker = session.get(key)
+    if not isinstance(marker, dict):
+        return None
+    if now.timestamp() - float(marker.get("at", 0)) > lifetime.total_seconds():
+        session.pop(key, None)
+        return None
+    return marker
 
 
 def current_row() -> WebSession | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, make_response, redirect, render_template
 from htmx_flask import Htmx
@@ -31,6 +31,15 @@ def redirect_after_post(location: str) -> BaseResponse:
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location, code=303)
+
+
+R = TypeVar("R", bound=BaseResponse)
+
+
+def no_store(response: R) -> R:
+    """Pages with personal data or secrets: never kept by a browser or a shared cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context: Any) -> Response:

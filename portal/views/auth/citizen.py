@@ -21,8 +21,8 @@ from portal.models import Citizen, CodePurpose, SignInMethod
 from portal.notify import mobile
 from portal.services import accounts
 from portal.views.auth import bp
-from portal.web.access import ANYONE, CITIZEN, STAFF, allow, current
-from portal.web.htmx import redirect_after_post, render
+from portal.web.access import ANYONE, CITIZEN, STAFF, allow, current, fresh_marker
+from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.i18n import safe_next
 
 PENDING_LIFETIME = dt.timedelta(minutes=15)
@@ -53,11 +53,6 @@ def _locale() -> str:
     return str(get_locale() or "kk")
 
 
-def _no_store(response: Any) -> Any:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _set_pending(purpose: CodePurpose, citizen: Citizen, code_id: int | None,
                  next_url: str | None = None) -> None:
     session["pending"] = {"purpose": purpose.value, "citizen": citizen.id, "code": code_id,
@@ -65,13 +60,7 @@ def _set_pending(purpose: CodePurpose, citizen: Citizen, code_id: int | None,
 
 
 def _pending() -> dict[str, Any] | None:
-    pending = session.get("pending")
-    if not isinstance(pending, dict):
-        return None
-    if utcnow().timestamp() - float(pending.get("at", 0)) > PENDING_LIFETIME.total_seconds():
-        session.pop("pending", None)
-        return None
-    return pending
+    return fresh_marker("pending", PENDING_LIFETIME, utcnow())
 
 
 def _retry_message(retry_at: dt.datetime | None) -> str:
@@ -114,7 +103,7 @@ def sign_in() -> Any:
                 flash(_retry_message(sent.verdict.retry_at), "notice")
             return redirect_after_post(url_for("auth.enter_code"))
     status = 422 if form.errors or failed else 200
-    return _no_store(render("auth/sign_in.html", form=form, failed=failed, next=next_url,
+    return no_store(render("auth/sign_in.html", form=form, failed=failed, next=next_url,
                             status=status))
 
 
@@ -148,7 +137,7 @@ def enter_code() -> Any:
     from portal.notify.phones import mask_phone
 
     phone = mask_phone(citizen.phone) if citizen is not None and citizen.phone else None
-    return _no_store(render("auth/code.html", form=form, purpose=pending["purpose"],
+    return no_store(render("auth/code.html", form=form, purpose=pending["purpose"],
                             phone=phone, status=status))
 
 
@@ -220,7 +209,7 @@ def register() -> Any:
                 }
                 return redirect_after_post(url_for("auth.register_details"))
     status = 422 if form.errors or problem else 200
-    return _no_store(render("auth/register.html", form=form, problem=problem, status=status))
+    return no_store(render("auth/register.html", form=form, problem=problem, status=status))
 
 
 @bp.route("/register/details", methods=["GET", "POST"])
@@ -228,9 +217,8 @@ def register() -> Any:
 @allow(ANYONE)
 def register_details() -> Any:
     """Step 2: confirm the name, give the phone and a password; a code confirms the phone."""
-    data = session.get("registration")
-    if not isinstance(data, dict) or utcnow().timestamp() - float(data.get("at", 0)) > (
-            PENDING_LIFETIME.total_seconds()):
+    data = fresh_marker("registration", PENDING_LIFETIME, utcnow())
+    if data is None:
         return redirect(url_for("auth.register"))
     form = RegisterDetailsForm()
     s = db.session()
@@ -262,7 +250,7 @@ def register_details() -> Any:
             return redirect_after_post(url_for("auth.enter_code"))
     status = 422 if form.errors else 200
     born = dt.date.fromisoformat(data["birth_date"])
-    return _no_store(render("auth/register_details.html", form=form, person=data, born=born,
+    return no_store(render("auth/register_details.html", form=form, person=data, born=born,
                             status=status))
 
 
@@ -287,15 +275,14 @@ def reset() -> Any:
         s.commit()
         return redirect_after_post(url_for("auth.enter_code"))
     status = 422 if form.errors else 200
-    return _no_store(render("auth/reset.html", form=form, status=status))
+    return no_store(render("auth/reset.html", form=form, status=status))
 
 
 @bp.route("/reset/password", methods=["GET", "POST"])
 @allow(ANYONE)
 def new_password() -> Any:
-    data = session.get("reset")
-    if not isinstance(data, dict) or utcnow().timestamp() - float(data.get("at", 0)) > (
-            PENDING_LIFETIME.total_seconds()):
+    data = fresh_marker("reset", PENDING_LIFETIME, utcnow())
+    if data is None:
         return redirect(url_for("auth.reset"))
     s = db.session()
     citizen = s.get(Citizen, data["citizen"])
@@ -315,7 +302,7 @@ def new_password() -> Any:
                          "with the new password.")), "ok")
             return redirect_after_post(url_for("auth.sign_in"))
     status = 422 if form.errors else 200
-    return _no_store(render("auth/new_password.html", form=form, status=status))
+    return no_store(render("auth/new_password.html", form=form, status=status))
 
 
 @bp.post("/sign-out")

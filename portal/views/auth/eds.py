@@ -18,10 +18,10 @@ from portal.services import eds_sign_in as eds_service
 from portal.services import signing as signing_service
 from portal.services.eds_sign_in import Audience, SignInRefused
 from portal.views.auth import bp
-from portal.views.auth.citizen import PERSON_LIMIT, SIGN_IN_LIMIT, _iin_key, _locale, _no_store
+from portal.views.auth.citizen import PERSON_LIMIT, SIGN_IN_LIMIT, _iin_key, _locale
 from portal.views.sign import remember_challenge
 from portal.web.access import ANYONE, allow, current
-from portal.web.htmx import redirect_after_post, render
+from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.i18n import safe_next
 from portal.web.signing_messages import MESSAGES, describe
 from signing import Action, Challenge, SigningError
@@ -88,12 +88,12 @@ def _start_page(audience: Audience) -> Any:
                 if challenge.action is Action.SCAN_QR:
                     remember_challenge(challenge, continue_url)
                     status_url = url_for("sign.signing_status", challenge_id=challenge.id)
-                return _no_store(render("auth/eds_sign.html", challenge=challenge,
+                return no_store(render("auth/eds_sign.html", challenge=challenge,
                                         audience=audience.value, status_url=status_url,
                                         continue_url=continue_url, start_url=start_url))
     refused = session.pop(_REFUSED, None)
     status = 422 if form.errors else 200
-    return _no_store(render("auth/eds_sign_in.html", form=form, audience=audience.value,
+    return no_store(render("auth/eds_sign_in.html", form=form, audience=audience.value,
                             action_url=url_for(request.endpoint or "auth.eds_sign_in",
                                                next=next_url or None),
                             refused=_refusal_text(refused) if refused else None,
@@ -133,7 +133,7 @@ def _complete(audience: Audience) -> Any:
         return _again(audience, refused.code)
     except SigningPending:
         continue_url = _urls(audience)[1]
-        return _no_store(render(
+        return no_store(render(
             "sign/status.html", state="pending", message=None, continue_url=continue_url,
             status_url=url_for("sign.signing_status", challenge_id=challenge_id)))
     except (WrongSecret, LockedOut, KeyStoreBlocked) as error:
@@ -161,7 +161,7 @@ def _retry_keyfile(audience: Audience, challenge_id: str, message: str) -> Any:
     challenge = Challenge(id=challenge_id, signer="keyfile", action=Action.ENTER_PASSWORD,
                           expires_at=utcnow(), certificate=certificate)
     start_url, continue_url = _urls(audience)
-    return _no_store(render("auth/eds_sign.html", status=422, challenge=challenge,
+    return no_store(render("auth/eds_sign.html", status=422, challenge=challenge,
                             audience=audience.value, status_url=None, continue_url=continue_url,
                             start_url=start_url, error=message))
 

@@ -26,8 +26,8 @@ from portal.models import SignInMethod, StaffUser
 from portal.services import staff_accounts
 from portal.services.staff_accounts import FactorResult
 from portal.views.auth import bp
-from portal.web.access import ANYONE, allow, current
-from portal.web.htmx import redirect_after_post, render
+from portal.web.access import ANYONE, allow, current, fresh_marker
+from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.i18n import safe_next
 
 PENDING_LIFETIME = dt.timedelta(minutes=10)
@@ -43,22 +43,14 @@ def _login_key() -> str:
     return "staff-login:" + hashlib.sha256(login.encode()).hexdigest()[:32]
 
 
-def _no_store(response: Any) -> Any:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _start_pending(staff: StaffUser, next_url: str | None) -> None:
     session.pop(PENDING_KEY, None)
     session[PENDING_KEY] = {"staff": staff.id, "at": utcnow().timestamp(), "next": next_url}
 
 
 def _pending() -> tuple[dict[str, Any], StaffUser] | None:
-    pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict):
-        return None
-    if utcnow().timestamp() - float(pending.get("at", 0)) > PENDING_LIFETIME.total_seconds():
-        session.pop(PENDING_KEY, None)
+    pending = fresh_marker(PENDING_KEY, PENDING_LIFETIME, utcnow())
+    if pending is None:
         return None
     staff = db.session().get(StaffUser, pending.get("staff"))
     if staff is None or not staff.active:
@@ -109,7 +101,7 @@ def staff_sign_in() -> Any:
                 return redirect_after_post(url_for("auth.staff_code"))
             return redirect_after_post(url_for("auth.staff_enrol"))
     status = 422 if form.errors or failed else 200
-    return _no_store(render("auth/staff_sign_in.html", form=form, failed=failed, next=next_url,
+    return no_store(render("auth/staff_sign_in.html", form=form, failed=failed, next=next_url,
                             status=status))
 
 
@@ -140,7 +132,7 @@ def staff_code() -> Any:
         form.code.errors = [str(_l("That code is not right. Enter the code your app shows now, "
                                    "or an unused recovery code."))]
     status = 422 if form.errors else 200
-    return _no_store(render("auth/staff_code.html", form=form, tries=FACTOR_MAX_TRIES,
+    return no_store(render("auth/staff_code.html", form=form, tries=FACTOR_MAX_TRIES,
                             status=status))
 
 
@@ -178,11 +170,11 @@ def staff_enrol() -> Any:
             next_url = pending.get("next") or url_for("staff.queue")
             staff_accounts.complete_sign_in(s, staff, SignInMethod.PASSWORD_TOTP)
             # Shown once, in this answer only: the database keeps their hashes.
-            return _no_store(render("auth/staff_recovery_codes.html", codes=codes,
+            return no_store(render("auth/staff_recovery_codes.html", codes=codes,
                                     next=safe_next(next_url, fallback=url_for("staff.queue"))))
         form.code.errors = [str(_l("That code is not right. Check that the app shows the "
                                    "portal's account and enter the code it shows now."))]
     status = 422 if form.errors else 200
     uri = staff_accounts.provisioning_uri(staff, secret)
-    return _no_store(render("auth/staff_enrol.html", form=form, qr=_qr_svg(uri),
+    return no_store(render("auth/staff_enrol.html", form=form, qr=_qr_svg(uri),
                             secret=group_secret(secret), login=staff.login, status=status))
