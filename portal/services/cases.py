@@ -9,7 +9,7 @@ Services take ``now`` and the calendar; they never read the clock themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from portal.domain.deadlines import (
     objection_window_closes,
 )
 from portal.domain.forms import NotificationChannel
-from portal.domain.grounds import DEFAULT_GROUND_RULES, GroundCategory, GroundRule
+from portal.domain.grounds import GroundRule, load_ground_rules
 from portal.domain.guard import CaseState, check
 from portal.domain.workflow import Action, Actor, CaseFacts, Status
 from portal.models import Application, DistrictGround, Objection
@@ -50,24 +50,15 @@ def ground_rule(application: Application) -> GroundRule:
     """The ground's rule with the district's overrides (R7.2, L8.2, F5)."""
     if application.ground is None:
         raise ValueError("the application has no ground yet")
-    rules: Mapping[GroundCategory, GroundRule] = DEFAULT_GROUND_RULES
-    rule = rules[application.ground]
     override: DistrictGround | None = next(
         (g for g in application.district.grounds if g.category is application.ground), None
     )
-    if override is None:
-        return rule
-    changes = {
+    changes = {} if override is None else {
         name: getattr(override, name)
         for name in ("needs_precinct_inspection", "needs_income", "needs_special_commission")
         if getattr(override, name) is not None
     }
-    return GroundRule(
-        rule.category, rule.model_rules_ground,
-        changes.get("needs_precinct_inspection", rule.needs_precinct_inspection),
-        changes.get("needs_income", rule.needs_income),
-        changes.get("needs_special_commission", rule.needs_special_commission),
-    )
+    return load_ground_rules({application.ground.value: changes})[application.ground]
 
 
 def milestones(application: Application) -> CaseMilestones:
