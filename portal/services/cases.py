@@ -61,9 +61,9 @@ def ground_rule(application: Application) -> GroundRule:
     return load_ground_rules({application.ground.value: changes})[application.ground]
 
 
-def milestones(application: Application) -> CaseMilestones:
-    """The case's dates in Asia/Almaty, from its rows."""
-    rule = ground_rule(application)
+def milestones(application: Application, rule: GroundRule | None = None) -> CaseMilestones:
+    """The case's dates in Asia/Almaty, from its rows (``rule``: the ground's, if known)."""
+    rule = rule or ground_rule(application)
     pre = application.preliminary_decision
     protocol = application.hearing_protocol
     decision = application.decision
@@ -108,7 +108,7 @@ def case_state(application: Application) -> CaseState:
         status=application.status,
         facts=CaseFacts(rule.needs_precinct_inspection, rule.needs_income,
                         rule.needs_special_commission),
-        milestones=milestones(application),
+        milestones=milestones(application, rule),
         has_inspection_act=application.inspection_act is not None,
     )
 
