@@ -37,8 +37,11 @@ def _person(p: SimPerson) -> dict[str, Any]:
 
 
 def _address(p: SimPerson) -> dict[str, Any]:
-    return {"region": p.region, "city": p.city, "street": p.street, "house": p.house,
-            "flat": p.flat, "registered_on": p.registered_on.isoformat()}
+    # "district": the territorial code of the registered address (GBD FL gives a KATO code);
+    # the portal reads it to choose the provider (R2.1).
+    return {"district": p.district_code, "region": p.region, "city": p.city,
+            "street": p.street, "house": p.house, "flat": p.flat,
+            "registered_on": p.registered_on.isoformat()}
 
 
 def _age(born: dt.date, on: dt.date) -> int:

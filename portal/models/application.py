@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
 from portal.domain.calendar import Channel
-from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation
+from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation, Sex
 from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind, PackageDocument
 from portal.domain.registers import GatewayOutcome, GatewayQuery, Requester, SourceSystem
 from portal.domain.workflow import Status
 from portal.models._types import enum_column
-from portal.models.district import Desk, District
+from portal.models.district import Desk, District, DistrictGround
 from portal.models.people import Citizen, StaffUser
 
 if TYPE_CHECKING:
@@ -62,6 +65,12 @@ class Application(Base):
             "AND representative_iin IS NOT NULL)",
             name="attorney_has_poa",
         ),
+        # One draft per person and ground at a time (a second "apply" continues it).
+        Index(
+            "uq_applications_one_draft_per_ground", "citizen_id", "ground", unique=True,
+            sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),
+            postgresql_where=text("status = 'draft' AND ground IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +91,16 @@ class Application(Base):
     representative_iin: Mapped[str | None] = mapped_column(String(12))
     poa_number: Mapped[str | None] = mapped_column(String(50))
     poa_date: Mapped[dt.date | None] = mapped_column(Date)
-    # F1 fields
+    # The district's configuration chosen (amount, frequency): the case keeps it.
+    district_ground_id: Mapped[int | None] = mapped_column(ForeignKey("district_grounds.id"))
+    # F1 fields. The applicant is the recipient: the signed-in citizen, or the person they
+    # represent (R3.1); their data is kept as the registers confirmed it when applying.
+    applicant_iin: Mapped[str | None] = mapped_column(String(12))
+    applicant_surname: Mapped[str | None] = mapped_column(String(100))
+    applicant_given_name: Mapped[str | None] = mapped_column(String(100))
+    applicant_patronymic: Mapped[str | None] = mapped_column(String(100))
+    applicant_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    applicant_sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, name="applicant_sex"))
     assistance_requested: Mapped[str | None] = mapped_column(String(300))
     id_doc_type: Mapped[str | None] = mapped_column(String(60))
     id_doc_series: Mapped[str | None] = mapped_column(String(20))
@@ -95,10 +113,21 @@ class Application(Base):
     addr_street: Mapped[str | None] = mapped_column(String(150))
     addr_house: Mapped[str | None] = mapped_column(String(20))
     addr_flat: Mapped[str | None] = mapped_column(String(20))
+    # The address as the register holds it, or corrected by the person with a reason.
+    address_from_register: Mapped[bool] = mapped_column(Boolean, default=False)
+    address_correction_reason: Mapped[str | None] = mapped_column(String(300))
     bank_name: Mapped[str | None] = mapped_column(String(150))
     bank_account: Mapped[str | None] = mapped_column(String(34))  # IBAN KZ.. (20 chars)
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(200))
+    bank_from_register: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Portal drafts: which sections the person touched or confirmed (domain.apply.Mark).
+    sections: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # A second submission of the same draft (double tap, two tabs, a retry) finds this key
+    # already used and lands on the same application; the version column makes the loser of
+    # two concurrent changes fail instead of overwriting (SQLAlchemy version_id_col).
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     # Timeline anchors (the events table holds the full history)
     desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))  # where handed in
     # L3.1: the package handed in, or the portal application made (signed)
@@ -116,8 +145,11 @@ class Application(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
     citizen: Mapped[Citizen] = relationship()
     district: Mapped[District] = relationship()
+    district_ground: Mapped[DistrictGround | None] = relationship()
     accepted_by: Mapped[StaffUser | None] = relationship()
     desk: Mapped[Desk | None] = relationship()
     family: Mapped[list[FamilyMember]] = relationship(
@@ -183,6 +215,8 @@ class FamilyMember(Base):
     relation: Mapped[Relation] = mapped_column(enum_column(Relation))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     occupation: Mapped[str | None] = mapped_column(String(200))
+    # Confirmed by the State database "Individuals" (False: typed, the register did not answer).
+    from_register: Mapped[bool] = mapped_column(Boolean, default=False)
 
     application: Mapped[Application] = relationship(back_populates="family")
 
@@ -205,6 +239,7 @@ class IncomeRecord(Base):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
     member_name: Mapped[str] = mapped_column(String(200))
+    member_iin: Mapped[str | None] = mapped_column(String(12))
     kind: Mapped[IncomeKind] = mapped_column(enum_column(IncomeKind))
     amount_tiyn: Mapped[int] = mapped_column(Integer)
     period_start: Mapped[dt.date] = mapped_column(Date)
@@ -242,6 +277,11 @@ class Document(Base):
     note: Mapped[str | None] = mapped_column(String(300))
     provided: Mapped[bool] = mapped_column(default=True)
     storage_key: Mapped[str | None] = mapped_column(String(200))
+    # On the portal (R3.4): whom the item is about and the register query that did not answer.
+    subject_iin: Mapped[str | None] = mapped_column(String(12))
+    because: Mapped[GatewayQuery | None] = mapped_column(
+        enum_column(GatewayQuery, name="document_because")
+    )
 
     application: Mapped[Application] = relationship(back_populates="documents")
 
