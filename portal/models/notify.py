@@ -20,6 +20,7 @@ class SmsPurpose(enum.StrEnum):
     NOTIFICATION_F6 = "notification_f6"  # R15.8–R15.9: decision to grant
     NOTIFICATION_F7 = "notification_f7"  # R15.8–R15.9: decision to refuse
     PRELIMINARY_NOTICE = "preliminary_notice"  # R15.1–R15.2
+    SUBMISSION = "submission"  # the portal application was submitted (F1-1)
 
 
 class SmsStatus(enum.StrEnum):

@@ -73,5 +73,8 @@ def init_app(app: Flask) -> None:
     from portal.notify.phones import mask_phone
 
     app.jinja_env.filters["mask_phone"] = mask_phone
+    from portal.web import labels
+
+    labels.init_app(app)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "kk")

@@ -16,7 +16,21 @@ branch_labels = None
 depends_on = None
 
 
+_OLD_PURPOSES = ('registration_code', 'sign_in_code', 'password_reset', 'new_device',
+                 'notification_f6', 'notification_f7', 'preliminary_notice')
+_NEW_PURPOSES = (*_OLD_PURPOSES, 'submission')
+
+
+def _purpose_check(values: tuple[str, ...]) -> None:
+    with op.batch_alter_table('sms_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_sms_messages_sms_purpose'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_sms_messages_sms_purpose'),
+            sa.column('purpose').in_(values))
+
+
 def upgrade() -> None:
+    _purpose_check(_NEW_PURPOSES)
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('district_ground_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('applicant_iin', sa.String(length=12), nullable=True))
@@ -48,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM sms_messages WHERE purpose = 'submission'")
+    _purpose_check(_OLD_PURPOSES)
     with op.batch_alter_table('income_records', schema=None) as batch_op:
         batch_op.drop_column('member_iin')
 

@@ -14,3 +14,6 @@ bp = Blueprint("citizen", __name__)
 @allow(CITIZEN)
 def cabinet() -> Response:
     return no_store(render("citizen/cabinet.html"))
+
+
+from portal.views.citizen import apply, apply_sign  # noqa: E402,F401  (routes on bp)

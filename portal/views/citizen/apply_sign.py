@@ -1,0 +1,315 @@
+"""Applying on the portal, the end: income, documents, check your answers, sign (R6.4), the
+confirmation with the registration and result dates (R7.1, L3.1), and withdrawing."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.apply import Section, documents_needed, ready_to_check
+from portal.domain.calendar import Channel, to_local
+from portal.domain.workflow import IllegalTransition, Status
+from portal.forms.apply import ConfirmForm
+from portal.models import Application
+from portal.models.application import IncomeKind
+from portal.services import drafts, submission
+from portal.services import signing as signing_service
+from portal.services.cases import ground_rule
+from portal.services.draft_sections import IncomeLine, save_income, subjects
+from portal.services.register_queries import outcomes
+from portal.services.workdays import calendar
+from portal.views.citizen import bp
+from portal.views.citizen.apply import (
+    TITLES,
+    _citizen,
+    _guard,
+    _locale,
+    _next_url,
+    _page,
+    _saved_or_next,
+    consent_texts,
+    load_draft,
+    member_choices,
+    quarter,
+)
+from portal.views.sign import remember_challenge
+from portal.web.access import CITIZEN, allow
+from portal.web.htmx import no_store, redirect_after_post, render
+from portal.web.signing_messages import describe
+from signing import Action, SigningError
+from signing.base import KeyStoreBlocked, LockedOut, SigningPending, WrongSecret
+
+INCOME_KINDS = {
+    IncomeKind.WAGES: _l("Wages"),
+    IncomeKind.PENSION: _l("Pension"),
+    IncomeKind.BENEFIT: _l("Benefits and allowances"),
+    IncomeKind.FARM: _l("Personal subsidiary farm"),
+    IncomeKind.OTHER: _l("Other income"),
+}
+_SIGNING = "apply_signing"
+_RECORD = "portal-apply/{}"
+
+
+# -- income (L8.2) ----------------------------------------------------------------------------------
+
+def _parse_tenge(text: str) -> int | None:
+    cleaned = "".join(text.split()).replace(",", ".").replace("₸", "")
+    if not cleaned:
+        return 0
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if value < 0 or value > Decimal("100000000") or value != value.quantize(Decimal("0.01")):
+        return None
+    return int(value * 100)
+
+
+@bp.route("/applications/<number>/income", methods=["GET", "POST"])
+@allow(CITIZEN)
+def section_income(number: str) -> BaseResponse:
+    draft = load_draft(number)
+    if (blocked := _guard(draft, Section.INCOME)) is not None:
+        return blocked
+    people = member_choices(draft)
+    start, end = quarter()
+    values = {(r.member_iin, r.kind.value): f"{r.amount_tiyn / 100:.2f}" for r in draft.incomes}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        lines = []
+        for iin, name in people:
+            for kind in IncomeKind:
+                key = f"{iin}-{kind.value}"
+                raw = request.form.get(key, "")[:30]
+                values[(iin, kind.value)] = raw
+                amount = _parse_tenge(raw)
+                if amount is None:
+                    errors[key] = str(_l("Enter an amount in tenge, e.g. 85000 or 85000.50."))
+                elif amount:
+                    lines.append(IncomeLine(iin, name, kind, amount))
+        if errors:
+            return no_store(render("citizen/apply/income.html", status=422, draft=draft,
+                                   people=people, kinds=INCOME_KINDS, values=values,
+                                   errors=errors, start=start, end=end,
+                                   title=TITLES[Section.INCOME], form=ConfirmForm(),
+                                   figures=None))
+        save_income(db.session(), draft, lines, (start, end))
+        return _saved_or_next(draft, Section.INCOME)
+    return no_store(render("citizen/apply/income.html", draft=draft, people=people,
+                           kinds=INCOME_KINDS, values=values, errors=errors, start=start,
+                           end=end, title=TITLES[Section.INCOME], form=ConfirmForm(),
+                           figures=_figures(draft)))
+
+
+def _figures(draft: Application) -> dict[str, Any]:
+    """Per-capita income as domain.income computes it, beside the district's threshold — shown
+    as information, never as a decision."""
+    from fractions import Fraction
+
+    from portal.domain.income import SUBSISTENCE_MINIMUM_TIYN, per_capita_income, threshold_tiyn
+
+    members = 1 + len(draft.family)
+    total = sum(r.amount_tiyn for r in draft.incomes)
+    year = quarter()[1].year
+    minimum = SUBSISTENCE_MINIMUM_TIYN.get(year) or max(SUBSISTENCE_MINIMUM_TIYN.values())
+    threshold = threshold_tiyn(minimum, Fraction(draft.district.threshold_numerator,
+                                                 draft.district.threshold_denominator))
+    return {"members": members, "total": total,
+            "per_capita": per_capita_income(total, members), "threshold": threshold}
+
+
+# -- documents (R3.4, L8) ---------------------------------------------------------------------------
+
+def needed_documents(draft: Application) -> Any:
+    earners = [r.member_iin for r in draft.incomes if r.member_iin]
+    return documents_needed(ground_rule(draft), draft.capacity, subjects(draft),
+                            outcomes(draft), earners)
+
+
+@bp.route("/applications/<number>/documents", methods=["GET", "POST"])
+@allow(CITIZEN)
+def section_documents(number: str) -> BaseResponse:
+    draft = load_draft(number)
+    if (blocked := _guard(draft, Section.DOCUMENTS)) is not None:
+        return blocked
+    needed = needed_documents(draft)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        return _saved_or_next(draft, Section.DOCUMENTS)
+    names = dict(member_choices(draft))
+    return _page(Section.DOCUMENTS, draft, ConfirmForm(), needed=needed, names=names)
+
+
+# -- check your answers and sign --------------------------------------------------------------------
+
+@bp.route("/applications/<number>/check", methods=["GET", "POST"])
+@allow(CITIZEN)
+def check_answers(number: str) -> BaseResponse:
+    draft = load_draft(number)
+    states = drafts.states(draft)
+    if not ready_to_check(states):
+        flash(_l("Some sections are not done yet."), "info")
+        return redirect(url_for("citizen.task_list", number=number), code=303)
+    form = ConfirmForm()
+    signers = list(signing_service.context().signers)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        signer = request.form.get("signer", "")
+        if signer not in signers:
+            return no_store(render("citizen/apply/check.html", status=422, draft=draft,
+                                   form=form, signers=signers, problem=True,
+                                   document=_document(draft)))
+        return _start_signing(draft, signer)
+    return no_store(render("citizen/apply/check.html", draft=draft, form=form, signers=signers,
+                           document=_document(draft)))
+
+
+def _document(draft: Application) -> dict[str, Any]:
+    return submission.application_document(
+        db.session(), draft, locale=_locale(),
+        consent_texts={t.kind.value: t.text for t in consent_texts()}, prepared_at=utcnow())
+
+
+def _start_signing(draft: Application, signer: str) -> BaseResponse:
+    citizen = _citizen()
+    document = _document(draft)
+    data = submission.document_bytes(document)
+    try:
+        challenge = signing_service.start_signing(
+            db.session(), drafts.citizen_actor(citizen), signer_name=signer, document=data,
+            signer_iin=citizen.iin, purpose=submission.PURPOSE,
+            title=str(_l("Application %(number)s", number=draft.number)))
+    except SigningError as error:
+        db.session().rollback()
+        flash(describe(error), "error")
+        return redirect(url_for("citizen.check_answers", number=draft.number), code=303)
+    signing_service.context().storage.put(_RECORD.format(challenge.id), data)
+    session[_SIGNING] = {"challenge": challenge.id, "number": draft.number, "signer": signer,
+                         "digest": submission.content_digest(document)}
+    continue_url = url_for("citizen.complete_signing", number=draft.number)
+    status_url = None
+    if challenge.action is Action.SCAN_QR:
+        remember_challenge(challenge, continue_url)
+        status_url = url_for("sign.signing_status", challenge_id=challenge.id)
+    return no_store(render("citizen/apply/sign.html", draft=draft, challenge=challenge,
+                           status_url=status_url, continue_url=continue_url))
+
+
+@bp.post("/applications/<number>/sign")
+@allow(CITIZEN)
+def complete_signing(number: str) -> BaseResponse:
+    pending = session.get(_SIGNING)
+    citizen = _citizen()
+    application = drafts.own_application(db.session(), citizen, number)
+    if application is None:
+        abort(404)
+    if application.status is not Status.DRAFT:
+        # A second tap, the back button, another tab: the application is already in.
+        return redirect_after_post(url_for("citizen.application", number=number))
+    if not isinstance(pending, dict) or pending.get("number") != number:
+        flash(_l("The signing was not started in this browser or has ended. Sign again."), "info")
+        return redirect_after_post(url_for("citizen.check_answers", number=number))
+    challenge_id = str(pending["challenge"])
+    if submission.content_digest(_document(application)) != pending.get("digest"):
+        session.pop(_SIGNING, None)
+        flash(_l("The application changed after signing began (in another tab?). Check it and "
+                 "sign again."), "info")
+        return redirect_after_post(url_for("citizen.check_answers", number=number))
+    data = signing_service.context().storage.get(_RECORD.format(challenge_id))
+    if data is None:
+        abort(404)
+    try:
+        signature = signing_service.complete_signing(
+            db.session(), drafts.citizen_actor(citizen), signer_name=str(pending["signer"]),
+            challenge_id=challenge_id, answer=request.form.get("password") or None,
+            document=data, expected_iin=citizen.iin, purpose=submission.PURPOSE,
+            document_kind=submission.DOCUMENT_KIND, application_id=application.id)
+    except SigningPending:
+        return no_store(render(
+            "sign/status.html", state="pending", message=None,
+            continue_url=url_for("citizen.complete_signing", number=number),
+            status_url=url_for("sign.signing_status", challenge_id=challenge_id)))
+    except (WrongSecret, LockedOut, KeyStoreBlocked, SigningError) as error:
+        flash(describe(error), "error")
+        return redirect_after_post(url_for("citizen.check_answers", number=number))
+    except (signing_service.SignatureRejected, signing_service.SignatureRejectedBefore):
+        session.pop(_SIGNING, None)
+        flash(_l("The signature did not pass the checks, so the application was not submitted. "
+                 "Sign again; if it happens again, call 1414."), "error")
+        return redirect_after_post(url_for("citizen.check_answers", number=number))
+    with contextlib.suppress(submission.AlreadySubmitted):
+        submission.submit(db.session(), application, citizen, signature, now=utcnow(),
+                          cal=calendar())
+    session.pop(_SIGNING, None)
+    _confirm_by_sms(application)
+    return redirect_after_post(url_for("citizen.application", number=number))
+
+
+def _confirm_by_sms(application: Application) -> None:
+    """An SMS confirms the submission where the phone is in the mobile citizens database."""
+    from portal.models.notify import SmsPurpose
+    from portal.notify import mobile, sms
+
+    citizen = _citizen()
+    phone = application.phone or citizen.phone
+    session_ = db.session()
+    if not mobile.sms_possible(session_, citizen.iin, phone):
+        return
+    assert phone is not None
+    due = application.result_due_on.strftime("%d.%m.%Y") if application.result_due_on else "—"
+    sms().queue(session_, phone, str(_l(
+        "Application %(number)s for social assistance is submitted. Result due by %(due)s.",
+        number=application.number, due=due)), SmsPurpose.SUBMISSION)
+    session_.commit()
+
+
+# -- the application after submission ----------------------------------------------------------------
+
+@bp.get("/applications/<number>")
+@allow(CITIZEN)
+def application(number: str) -> BaseResponse:
+    found = drafts.own_application(db.session(), _citizen(), number)
+    if found is None:
+        abort(404)
+    if found.status is Status.DRAFT:
+        return redirect(url_for("citizen.task_list", number=number), code=303)
+    signature = submission.signature_of(db.session(), found)
+    registration_day = (calendar().registration_date(found.submitted_at, Channel.PORTAL)
+                        if found.submitted_at else None)
+    after_hours = (found.submitted_at is not None and registration_day is not None
+                   and registration_day != to_local(found.submitted_at).date())
+    return no_store(render("citizen/apply/submitted.html", application=found,
+                           signature=signature, registration_day=registration_day,
+                           after_hours=after_hours, form=ConfirmForm(),
+                           document=json.loads(signature.document) if signature else None))
+
+
+@bp.post("/applications/<number>/withdraw")
+@allow(CITIZEN)
+def withdraw_application(number: str) -> BaseResponse:
+    found = drafts.own_application(db.session(), _citizen(), number)
+    if found is None or not ConfirmForm().validate_on_submit():
+        abort(404)
+    try:
+        submission.withdraw(db.session(), found, _citizen(), now=utcnow(), cal=calendar())
+    except IllegalTransition:
+        db.session().rollback()
+        flash(_l("The application can no longer be withdrawn: a decision was taken."), "error")
+    else:
+        flash(_l("The application was withdrawn."), "success")
+    return redirect_after_post(url_for("citizen.application", number=number))
+
+
+__all__ = ["_next_url"]

@@ -1,0 +1,39 @@
+"""The F1-1 statements the applicant agrees to (seed lines 274–280), with their wording version.
+
+The Kazakh text is the order's own (F1-1); Russian and English are the portal's renderings. What
+a person agreed to is stored with the version, the language and the digest of the exact text.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flask_babel import lazy_gettext as _l
+
+from portal.domain.forms import ConsentKind
+
+WORDING_VERSION: Final = "F1-1/order-36/2025-02-06"
+
+CONSENT_TEXTS = {
+    ConsentKind.PERSONAL_DATA: _l(
+        "I consent to the collection and processing of my personal data needed when the "
+        "authorised body for social assistance fulfils its obligations under the legislation of "
+        "the Republic of Kazakhstan and when the payment is assigned (recalculated), under the "
+        "Law of the Republic of Kazakhstan \"On personal data and their protection\", and to the "
+        "storage and use of information constituting a secret protected by law held in "
+        "information systems."),
+    ConsentKind.BANK_INFORMATION: _l(
+        "As the holder of a bank account, I consent to information about me and about my bank "
+        "account number being obtained from second-tier banks, organisations licensed by the "
+        "authorised body for the regulation and supervision of the financial market and "
+        "financial organisations for the relevant kinds of banking operations, and territorial "
+        "branches of Kazpost JSC."),
+    ConsentKind.REPORT_CHANGES: _l(
+        "I undertake to inform the authorised body for social assistance within 10 (ten) working "
+        "days of every change of my place of residence (including leaving the Republic of "
+        "Kazakhstan), of my personal details and of my bank details."),
+    ConsentKind.SEPARATE_ACCOUNT: _l(
+        "I am aware that a separate bank account may be opened for crediting social assistance "
+        "paid from the local budget, and that third parties may not levy execution on the money "
+        "in such an account."),
+}

@@ -1,0 +1,108 @@
+"""Plain-language names of the codes a person meets (grounds, relations, registers, answers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.domain.forms import ApplicantCapacity, Frequency, Relation
+from portal.domain.grounds import GroundCategory
+from portal.domain.package import DocumentKind
+from portal.domain.registers import GatewayOutcome, GatewayQuery
+
+GROUND_LABELS = {
+    GroundCategory.NATURAL_DISASTER: _l("Damage from a natural disaster"),
+    GroundCategory.FIRE: _l("Damage from a fire"),
+    GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE: _l("A socially significant disease"),
+    GroundCategory.LOW_INCOME: _l("Low income"),
+    GroundCategory.ORPHAN: _l("Orphanhood or lack of parental care"),
+    GroundCategory.OLD_AGE_SELF_CARE: _l("Cannot look after oneself due to old age"),
+    GroundCategory.RELEASED_FROM_PRISON: _l("Released from prison, or on probation"),
+}
+GROUND_EXPLANATIONS = {
+    GroundCategory.NATURAL_DISASTER: _l("The family or its property suffered from a flood, "
+                                        "an earthquake or another natural disaster."),
+    GroundCategory.FIRE: _l("The family or its property suffered from a fire."),
+    GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE: _l(
+        "Someone is ill with a disease on the official list, e.g. tuberculosis."),
+    GroundCategory.LOW_INCOME: _l("The family's average monthly income per person in the last "
+                                  "quarter is not above the threshold the maslikhat set."),
+    GroundCategory.ORPHAN: _l("An orphan or a child left without parental care."),
+    GroundCategory.OLD_AGE_SELF_CARE: _l("An elderly person who cannot look after themself."),
+    GroundCategory.RELEASED_FROM_PRISON: _l("Released from a place of deprivation of liberty, "
+                                            "or registered with the probation service."),
+}
+FREQUENCY_LABELS = {
+    Frequency.ONE_OFF: _l("Paid once"),
+    Frequency.MONTHLY: _l("Paid monthly"),
+    Frequency.QUARTERLY: _l("Paid quarterly"),
+    Frequency.YEARLY: _l("Paid yearly"),
+}
+RELATION_LABELS = {
+    Relation.SPOUSE: _l("Husband or wife"),
+    Relation.CHILD: _l("Child"),
+    Relation.PARENT: _l("Mother or father"),
+    Relation.WARD: _l("Ward (under my guardianship)"),
+    Relation.SIBLING: _l("Brother or sister"),
+    Relation.OTHER: _l("Other relative"),
+}
+QUERY_LABELS = {
+    GatewayQuery.IDENTITY: _l("Identity (State database \"Individuals\")"),
+    GatewayQuery.RESIDENCE: _l("Registered address (State database \"Individuals\")"),
+    GatewayQuery.BANK_DETAILS: _l("Bank details (organisation paying social assistance)"),
+    GatewayQuery.REAL_ESTATE: _l("Real estate (Unified state real estate cadastre)"),
+    GatewayQuery.BIRTH_RECORDS: _l("Children's birth records (civil registry)"),
+    GatewayQuery.MARRIAGE: _l("Marriage (civil registry)"),
+    GatewayQuery.GUARDIANSHIP: _l("Guardianship (National education database)"),
+    GatewayQuery.WARD_RESIDENCE: _l("Ward's registered address (State database \"Individuals\")"),
+    GatewayQuery.DISPENSARY: _l("Dispensary registration (register of dispensary patients)"),
+    GatewayQuery.DISABILITY: _l("Disability (database of persons with disabilities)"),
+}
+OUTCOME_LABELS = {
+    GatewayOutcome.FOUND: _l("Received"),
+    GatewayOutcome.NO_DATA: _l("No data: attach the document"),
+    GatewayOutcome.MISMATCH: _l("Data do not match: attach the document"),
+    GatewayOutcome.TIMEOUT: _l("No answer in time: ask again or attach the document"),
+    GatewayOutcome.UNAVAILABLE: _l("Register unavailable: ask again or attach the document"),
+}
+CAPACITY_LABELS = {
+    ApplicantCapacity.SELF: _l("For myself"),
+    ApplicantCapacity.FAMILY: _l("For my family, on its behalf"),
+    ApplicantCapacity.LEGAL_REPRESENTATIVE: _l(
+        "For a person I legally represent (my child, my ward)"),
+    ApplicantCapacity.ATTORNEY: _l("For another person, under a power of attorney"),
+}
+DOCUMENT_LABELS = {
+    DocumentKind.IDENTITY: _l("Identity document"),
+    DocumentKind.INCOME: _l("Income for the last quarter"),
+    DocumentKind.GROUND_PROOF: _l("A document proving the ground"),
+    DocumentKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
+    DocumentKind.OTHER: _l("Other document"),
+}
+SIGNER_LABELS = {
+    "keyfile": _l("EDS key file (NCALayer)"),
+    "mobile": _l("eGov Mobile on your phone (QR code)"),
+    "sms": _l("One-time code by SMS"),
+}
+
+
+def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
+    def show(code: str) -> str:
+        try:
+            return str(table[enum_cls(code)])
+        except (ValueError, KeyError):
+            return code
+    return show
+
+
+def init_app(app: Flask) -> None:
+    filters = app.jinja_env.filters
+    filters["ground_label"] = _label(GROUND_LABELS, GroundCategory)
+    filters["ground_explanation"] = _label(GROUND_EXPLANATIONS, GroundCategory)
+    filters["frequency_label"] = _label(FREQUENCY_LABELS, Frequency)
+    filters["relation_label"] = _label(RELATION_LABELS, Relation)
+    filters["query_label"] = _label(QUERY_LABELS, GatewayQuery)
+    filters["outcome_label"] = _label(OUTCOME_LABELS, GatewayOutcome)
+    filters["capacity_label"] = _label(CAPACITY_LABELS, ApplicantCapacity)
+    filters["document_label"] = _label(DOCUMENT_LABELS, DocumentKind)
+    filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))
