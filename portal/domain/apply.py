@@ -205,7 +205,7 @@ def documents_needed(
     register for a socially significant disease, L8), so no paper proof is asked.
     """
     needed: list[NeededDocument] = []
-    for iin in subjects:
+    for iin in dict.fromkeys(subjects):  # one item per person, even if listed twice
         for query in _IDENTITY_QUERIES:
             outcome = outcomes.get((iin, query))
             if outcome is not None and outcome is not GatewayOutcome.FOUND:

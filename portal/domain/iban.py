@@ -43,7 +43,9 @@ def normalise_iban(text: str) -> str:
         raise InvalidIban(IbanProblem.CHARACTERS)
     if len(value) != KZ_IBAN_LENGTH:
         raise InvalidIban(IbanProblem.LENGTH)
-    if not value[2:4].isdigit():
+    # KZ2!n3!n13!c (SWIFT IBAN registry): the check digits and the bank code are digits; only
+    # the account may hold letters. A letter typed for a digit can survive mod 97.
+    if not value[2:7].isdigit():
         raise InvalidIban(IbanProblem.CHARACTERS)
     rearranged = value[4:] + value[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
