@@ -180,7 +180,8 @@ class NeededDocument:
     @property
     def key(self) -> str:
         """A stable name for the item within one application (used in forms and URLs)."""
-        return "-".join(p for p in (self.kind.value, self.subject or "", self.because or "") if p)
+        # Kind and person: a re-asked register failing on another query keeps the same item.
+        return "-".join(p for p in (self.kind.value, self.subject or "") if p)
 
 
 # The identity and registration of every person come from the State database "Individuals"

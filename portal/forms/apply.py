@@ -13,7 +13,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from portal.domain.forms import ApplicantCapacity
 from portal.domain.iban import IbanProblem, InvalidIban, normalise_iban
@@ -52,7 +60,7 @@ class GroundForm(PortalForm):
 class BehalfForm(PortalForm):
     capacity = RadioField(
         _l("On whose behalf do you apply?"),
-        choices=[(c.value, label) for c, label in CAPACITY_LABELS.items()],
+        choices=[SelectChoice(c.value, label) for c, label in CAPACITY_LABELS.items()],
         validators=[InputRequired(_l("Choose on whose behalf you apply."))])
     represented_iin = StringField(_l("IIN of the person you apply for"),
                                   description=_l("12 digits"), filters=[_no_spaces])
@@ -92,8 +100,9 @@ class ApplicantForm(PortalForm):
     given_name = StringField(_l("Name"), validators=[Length(max=100)])
     patronymic = StringField(_l("Patronymic (if any)"), validators=[Length(max=100)])
     id_doc_type = SelectField(_l("Identity document"), choices=[
-        ("id_card", _l("Identity card")), ("passport", _l("Passport")),
-        ("residence_permit", _l("Residence permit")), ("digital", _l("Digital document (eGov)")),
+        SelectChoice("id_card", _l("Identity card")), SelectChoice("passport", _l("Passport")),
+        SelectChoice("residence_permit", _l("Residence permit")),
+        SelectChoice("digital", _l("Digital document (eGov)")),
     ], validators=[DataRequired(_l("Choose the identity document."))])
     id_doc_number = StringField(_l("Document number"),
                                 validators=[DataRequired(_l("Enter the document number.")),
@@ -130,7 +139,7 @@ class MemberForm(PortalForm):
                       filters=[_no_spaces],
                       validators=[DataRequired(_l("Enter the family member's IIN.")), _iin])
     relation = SelectField(_l("Who is this person to the applicant?"),
-                           choices=[(r.value, label) for r, label in RELATION_LABELS.items()],
+                           choices=[SelectChoice(r.value, label) for r, label in RELATION_LABELS.items()],
                            validators=[DataRequired(_l("Choose who this person is to you."))])
     full_name = StringField(_l("Full name"), validators=[Length(max=200)],
                             description=_l("Only needed if the register does not know the person"))
@@ -148,8 +157,9 @@ class BankForm(PortalForm):
 class ContactsForm(PortalForm):
     phone = StringField(_l("Mobile number"), validators=[_phone])
     email = StringField(_l("E-mail (optional)"),
-                        validators=[Optional(), Email(_l("Enter an e-mail like name@example.kz.")),
-                                    Length(max=200)])
+                        validators=[Optional(), Length(max=200),
+                                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                           message=_l("Enter an e-mail like name@example.kz."))])
 
 
 class ConsentsForm(PortalForm):

@@ -36,5 +36,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> tuple[str, int]:
         # Log the type and place only: the message may carry personal data.
-        log.error("unhandled %s", type(e).__name__, exc_info=app.debug)
+        log.error("unhandled %s", type(e).__name__, exc_info=app.debug or app.testing)
         return render_template("errors/error.html", code=500), InternalServerError.code

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from portal import db
 from portal.db import utcnow
@@ -200,7 +201,7 @@ def section_ground(number: str) -> BaseResponse:
     offers = _offers(draft)
     form = GroundForm(data={"offer": str(draft.district_ground_id or ""),
                             "requested": draft.assistance_requested})
-    form.offer.choices = [(str(o.id), o.category.value) for o in offers]
+    form.offer.choices = [SelectChoice(str(o.id), o.category.value) for o in offers]
     if request.method == "POST":
         if not form.validate_on_submit():
             return _not_saved(Section.GROUND, draft, form, offers=offers)

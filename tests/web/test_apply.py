@@ -1,0 +1,187 @@
+"""Applying on the portal (F1-1) through the pages, on SQLite and PostgreSQL: from "start" to a
+signed, submitted application, with and without htmx, and nobody else's draft reachable."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.workflow import Status
+from portal.models import Application, Citizen, Event, GatewayAnswer, Signature
+from portal.services import signing as signing_service
+from signing import Holder
+from tests.factories import create_citizen, create_district, load_registers
+from tests.pages import ClientRequest, check_page
+
+IIN = "850321301238"  # the demo low-income citizen: a family on one wage
+KEY_PASSWORD = "key-pass-2026"
+HOLDER = Holder(iin=IIN, surname="ҚАСЫМОВ", name="БАУЫРЖАН", patronymic="СЕРІКҰЛЫ")
+
+
+@pytest.fixture
+def applicant(app: Flask) -> Citizen:
+    with app.app_context():
+        session = db.session()
+        load_registers(session)
+        create_district(session, code="astana-esil")
+        citizen = create_citizen(session, iin=IIN, confirmed_at=utcnow(), phone="+77011234567")
+        session.commit()
+        signing_service.context().signer("keyfile").enroll(HOLDER, KEY_PASSWORD)  # type: ignore[attr-defined]
+        session.expunge(citizen)
+        return citizen
+
+
+def _csrf(page: BeautifulSoup) -> str:
+    field = page.select_one("input[name=csrf_token]")
+    assert field is not None
+    return str(field["value"])
+
+
+def _post(client: FlaskClient, url: str, data: dict[str, Any], *, htmx: bool = False,
+          expect: int = 303) -> Any:
+    form_page = url.rsplit("/", 1)[0] if url.endswith("/family/add") else url
+    page = BeautifulSoup(client.get(form_page).get_data(as_text=True), "html.parser")
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(url, data={"csrf_token": _csrf(page), **data}, headers=headers)
+    assert response.status_code == expect, (url, response.status_code,
+                                            response.get_data(as_text=True)[:2000])
+    return response
+
+
+def _start(client_request: ClientRequest, applicant: Citizen) -> str:
+    client_request.login(applicant)
+    client = client_request.client
+    page = client_request.get("citizen.new_application")
+    response = client.post("/cabinet/applications/new", data={"csrf_token": _csrf(page)})
+    assert response.status_code == 303
+    match = re.search(r"/applications/([^/]+)/", response.headers["Location"])
+    assert match is not None
+    return match.group(1)
+
+
+def _draft(app: Flask, number: str) -> Application:
+    with app.app_context():
+        found = db.session().scalar(select(Application).where(Application.number == number))
+        assert found is not None
+        return found
+
+
+def _fill_to_check(client_request: ClientRequest, app: Flask, number: str) -> None:
+    client = client_request.client
+    base = f"/cabinet/applications/{number}"
+    with app.app_context():
+        draft = db.session().scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        low_income = next(g.id for g in draft.district.grounds if g.category.value == "low_income")
+    _post(client, f"{base}/ground", {"offer": str(low_income)})
+    _post(client, f"{base}/behalf", {"capacity": "family"})
+    _post(client, f"{base}/applicant", {"id_doc_type": "id_card", "id_doc_number": "045678912",
+                                        "id_doc_issued_by": "ҚР ІІМ",
+                                        "id_doc_issued_on": "15.03.2020"})
+    page = check_page(client.get(f"{base}/address"))
+    address = {f["name"]: f.get("value", "") for f in page.select("form input[name^=addr_]")}
+    _post(client, f"{base}/address", address)
+    # a family of three: the applicant, the spouse, and a member the registers do not know
+    _post(client, f"{base}/family/add", {"iin": "910415399015", "relation": "spouse",
+                                         "full_name": "Қасымова Айгүл"})
+    _post(client, f"{base}/family", {})
+    _post(client, f"{base}/registers", {"action": "ask"})
+    _post(client, f"{base}/registers", {"action": "continue"})
+    _post(client, f"{base}/income", {f"{IIN}-wages": "240000"})
+    _post(client, f"{base}/bank", {"bank_name": "Halyk Bank", "iban": "KZ86 125K ZT50 0410 0100"})
+    _post(client, f"{base}/contacts", {"phone": "+7 701 123 45 67", "email": ""})
+    _post(client, f"{base}/documents", {})
+    _post(client, f"{base}/consents", {"personal_data": "y", "bank_information": "y",
+                                       "report_changes": "y", "separate_account": "y"})
+
+
+def test_f1_1_journey_from_start_to_a_submitted_signed_application(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """F1-1, R6.3, R6.4, R7.1, L3.1: every section, the registers asked by the applicant, signed
+    with the key file, submitted once with its dates."""
+    number = _start(client_request, applicant)
+    _fill_to_check(client_request, app, number)
+    client = client_request.client
+    base = f"/cabinet/applications/{number}"
+    page = check_page(client.get(f"{base}/check"))
+    assert "KZ86125KZT5004100100" in page.get_text()
+    response = client.post(f"{base}/check", data={"csrf_token": _csrf(page), "signer": "keyfile"})
+    assert response.status_code == 200
+    sign_page = check_page(response)
+    response = client.post(f"{base}/sign", data={"csrf_token": _csrf(sign_page),
+                                                 "password": KEY_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    assert response.headers["Location"].endswith(f"/applications/{number}")
+    confirmation = check_page(client.get(f"{base}"))
+    assert number in confirmation.get_text()
+    # a second submit (back button, double tap) changes nothing and lands on the same page
+    again = client.post(f"{base}/sign", data={"csrf_token": _csrf(sign_page),
+                                              "password": KEY_PASSWORD})
+    assert again.status_code == 303
+    with app.app_context():
+        session = db.session()
+        application = session.scalar(select(Application).where(Application.number == number))
+        assert application is not None
+        assert application.status in (Status.SUBMITTED, Status.REGISTERED)
+        assert application.result_due_on is not None and application.term_started_on is not None
+        signatures = session.scalars(select(Signature).where(
+            Signature.application_id == application.id)).all()
+        assert len(signatures) == 1
+        answers = session.scalars(select(GatewayAnswer).where(
+            GatewayAnswer.application_id == application.id)).all()
+        # R3.4: the unknown family member's identity answer is kept and is not "found"
+        assert any(a.subject_iin == "910415399015" and a.outcome.value != "found"
+                   for a in answers)
+        submitted = session.scalars(select(Event).where(
+            Event.application_id == application.id, Event.action == "submit")).all()
+        assert len(submitted) == 1
+
+
+def test_htmx_autosave_answers_with_a_small_saved_fragment(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    response = _post(client_request.client, f"/cabinet/applications/{number}/contacts",
+                     {"phone": "+77011234567", "email": "a@example.kz"}, htmx=True, expect=200)
+    body = response.get_data(as_text=True)
+    assert 'id="save-status"' in body and len(body) < 4096
+    assert response.headers.get("Vary", "").find("HX-Request") >= 0
+    assert _draft(app, number).email == "a@example.kz"
+
+
+def test_wrong_iban_is_explained_and_nothing_typed_is_lost(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    with app.app_context():
+        draft = db.session().scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        draft.sections = {s: "done" for s in ("ground", "behalf", "applicant", "family",
+                                              "registers")}
+        db.session().commit()
+    response = _post(client_request.client, f"/cabinet/applications/{number}/bank",
+                     {"bank_name": "Kaspi", "iban": "KZ86125KZT5004100101"}, expect=422)
+    page = check_page(response)
+    assert page.select_one(".error-summary") is not None
+    assert page.select_one("input[name=iban]")["value"] == "KZ86125KZT5004100101"
+    assert page.select_one("input[name=bank_name]")["value"] == "Kaspi"
+
+
+def test_another_citizens_draft_is_not_found(client_request: ClientRequest, app: Flask,
+                                             applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    with app.app_context():
+        other = create_citizen(db.session(), iin="921231445671", confirmed_at=utcnow())
+        db.session().commit()
+        db.session().expunge(other)
+    client_request.login(other)
+    for path in ("/", "/ground", "/check", "/income", "/registers"):
+        assert client_request.client.get(f"/cabinet/applications/{number}{path}").status_code \
+            == 404
+    assert client_request.client.get(f"/cabinet/applications/{number}").status_code == 404
