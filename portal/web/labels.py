@@ -9,6 +9,7 @@ from portal.domain.forms import ApplicantCapacity, Frequency, Relation
 from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind
 from portal.domain.registers import GatewayOutcome, GatewayQuery
+from portal.domain.workflow import Status
 
 GROUND_LABELS = {
     GroundCategory.NATURAL_DISASTER: _l("Damage from a natural disaster"),
@@ -84,6 +85,25 @@ SIGNER_LABELS = {
     "mobile": _l("eGov Mobile on your phone (QR code)"),
     "sms": _l("One-time code by SMS"),
 }
+STATUS_LABELS = {
+    Status.DRAFT: _l("Draft: not submitted"),
+    Status.SUBMITTED: _l("Submitted: waiting to be registered"),
+    Status.REFUSED_ACCEPTANCE: _l("Not accepted: documents missing"),
+    Status.WITHDRAWN: _l("Withdrawn"),
+    Status.REGISTERED: _l("Registered: being checked"),
+    Status.AT_PRECINCT: _l("With the precinct commission"),
+    Status.INSPECTION_REFUSED: _l("With the precinct commission"),
+    Status.PRECINCT_CONCLUDED: _l("Being checked by the department"),
+    Status.INCOME_COMPUTED: _l("Being checked by the department"),
+    Status.AT_SPECIAL_COMMISSION: _l("With the special commission"),
+    Status.COMMISSION_CONCLUDED: _l("Waiting for the decision"),
+    Status.PRELIMINARY_REFUSAL: _l("Preliminary refusal: you may object"),
+    Status.OBJECTION_RECEIVED: _l("Objection received: hearing"),
+    Status.HEARING_HELD: _l("Hearing held: waiting for the decision"),
+    Status.GRANTED: _l("Granted"),
+    Status.REFUSED: _l("Refused"),
+    Status.NOTIFIED: _l("Decided: the notification is in your cabinet"),
+}
 
 
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
@@ -103,6 +123,7 @@ def init_app(app: Flask) -> None:
     filters["relation_label"] = _label(RELATION_LABELS, Relation)
     filters["query_label"] = _label(QUERY_LABELS, GatewayQuery)
     filters["outcome_label"] = _label(OUTCOME_LABELS, GatewayOutcome)
+    filters["status_label"] = _label(STATUS_LABELS, Status)
     filters["capacity_label"] = _label(CAPACITY_LABELS, ApplicantCapacity)
     filters["document_label"] = _label(DOCUMENT_LABELS, DocumentKind)
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

@@ -30,8 +30,8 @@ def _token(client) -> str:  # type: ignore[no-untyped-def]
 
 def _url(rule: str) -> str:
     # Any value will do for a parameter: access is decided before the view looks at it.
-    for name in ("token", "challenge_id", "code", "number", "filename"):
-        rule = rule.replace(f"<{name}>", "x")
+    for name in ("token", "challenge_id", "code", "number", "filename", "int:member_id"):
+        rule = rule.replace(f"<{name}>", "1" if name.startswith("int:") else "x")
     return rule
 
 

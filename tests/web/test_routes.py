@@ -16,6 +16,10 @@ EXPECTED = {
     "/sign-in/staff/eds",
     "/sign-in/staff/eds/complete",
     "/cabinet/",
+    "/cabinet/applications/new",
+    "/cabinet/applications/<number>/",
+    "/cabinet/applications/<number>/check",
+    "/cabinet/applications/<number>",
     "/staff/",
     "/operator/",
     "/static/<path:filename>",
@@ -38,6 +42,7 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(app: Flask) -
     for rule in posts:
         url = rule.rule
         for argument in rule.arguments:
+            url = re.sub(rf"<int:{argument}>", "1", url)
             url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", "x", url)
         response = client.post(url, data={"anything": "1"})
         assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"

@@ -1,4 +1,4 @@
-"""The citizen's personal cabinet (placeholder page; the citizen-journey issue owns it)."""
+"""The citizen's personal cabinet: their applications (the cabinet issue adds the case pages)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,18 @@ bp = Blueprint("citizen", __name__)
 @bp.get("/")
 @allow(CITIZEN)
 def cabinet() -> Response:
-    return no_store(render("citizen/cabinet.html"))
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.models import Application
+    from portal.web.access import current
+
+    principal = current()
+    assert principal is not None and principal.citizen is not None
+    applications = db.session().scalars(
+        select(Application).where(Application.citizen_id == principal.citizen.id)
+        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    return no_store(render("citizen/cabinet.html", applications=applications))
 
 
 from portal.views.citizen import apply, apply_sign  # noqa: E402,F401  (routes on bp)
