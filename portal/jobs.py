@@ -64,6 +64,12 @@ def init_celery(app: Flask) -> Celery:
                 "task": "portal.sweep_sms",
                 "schedule": crontab(minute="*/5"),
             },
+            # R7.1: portal applications made after hours are registered on the next working
+            # day; the first run after 09:00 Asia/Almaty does it, later runs catch stragglers.
+            "register-due-applications": {
+                "task": "portal.register_due_applications",
+                "schedule": crontab(minute="*/15"),
+            },
         },
     )
     celery_app.Task = FlaskTask
@@ -130,3 +136,14 @@ def sweep_sms() -> int:
     from portal.db import utcnow
 
     return len(notify.sms().sweep(db.session(), utcnow()))
+
+
+@celery_app.task(name="portal.register_due_applications")  # type: ignore[untyped-decorator,unused-ignore]
+def register_due_applications() -> int:
+    """R7.1: register the submitted portal applications whose registration day has come."""
+    from portal import db
+    from portal.db import utcnow
+    from portal.services.submission import register_due
+    from portal.services.workdays import calendar
+
+    return register_due(db.session(), now=utcnow(), cal=calendar())

@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 PURPOSE = "application.submit"
+OFFICE_OPENS = dt.time(9, 0)  # L7: the provider's working day starts at 09:00
 DOCUMENT_KIND = "application"
 VERSION = 1
 
@@ -196,8 +197,9 @@ def register(session: Session, application: Application, *, now: dt.datetime,
 def register_due(session: Session, *, now: dt.datetime, cal: WorkingCalendar) -> int:
     """The scheduled job: register every submitted portal application whose registration day
     has come (those made after hours, on a weekend or a holiday). Returns how many."""
-    if not cal.is_working_day(to_local(now).date()):
-        return 0
+    local = to_local(now)
+    if not cal.is_working_day(local.date()) or local.time() < OFFICE_OPENS:
+        return 0  # registered when the office opens on the registration day
     waiting = list(session.scalars(
         select(Application).where(Application.status == Status.SUBMITTED,
                                   Application.channel == Channel.PORTAL)
