@@ -118,7 +118,7 @@ def test_f1_1_two_concurrent_submissions_of_one_draft_make_one_application(
                 results.append("submitted")
             except submission.AlreadySubmitted:
                 results.append("already")
-            except Exception as exc:  # noqa: BLE001  (reported below: anything else is a defect)
+            except Exception as exc:
                 results.append(exc)
 
     threads = [threading.Thread(target=submit_once) for _ in range(2)]
