@@ -58,7 +58,7 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
     )
 
 
-def load(port: int, path: str) -> tuple[float, float, float, int]:
+def load(port: int, path: str, cookie: str | None = None) -> tuple[float, float, float, int]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -72,7 +72,10 @@ def load(port: int, path: str) -> tuple[float, float, float, int]:
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Accept-Encoding": "br, gzip"})
+                headers = {"Accept-Encoding": "br, gzip"}
+                if cookie:
+                    headers["Cookie"] = cookie
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -96,6 +99,34 @@ def load(port: int, path: str) -> tuple[float, float, float, int]:
     p50 = statistics.median(latencies) * 1000
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
     return len(latencies) / elapsed, p50, p95, errors
+
+
+_SIGN_IN = """
+import re
+from sqlalchemy import select
+from portal import create_app, db
+from portal.models import Citizen
+from tests.pages import ClientRequest
+app = create_app()
+client = app.test_client()
+with app.app_context():
+    citizen = db.session().scalar(select(Citizen).where(Citizen.iin == "850321301238"))
+    db.session().expunge(citizen)
+ClientRequest(app, client).login(citizen)
+page = client.get("/cabinet/applications/new").get_data(as_text=True)
+csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+location = client.post("/cabinet/applications/new", data={"csrf_token": csrf}).headers["Location"]
+cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+print(location.rstrip("/") + "/contacts", cookie.key + "=" + cookie.value)
+"""
+
+
+def signed_in_question_page(env: dict[str, str]) -> tuple[str, str]:
+    """A demo citizen's draft and their session cookie: (question page path, Cookie header)."""
+    done = subprocess.run([PY, "-c", _SIGN_IN], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    path, cookie = done.stdout.split()[-2:]
+    return path, cookie
 
 
 def main() -> None:
@@ -123,9 +154,13 @@ def main() -> None:
         print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on {os.cpu_count()} cores")
         bare_rps, bare_p50, bare_p95, _ = load(bare_port, "/")
         print(f"{'bare Flask /':<24} {bare_rps:8.0f} req/s  p50 {bare_p50:6.1f} ms  p95 {bare_p95:6.1f} ms")
-        for path in pages:
-            rps, p50, p95, errors = load(portal_port, path)
-            print(f"{'portal ' + path:<24} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+        runs: list[tuple[str, str, str | None]] = [(path, path, None) for path in pages]
+        if not sys.argv[1:]:
+            question, cookie = signed_in_question_page(env)
+            runs.append(("question (signed in)", question, cookie))
+        for label, path, cookie in runs:
+            rps, p50, p95, errors = load(portal_port, path, cookie)
+            print(f"{'portal ' + label:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
                   f"  ratio to bare {rps / bare_rps:5.2f}  errors {errors}")
     finally:
         for s in servers:

@@ -19,6 +19,14 @@ def index() -> Response:
     return render("public/index.html")
 
 
+@bp.get("/apply")
+@allow(ANYONE)
+def apply_start() -> Response:
+    """The service's start page: who can apply, what the portal fetches, what to attach, cost
+    and term (L3.1, L6, L8); "Start now" leads to sign-in and on to the application."""
+    return render("public/apply_start.html")
+
+
 @bp.get("/language/<code>")
 @allow(ANYONE)
 def set_language(code: str) -> Response:

@@ -150,6 +150,9 @@ def fresh_marker(key: str, lifetime: dt.timedelta, now: dt.datetime) -> dict[str
     return marker
 
 
+TOUCH_INTERVAL = dt.timedelta(seconds=30)
+
+
 def current_row() -> WebSession | None:
     token = session.get("sid")
     return db.session().get(WebSession, token_digest(token)) if isinstance(token, str) else None
@@ -183,8 +186,11 @@ def _load_principal() -> Principal:
             session.clear()
             return ANONYMOUS
         role = staff.role
-    if request.endpoint not in POLL_ENDPOINTS:
-        row.last_seen_at = now  # activity keeps the session alive; a poll does not
+    if request.endpoint not in POLL_ENDPOINTS and now - row.last_seen_at >= TOUCH_INTERVAL:
+        # Activity keeps the session alive; a poll does not. Written at most every
+        # TOUCH_INTERVAL: a write per request serialises a person's parallel requests (htmx
+        # saves, assets, two tabs) on one row lock, and the idle limit loses at most that much.
+        row.last_seen_at = now
         db.session().commit()
     return Principal(row.subject_kind.value, row.subject_id, role, row.id)
 
