@@ -116,7 +116,7 @@ class _Pdf(FPDF):
 def _heading(pdf: _Pdf, text: str) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.set_font(FONT, "", 9.5)
 
 
@@ -237,7 +237,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         what=_text(assistance.get("requested")),
         ground=labels.word(labels.GROUNDS, assistance.get("ground")),
         frequency=labels.word(labels.FREQUENCIES, assistance.get("frequency")),
-    ), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    ), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
     family = doc.get("family") or []
     _heading(pdf, _("Family members"))
@@ -247,7 +247,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
                 labels.word(labels.RELATIONS, m.get("relation")), _date(m.get("birth_date"))]
                for n, m in enumerate(family, 1)], (10, 62, 34, 38, 30))
     else:
-        pdf.multi_cell(0, 5, _("None listed."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, _("None listed."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
     income = doc.get("income")
     if income:
@@ -274,7 +274,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
                for n, d in enumerate(documents, 1)], (10, 94, 20, 50))
     else:
         pdf.multi_cell(0, 5, _("None: the data came from the state information systems."),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
     _heading(pdf, _("Confirmation of state bodies: data received from the State database "
                     "\"Individuals\""))
@@ -288,7 +288,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
                 (_text(b.get("sha256"))[:16] + "…") if b.get("sha256") else "—"]
                for b in bodies], (30, 34, 24, 24, 30, 32))
     else:
-        pdf.multi_cell(0, 5, _("No requests were made."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, _("No requests were made."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
     _heading(pdf, _("Consents and undertakings"))
     for consent in doc.get("consents") or []:
@@ -296,14 +296,14 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         pdf.set_font(FONT, "B", 9.5)
         pdf.multi_cell(0, 5, f"{mark} {labels.word(labels.CONSENTS, consent.get('kind'))}"
                        f" — {_('given') if consent.get('given') else _('not given')}",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 4.6, _text(consent.get("text")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4.6, _text(consent.get("text")), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         pdf.set_font(FONT, "", 7.5)
         pdf.multi_cell(0, 4, _("Wording version %(version)s, language %(locale)s",
                                version=_text(consent.get("version")),
                                locale=_text(consent.get("locale"))),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         pdf.ln(1)
 
     kinds = {SignerKind.KEY_FILE: _("EDS key file"), SignerKind.MOBILE: _("eGov Mobile"),
@@ -325,6 +325,6 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(160, 0, 0)
     pdf.multi_cell(0, 5, _("TEST: signed with a TEST certificate of a simulated certification "
-                           "authority."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                           "authority."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.set_text_color(0, 0, 0)
     return bytes(pdf.output())

@@ -105,9 +105,9 @@ def upload_files(document_id: int) -> BaseResponse:
 
 
 def _added_note(count: int) -> str:
-    from flask_babel import ngettext
+    from flask_babel import gettext
 
-    return str(ngettext("%(num)d file added", "%(num)d files added", count))
+    return str(gettext("Files added: %(num)d", num=count))
 
 
 @bp.post("/<int:file_id>/remove")
