@@ -166,8 +166,7 @@ def _check_pdf(data: bytes) -> None:
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logging.getLogger("pypdf").disabled = True
+        warnings.simplefilter("ignore")  # pypdf warns about every oddity of a broken file
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
@@ -201,8 +200,6 @@ def _check_pdf(data: bytes) -> None:
             raise
         except Exception:  # pypdf raises many kinds on a broken file; all mean "cannot read"
             raise Refused(PDF_DAMAGED) from None
-        finally:
-            logging.getLogger("pypdf").disabled = False
 
 
 def _read(upload: FileStorage, max_bytes: int) -> bytes:
