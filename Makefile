@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask
 HTMX := portal/static/vendor/htmx.min.js
 export FLASK_APP := wsgi
 
-.PHONY: run test setup translations test-tools lint typecheck pytest extract-messages bench
+.PHONY: run test setup translations test-tools pdf-tools lint typecheck pytest extract-messages bench
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -24,7 +24,7 @@ $(HTMX): package.json
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d portal/translations >/dev/null
 
-setup: $(VENV)/.installed $(HTMX) translations
+setup: $(VENV)/.installed $(HTMX) translations pdf-tools
 
 run: setup
 	$(FLASK) db upgrade
@@ -32,12 +32,26 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Chromium from Debian for the browser tests (a downloaded browser build would fail here).
-test-tools:
+test-tools: pdf-tools
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "could not install chromium: browser tests will be skipped"; \
 	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+# The PDF font with every Kazakh letter (never committed) and pdftotext for the PDF tests, from
+# Debian: fonts-dejavu-core and poppler-utils.
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+pdf-tools:
+	@missing=""; \
+	[ -f $(PDF_FONT) ] || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing: PDFs need fonts-dejavu-core"; \
+	  else echo "missing$$missing and not root: install them (PDFs need fonts-dejavu-core)"; fi; \
 	fi
 
 lint: setup
@@ -60,3 +74,4 @@ extract-messages: setup
 bench: setup
 	$(PY) bench/http.py
 	$(PY) bench/weight.py
+	$(PY) bench/pdf.py

@@ -81,6 +81,10 @@ def create_app(config: Config | dict[str, Any] | None = None,
 
     gateway.init_app(app)
 
+    from portal import storage
+
+    storage.init_app(app)
+
     from portal.views import register_blueprints
 
     register_blueprints(app)

@@ -77,7 +77,17 @@ class Config:
         self.SESSION_COOKIE_SECURE: bool = _flag("SESSION_COOKIE_SECURE", False)
         self.PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", "1800"))
         self.WTF_CSRF_TIME_LIMIT = 3600
-        self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+        # Uploaded files (docs/files.md): where they are kept, and how big one may be.
+        self.STORAGE_BACKEND: str = _env("STORAGE_BACKEND", "local")
+        self.STORAGE_PATH: str | None = _env("STORAGE_PATH") or None  # None: instance/files
+        self.UPLOAD_MAX_BYTES: int = int(_env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+        self.UPLOAD_MAX_FILES: int = int(_env("UPLOAD_MAX_FILES", "5"))  # in one request
+        # A request may carry UPLOAD_MAX_FILES files of the largest size and the form around them;
+        # anything bigger is refused with a 413 page before it is read.
+        self.MAX_CONTENT_LENGTH = int(_env(
+            "MAX_CONTENT_LENGTH", str(self.UPLOAD_MAX_BYTES * self.UPLOAD_MAX_FILES + 1024 * 1024)))
+        # Fonts for PDFs with every Kazakh letter (Debian package fonts-dejavu-core).
+        self.PDF_FONT_DIR: str = _env("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
         self.HSTS_SECONDS = int(_env("HSTS_SECONDS", "31536000"))
         self.COMPRESS_MIMETYPES = [
             "text/html", "text/css", "application/javascript", "text/javascript",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.domain.calendar import ALMATY, Channel
 from portal.domain.forms import Frequency, Sex
 from portal.domain.grounds import GroundCategory
+from portal.domain.package import DocumentKind
 from portal.domain.workflow import Role, Status
 from portal.models import (
     Application,
@@ -19,6 +20,7 @@ from portal.models import (
     Desk,
     District,
     DistrictGround,
+    Document,
     StaffUser,
 )
 
@@ -97,6 +99,15 @@ def create_application(
     session.add(application)
     session.flush()
     return application
+
+
+def create_document(session: Session, application: Application,
+                    kind: DocumentKind = DocumentKind.INCOME, **fields: Any) -> Document:
+    document = Document(**{"application_id": application.id, "kind": kind,
+                           "title": "Табыс туралы анықтама", **fields})
+    session.add(document)
+    session.flush()
+    return document
 
 
 def load_registers(session: Session, people: int = 150, *, as_of: dt.date = dt.date(2026, 11, 27),

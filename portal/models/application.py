@@ -284,12 +284,49 @@ class Document(Base):
     )
 
     application: Mapped[Application] = relationship(back_populates="documents")
+    # The uploaded pages and photos of this item (R3.4): several per document.
+    files: Mapped[list[DocumentFile]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentFile.id"
+    )
 
     def expired_on(self, day: dt.date) -> bool:
         return self.as_package_document().expired_on(day)
 
     def as_package_document(self) -> PackageDocument:
         return PackageDocument(self.kind, self.valid_until, self.proves)
+
+
+class DocumentFile(Base):
+    """One uploaded file of a document item: a checked, re-encoded photo or a checked PDF.
+
+    The bytes live in the storage (portal/storage) under a random key, never in the database;
+    deleting the row deletes the stored objects once the transaction commits (services/uploads).
+    """
+
+    __tablename__ = "document_files"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    # A small JPEG for previews, stored as its own object (images only).
+    thumbnail_key: Mapped[str | None] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    # Shown to the person as a reminder; sanitised and cut, never used as a path.
+    original_name: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="files")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class GatewayAnswer(Base):

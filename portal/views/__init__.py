@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import auth, citizen, operator, public, sign, staff, staff_admin
+    from portal.views import auth, citizen, files, operator, public, sign, staff, staff_admin
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp, url_prefix="/sign-in")
@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_admin.bp, url_prefix="/staff/admin")
     app.register_blueprint(operator.bp, url_prefix="/operator")
     app.register_blueprint(sign.bp, url_prefix="/sign")
+    app.register_blueprint(files.bp, url_prefix="/files")
 
     # Development pages (the SMS outbox) exist in development and test only: in production the
     # URLs are not there at all (404), not merely hidden.

@@ -66,7 +66,19 @@ def tenge(tiyn: int | None) -> str:
     return f"{format_decimal(Decimal(tiyn) / 100, format=pattern)} ₸"
 
 
+def file_size(size: int | None) -> str:
+    """Bytes as a person reads them: "850 KB", "2,4 MB" with the locale's decimal sign."""
+    from flask_babel import format_decimal, gettext
+
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return str(gettext("%(size)s KB", size=format_decimal(max(1, round(size / 1024)))))
+    return str(gettext("%(size)s MB", size=format_decimal(round(size / 1024 / 1024, 1))))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["tenge"] = tenge

@@ -41,7 +41,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_headers(response: Response) -> Response:
         h = response.headers
-        h["Content-Security-Policy"] = _policy(csp_nonce())
+        # A view may set a stricter policy of its own (an uploaded file is sandboxed).
+        h.setdefault("Content-Security-Policy", _policy(csp_nonce()))
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "same-origin"
         h["X-Frame-Options"] = "DENY"

@@ -1,0 +1,83 @@
+"""Words for the values an F1-1 document holds (its JSON keeps codes), in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask_babel import lazy_gettext as _l
+
+GROUNDS: Final[dict[str, Any]] = {
+    "natural_disaster": _l("damage from a natural disaster"),
+    "fire": _l("damage from a fire"),
+    "socially_significant_disease": _l("a socially significant disease"),
+    "low_income": _l("low income"),
+    "orphan": _l("orphanhood or lack of parental care"),
+    "old_age_self_care": _l("inability to look after oneself due to old age"),
+    "released_from_prison": _l("release from a place of deprivation of liberty or probation"),
+}
+FREQUENCIES: Final[dict[str, Any]] = {
+    "one_off": _l("one-off"), "monthly": _l("monthly"), "quarterly": _l("quarterly"),
+    "yearly": _l("yearly"),
+}
+CAPACITIES: Final[dict[str, Any]] = {
+    "self": _l("on my own behalf"),
+    "family": _l("on behalf of my family"),
+    "legal_representative": _l("as a legal representative"),
+    "attorney": _l("under a power of attorney"),
+}
+SEXES: Final[dict[str, Any]] = {"male": _l("male"), "female": _l("female")}
+RELATIONS: Final[dict[str, Any]] = {
+    "spouse": _l("spouse"), "child": _l("child"), "parent": _l("parent"), "ward": _l("ward"),
+    "sibling": _l("brother or sister"), "other": _l("other relative"),
+}
+INCOME_KINDS: Final[dict[str, Any]] = {
+    "wages": _l("wages"), "pension": _l("pension"), "benefit": _l("benefit"),
+    "farm": _l("personal subsidiary farm"), "other": _l("other income"),
+}
+INCOME_SOURCES: Final[dict[str, Any]] = {"register": _l("from the register"),
+                                         "declared": _l("declared")}
+DOCUMENT_KINDS: Final[dict[str, Any]] = {
+    "identity": _l("identity document"), "income": _l("income"),
+    "ground_proof": _l("document proving the ground"),
+    "power_of_attorney": _l("power of attorney"), "other": _l("other document"),
+}
+CONSENTS: Final[dict[str, Any]] = {
+    "personal_data": _l("Consent to the collection and processing of personal data"),
+    "bank_information": _l("Consent to obtaining information from banks"),
+    "report_changes": _l("Undertaking to report changes"),
+    "separate_account": _l("Acknowledgement of a separate bank account"),
+}
+QUERIES: Final[dict[str, Any]] = {
+    "identity": _l("identity"),
+    "residence": _l("registration at the place of residence"),
+    "bank_details": _l("bank details"),
+    "real_estate": _l("real estate"),
+    "birth_records": _l("birth records of children"),
+    "marriage": _l("marriage certificate"),
+    "guardianship": _l("guardianship documents"),
+    "ward_residence": _l("residence of a ward child"),
+    "dispensary": _l("dispensary registration"),
+    "disability": _l("disability"),
+}
+SOURCES: Final[dict[str, Any]] = {
+    "gbd_fl": _l("State database \"Individuals\""),
+    "paying_organisation": _l("organisation that pays social assistance"),
+    "real_estate_cadastre": _l("Unified state real estate cadastre"),
+    "civil_registry": _l("civil registry"),
+    "education_database": _l("National education database"),
+    "dispensary_register": _l("Electronic register of dispensary patients"),
+    "disability_database": _l("disability database"),
+    "second_tier_banks": _l("second-tier banks"),
+}
+OUTCOMES: Final[dict[str, Any]] = {
+    "found": _l("data received"), "no_data": _l("no data"), "mismatch": _l("data do not match"),
+    "timeout": _l("no answer in time"), "unavailable": _l("system unavailable"),
+}
+
+
+def word(table: dict[str, Any], code: str | None) -> str:
+    """The label of ``code`` in the current language; an unknown code as it is; None as a dash."""
+    if code is None:
+        return "—"
+    label = table.get(code)
+    return str(label) if label is not None else code

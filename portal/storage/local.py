@@ -1,0 +1,57 @@
+"""The default backend: one folder on local disk (under the instance folder unless configured).
+
+Objects are spread over 256 sub-folders by the key's first two characters, written to a temporary
+name and renamed (a reader never sees half a file), readable and writable by the owner only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from portal.storage.base import NotFound, new_key, valid_key
+
+
+class LocalStorage:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if not valid_key(key):
+            raise NotFound(key)  # also keeps "../" and absolute paths out
+        return self.root / key[:2] / key
+
+    def put(self, data: bytes, content_type: str, *, key: str | None = None) -> str:
+        key = key or new_key()
+        path = self._path(key)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # created 0600
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return key
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise NotFound(key) from None
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self._path(key).is_file()
+        except NotFound:
+            return False
+
+    def delete(self, key: str) -> None:
+        with contextlib.suppress(FileNotFoundError, NotFound):
+            self._path(key).unlink()

@@ -1,0 +1,126 @@
+"""Uploaded files: served only to the applicant and to staff of the application's district.
+
+Everyone else gets the same 404 as for a file that does not exist. The answer is built so that a
+browser can never treat a file as a page of ours: the stored type exactly, no sniffing, a
+sandboxing CSP, never cached; PDFs always download, only our re-encoded images show inline.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, request
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal import db
+from portal.forms.uploads import DocumentUploadForm, FileRemoveForm
+from portal.models import Application, Document, DocumentFile
+from portal.services import events
+from portal.services.uploads import FilesLocked, attach_files, remove_file
+from portal.storage import NotFound, storage
+from portal.web.access import CITIZEN, STAFF, Principal, allow, current
+from portal.web.htmx import redirect_after_post
+from portal.web.i18n import safe_next
+
+bp = Blueprint("files", __name__)
+
+FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
+
+
+def _may_see(principal: Principal, application: Application) -> bool:
+    if principal.kind == "citizen":
+        return application.citizen_id == principal.id
+    staff = principal.staff
+    return staff is not None and staff.district_id == application.district_id
+
+
+def load_document(document_id: int) -> Document:
+    """The document item, if the person signed in may see it; otherwise 404 (never 403)."""
+    document = db.session().get(Document, document_id)
+    if document is None or not _may_see(current(), document.application):
+        abort(404)
+    return document
+
+
+def load_file(file_id: int) -> DocumentFile:
+    """The file, if the person signed in may see it; otherwise 404 (never 403)."""
+    row = db.session().execute(
+        select(DocumentFile).where(DocumentFile.id == file_id)
+    ).scalar_one_or_none()
+    if row is None or not _may_see(current(), row.document.application):
+        abort(404)
+    return row
+
+
+def actor() -> events.Actor:
+    principal = current()
+    role = principal.role.value if principal.role else principal.kind
+    return events.Actor(principal.kind, principal.id, role)
+
+
+@bp.get("/<int:file_id>")
+@allow(CITIZEN, STAFF)
+def show_file(file_id: int) -> Response:
+    """The file itself; ``?size=thumb`` the preview of a photo, ``?download=1`` as an attachment."""
+    row = load_file(file_id)
+    thumb = request.args.get("size") == "thumb" and row.thumbnail_key is not None
+    key = row.thumbnail_key if thumb and row.thumbnail_key else row.storage_key
+    try:
+        data = storage().get(key)
+    except NotFound:
+        abort(404)
+    response = Response(data, status=200)
+    response.headers["Content-Type"] = "image/jpeg" if thumb else row.content_type
+    inline = row.is_image and request.args.get("download") != "1"
+    filename = f"document-{row.id}.{'jpg' if row.is_image else 'pdf'}"
+    response.headers["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="{filename}"')
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@bp.post("/documents/<int:document_id>")
+@allow(CITIZEN, STAFF)
+def upload_files(document_id: int) -> BaseResponse:
+    """Add files to a document item without a page of its own: the result is flashed and the
+    person goes back to ``next`` (the journey's page, which shows the list again)."""
+    document = load_document(document_id)
+    form = DocumentUploadForm()
+    back = safe_next(form.next.data or request.args.get("next"), "/")
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return redirect_after_post(back)
+    try:
+        added, refused = attach_files(db.session(), document, form.uploads(), actor=actor())
+    except FilesLocked:
+        abort(409)
+    if added:
+        flash(_added_note(len(added)), "ok")
+    for name, reason in refused:
+        flash(f"{name}: {reason}", "error")
+    return redirect_after_post(back)
+
+
+def _added_note(count: int) -> str:
+    from flask_babel import gettext
+
+    return str(gettext("Files added: %(num)d", num=count))
+
+
+@bp.post("/<int:file_id>/remove")
+@allow(CITIZEN, STAFF)
+def remove(file_id: int) -> BaseResponse:
+    row = load_file(file_id)
+    form = FileRemoveForm()
+    back = safe_next(form.next.data or request.args.get("next"), "/")
+    try:
+        remove_file(db.session(), row, actor=actor())
+    except FilesLocked:
+        abort(409)
+    from flask_babel import gettext as _
+
+    flash(_("The file was removed"), "ok")
+    return redirect_after_post(back)
