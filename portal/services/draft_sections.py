@@ -15,12 +15,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.domain.apply import Section
+from portal.domain.apply import NeededDocument, Section
 from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation, Sex
 from portal.domain.iin import parse_iin
+from portal.domain.package import DocumentKind
 from portal.domain.registers import GatewayQuery, Requester
 from portal.gateway import Gateway, GatewayResult
-from portal.models import Application, Citizen, Consent, FamilyMember, IncomeRecord
+from portal.models import (
+    Application,
+    Citizen,
+    Consent,
+    Document,
+    FamilyMember,
+    IncomeRecord,
+)
 from portal.models.application import IncomeKind
 from portal.services.drafts import mark_touched
 
@@ -288,3 +296,40 @@ def save_consents(session: Session, draft: Application, shown: Sequence[ConsentT
     if changed or Section.CONSENTS.value not in (draft.sections or {}):
         mark_touched(draft, Section.CONSENTS)
     session.commit()
+
+
+# -- R3.4, L8: the documents to attach --------------------------------------------------------------
+
+def sync_documents(session: Session, draft: Application, needed: Sequence[NeededDocument],
+                   titles: dict[str, str]) -> list[tuple[NeededDocument, Document]]:
+    """One Document row per item the person must attach (the files hang on it); items no
+    longer needed (a register answered on a retry, a member removed) go with their files."""
+    by_key = {_document_key(d): d for d in draft.documents}
+    wanted = {item.key: item for item in needed}
+    changed = False
+    for key, document in by_key.items():
+        if key not in wanted:
+            draft.documents.remove(document)
+            changed = True
+    pairs: list[tuple[NeededDocument, Document]] = []
+    for key, item in wanted.items():
+        found = by_key.get(key)
+        if found is None:
+            found = Document(
+                kind=item.kind, subject_iin=item.subject, because=item.because,
+                proves=draft.ground if item.kind is DocumentKind.GROUND_PROOF else None,
+                title=titles.get(key, item.kind.value)[:300], provided=False)
+            draft.documents.append(found)
+            changed = True
+        pairs.append((item, found))
+    if changed:
+        session.commit()
+    return pairs
+
+
+def _document_key(document: Document) -> str:
+    return NeededDocument(document.kind, document.subject_iin).key
+
+
+def missing_files(pairs: Sequence[tuple[NeededDocument, Document]]) -> list[Document]:
+    return [document for _item, document in pairs if not document.files]

@@ -147,6 +147,16 @@ def content_digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def signer_of(session: Session, application: Application) -> str | None:
+    """Which signer the application was signed with (keyfile, mobile, sms), from its event."""
+    from portal.models import Event
+
+    event = session.scalar(select(Event).where(Event.application_id == application.id,
+                                               Event.action == Action.SUBMIT.value))
+    value = (event.data or {}).get("signer") if event is not None else None
+    return str(value) if value else None
+
+
 def signature_of(session: Session, application: Application) -> Signature | None:
     return session.scalar(
         select(Signature).where(Signature.application_id == application.id,
@@ -156,7 +166,7 @@ def signature_of(session: Session, application: Application) -> Signature | None
 
 
 def submit(session: Session, draft: Application, citizen: Citizen, signature: Signature, *,
-           now: dt.datetime, cal: WorkingCalendar) -> Application:
+           now: dt.datetime, cal: WorkingCalendar, signer: str | None = None) -> Application:
     """DRAFT → SUBMITTED: the term starts (L3.1), the registration day is fixed (R7.1), and a
     portal application made within working hours is registered at once; one made after hours
     waits for :func:`register_due` on its registration day."""
@@ -166,6 +176,7 @@ def submit(session: Session, draft: Application, citizen: Citizen, signature: Si
     term_start = cal.term_starts_on(now, Channel.PORTAL)
 
     def effect() -> None:
+        signature.application_id = draft.id
         draft.arrived_at = now
         draft.submitted_at = now
         draft.term_started_on = term_start
@@ -173,7 +184,7 @@ def submit(session: Session, draft: Application, citizen: Citizen, signature: Si
 
     try:
         cases.change(session, draft, Action.SUBMIT, Actor(Role.CITIZEN), citizen_actor(citizen),
-                     now=now, cal=cal, data={"signature_id": signature.id,
+                     now=now, cal=cal, data={"signature_id": signature.id, "signer": signer,
                                              "registration_day": registration_day.isoformat(),
                                              "decision_target": decision_target_due(
                                                  term_start, cal).isoformat()},

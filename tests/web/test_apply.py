@@ -3,6 +3,7 @@ signed, submitted application, with and without htmx, and nobody else's draft re
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -19,6 +20,7 @@ from portal.models import Application, Citizen, Event, GatewayAnswer, Signature
 from portal.services import signing as signing_service
 from signing import Holder
 from tests.factories import create_citizen, create_district, load_registers
+from tests import samples
 from tests.pages import ClientRequest, check_page
 
 IIN = "850321301238"  # the demo low-income citizen: a family on one wage
@@ -67,6 +69,17 @@ def _start(client_request: ClientRequest, applicant: Citizen) -> str:
     return match.group(1)
 
 
+def _pdf_text(data: bytes) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:  # make test installs poppler-utils; CI has it
+        pytest.skip("pdftotext is not installed")
+    done = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True,
+                          check=True)
+    return done.stdout.decode("utf-8")
+
+
 def _draft(app: Flask, number: str) -> Application:
     with app.app_context():
         found = db.session().scalar(select(Application).where(Application.number == number))
@@ -98,6 +111,21 @@ def _fill_to_check(client_request: ClientRequest, app: Flask, number: str) -> No
     _post(client, f"{base}/income", {f"{IIN}-wages": "240000"})
     _post(client, f"{base}/bank", {"bank_name": "Halyk Bank", "iban": "KZ86 125K ZT50 0410 0100"})
     _post(client, f"{base}/contacts", {"phone": "+7 701 123 45 67", "email": ""})
+    # R3.4: the member the registers do not know needs an identity document; L8.2: the
+    # applicant, who declared a wage, brings the income paper. Nothing else is asked.
+    page = check_page(client.get(f"{base}/documents"))
+    items = page.select("form[enctype='multipart/form-data']")
+    legends = [legend.get_text(" ", strip=True) for legend in page.select("form legend")]
+    assert len(items) == 2, legends
+    assert any("Қасымова Айгүл" in legend for legend in legends)
+    refused = client.post(f"{base}/documents", data={"csrf_token": _csrf(page)})
+    assert refused.status_code == 422  # nothing attached yet: the error summary says what
+    assert check_page(refused).select_one(".error-summary") is not None
+    for item in items:
+        upload = client.post(str(item["action"]), content_type="multipart/form-data", data={
+            "csrf_token": _csrf(page), "next": f"{base}/documents",
+            "camera": (io.BytesIO(samples.jpeg(gps=True)), "IMG_0001.jpg")})
+        assert upload.status_code == 303, upload.get_data(as_text=True)[:500]
     _post(client, f"{base}/documents", {})
     _post(client, f"{base}/consents", {"personal_data": "y", "bank_information": "y",
                                        "report_changes": "y", "separate_account": "y"})
@@ -122,6 +150,13 @@ def test_f1_1_journey_from_start_to_a_submitted_signed_application(
     assert response.headers["Location"].endswith(f"/applications/{number}")
     confirmation = check_page(client.get(f"{base}"))
     assert number in confirmation.get_text()
+    # the signed F1-1 as a PDF holds the applicant's name in Kazakh letters
+    link = confirmation.select_one("a[href$='f1-1.pdf']")
+    assert link is not None
+    pdf = client.get(str(link["href"]))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert "Қасымов" in _pdf_text(pdf.data)
     # a second submit (back button, double tap) changes nothing and lands on the same page
     again = client.post(f"{base}/sign", data={"csrf_token": _csrf(sign_page),
                                               "password": KEY_PASSWORD})

@@ -18,12 +18,19 @@ from portal.domain.apply import Section, documents_needed, ready_to_check
 from portal.domain.calendar import Channel, to_local
 from portal.domain.workflow import IllegalTransition, Status
 from portal.forms.apply import ConfirmForm
+from portal.forms.uploads import DocumentUploadForm
 from portal.models import Application
 from portal.models.application import IncomeKind
 from portal.services import drafts, submission
 from portal.services import signing as signing_service
 from portal.services.cases import ground_rule
-from portal.services.draft_sections import IncomeLine, save_income, subjects
+from portal.services.draft_sections import (
+    IncomeLine,
+    missing_files,
+    save_income,
+    subjects,
+    sync_documents,
+)
 from portal.services.register_queries import outcomes
 from portal.services.workdays import calendar
 from portal.views.citizen import bp
@@ -136,19 +143,38 @@ def needed_documents(draft: Application) -> Any:
                             outcomes(draft), earners)
 
 
+def document_items(draft: Application) -> list[tuple[Any, Any]]:
+    """The items to attach with their Document rows, named in the person's language."""
+    from portal.web.labels import DOCUMENT_LABELS
+
+    names = dict(member_choices(draft))
+    needed = needed_documents(draft)
+    titles = {item.key: " — ".join(p for p in (str(DOCUMENT_LABELS[item.kind]),
+                                                names.get(item.subject or "", "")) if p)
+              for item in needed}
+    return sync_documents(db.session(), draft, needed, titles)
+
+
 @bp.route("/applications/<number>/documents", methods=["GET", "POST"])
 @allow(CITIZEN)
 def section_documents(number: str) -> BaseResponse:
     draft = load_draft(number)
     if (blocked := _guard(draft, Section.DOCUMENTS)) is not None:
         return blocked
-    needed = needed_documents(draft)
+    items = document_items(draft)
+    missing = missing_files(items)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
+        if missing:
+            return _page(Section.DOCUMENTS, draft, ConfirmForm(), status=422, items=items,
+                         missing=missing, upload_form=DocumentUploadForm(formdata=None))
         return _saved_or_next(draft, Section.DOCUMENTS)
-    names = dict(member_choices(draft))
-    return _page(Section.DOCUMENTS, draft, ConfirmForm(), needed=needed, names=names)
+    if Section.DOCUMENTS.value not in (draft.sections or {}):
+        drafts.mark_touched(draft, Section.DOCUMENTS)  # visited: "in progress"
+        db.session().commit()
+    return _page(Section.DOCUMENTS, draft, ConfirmForm(), items=items, missing=[],
+                 upload_form=DocumentUploadForm(formdata=None))
 
 
 # -- check your answers and sign --------------------------------------------------------------------
@@ -157,6 +183,10 @@ def section_documents(number: str) -> BaseResponse:
 @allow(CITIZEN)
 def check_answers(number: str) -> BaseResponse:
     draft = load_draft(number)
+    if missing_files(document_items(draft)):
+        # A file removed after the documents were confirmed: the section is open again.
+        drafts.mark_touched(draft, Section.DOCUMENTS)
+        db.session().commit()
     states = drafts.states(draft)
     if not ready_to_check(states):
         flash(_l("Some sections are not done yet."), "info")
@@ -235,7 +265,9 @@ def complete_signing(number: str) -> BaseResponse:
             db.session(), drafts.citizen_actor(citizen), signer_name=str(pending["signer"]),
             challenge_id=challenge_id, answer=request.form.get("password") or None,
             document=data, expected_iin=citizen.iin, purpose=submission.PURPOSE,
-            document_kind=submission.DOCUMENT_KIND, application_id=application.id)
+            # Tied to the case by submit(): an event naming a draft would keep the draft from
+            # being deleted.
+            document_kind=submission.DOCUMENT_KIND, application_id=None)
     except SigningPending:
         return no_store(render(
             "sign/status.html", state="pending", message=None,
@@ -251,7 +283,7 @@ def complete_signing(number: str) -> BaseResponse:
         return redirect_after_post(url_for("citizen.check_answers", number=number))
     with contextlib.suppress(submission.AlreadySubmitted):
         submission.submit(db.session(), application, citizen, signature, now=utcnow(),
-                          cal=calendar())
+                          cal=calendar(), signer=str(pending["signer"]))
     session.pop(_SIGNING, None)
     _confirm_by_sms(application)
     return redirect_after_post(url_for("citizen.application", number=number))
@@ -313,3 +345,37 @@ def withdraw_application(number: str) -> BaseResponse:
 
 
 __all__ = ["_next_url"]
+
+
+@bp.get("/applications/<number>/f1-1.pdf")
+@allow(CITIZEN)
+def application_pdf(number: str) -> BaseResponse:
+    """The signed F1-1 as a PDF: the document exactly as signed, the signer, the time of
+    signing and the state bodies' data."""
+    from flask import make_response
+
+    from portal.documents.f1_1 import SignatureInfo, SignerKind
+    from portal.documents.f1_1 import application_pdf as make_pdf
+    from signing.jws import parse_envelope
+    from signing.names import describe_certificate
+
+    session_ = db.session()
+    found = drafts.own_application(session_, _citizen(), number)
+    signature = submission.signature_of(session_, found) if found is not None else None
+    if found is None or signature is None:
+        abort(404)
+    document = json.loads(signature.document)
+    kind = SignerKind(submission.signer_of(session_, found) or "keyfile")
+    certificates = parse_envelope(signature.envelope).certificates
+    info = describe_certificate(certificates[0]) if certificates else None
+    name = (found.citizen.full_name if kind is SignerKind.SMS_CODE or info is None
+            else info.common_name)
+    pdf = make_pdf(document, SignatureInfo(
+        signer_name=name, masked_iin="•••••••" + signature.signer_iin[-5:], kind=kind,
+        signed_at=signature.signed_at, certificate_serial=signature.certificate_serial,
+        certificate_issuer=getattr(info, "issuer", None),
+        verification_code=signature.verification_code), _locale())
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="F1-1-{found.number}.pdf"'
+    return no_store(response)
