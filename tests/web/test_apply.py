@@ -19,8 +19,8 @@ from portal.domain.workflow import Status
 from portal.models import Application, Citizen, Event, GatewayAnswer, Signature
 from portal.services import signing as signing_service
 from signing import Holder
-from tests.factories import create_citizen, create_district, load_registers
 from tests import samples
+from tests.factories import create_citizen, create_district, load_registers
 from tests.pages import ClientRequest, check_page
 
 IIN = "850321301238"  # the demo low-income citizen: a family on one wage
