@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.domain.apply import NeededDocument, Section
 from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation, Sex
+from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
 from portal.domain.package import DocumentKind
-from portal.domain.registers import GatewayQuery, Requester
+from portal.domain.registers import GatewayOutcome, GatewayQuery, Requester
 from portal.gateway import Gateway, GatewayResult
 from portal.models import (
     Application,
@@ -333,3 +334,18 @@ def _document_key(document: Document) -> str:
 
 def missing_files(pairs: Sequence[tuple[NeededDocument, Document]]) -> list[Document]:
     return [document for _item, document in pairs if not document.files]
+
+
+def ground_proved_by_registers(draft: Application) -> bool:
+    """L8 (line 369): on the portal the socially significant disease comes from the register of
+    dispensary patients, so a registration there marked socially significant proves the ground
+    without a paper."""
+    if draft.ground is not GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE:
+        return False
+    people = set(subjects(draft))
+    return any(
+        answer.query is GatewayQuery.DISPENSARY and answer.subject_iin in people
+        and answer.outcome is GatewayOutcome.FOUND
+        and any(r.get("socially_significant") for r in answer.payload.get("registrations") or [])
+        for answer in draft.gateway_answers
+    )

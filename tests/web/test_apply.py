@@ -220,3 +220,77 @@ def test_another_citizens_draft_is_not_found(client_request: ClientRequest, app:
         assert client_request.client.get(f"/cabinet/applications/{number}{path}").status_code \
             == 404
     assert client_request.client.get(f"/cabinet/applications/{number}").status_code == 404
+
+
+def _done(app: Flask, number: str, *sections: str) -> None:
+    with app.app_context():
+        draft = db.session().scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        draft.sections = {**(draft.sections or {}), **{s: "done" for s in sections}}
+        db.session().commit()
+
+
+def test_r3_1_an_attorney_gives_the_power_of_attorney_and_the_represented_person_applies(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    url = f"/cabinet/applications/{number}/behalf"
+    refused = _post(client_request.client, url, {"capacity": "attorney",
+                                                 "represented_iin": "921231445671"}, expect=422)
+    page = check_page(refused)
+    errors = page.select_one(".error-summary").get_text()  # type: ignore[union-attr]
+    assert "#poa_number" in str(page.select_one(".error-summary"))
+    assert errors.strip()
+    assert page.select_one("input[name=represented_iin]")["value"] == "921231445671"
+    _post(client_request.client, url, {"capacity": "attorney", "represented_iin": "921231445671",
+                                       "poa_number": "ДС-145", "poa_date": "01.11.2026"})
+    draft = _draft(app, number)
+    assert draft.applicant_iin == "921231445671"
+    assert draft.representative_iin == IIN and draft.poa_number == "ДС-145"
+    assert str(draft.poa_date) == "2026-11-01"
+
+
+def test_l9_declining_the_personal_data_consent_says_it_is_a_ground_to_refuse(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    url = f"/cabinet/applications/{number}/consents"
+    response = _post(client_request.client, url, {"bank_information": "y", "report_changes": "y",
+                                                  "separate_account": "y"}, expect=200)
+    page = check_page(response)
+    warning = page.select_one(".notice-warning")
+    assert warning is not None and warning.select_one("button") is not None
+    with app.app_context():
+        draft = db.session().scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        given = {c.kind.value: c.given for c in draft.consents}
+        assert given == {"personal_data": False, "bank_information": True,
+                         "report_changes": True, "separate_account": True}
+        # every statement is kept with the exact wording's digest, language and version
+        assert all(len(c.wording_sha256) == 64 and c.wording_locale == "kk"
+                   for c in draft.consents)
+    # the person may go on without it
+    _post(client_request.client, url, {"bank_information": "y", "report_changes": "y",
+                                       "separate_account": "y", "declined_ok": "1"})
+    assert _draft(app, number).sections.get("consents") == "done"
+
+
+def test_r6_3_the_registers_panel_is_a_fragment_for_htmx_and_a_page_without(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number = _start(client_request, applicant)
+    _done(app, number, "ground", "behalf", "applicant", "family")
+    with app.app_context():
+        draft = db.session().scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        offer = next(g for g in draft.district.grounds if g.category.value == "low_income")
+        draft.ground, draft.district_ground_id, draft.applicant_iin = offer.category, offer.id, IIN
+        db.session().commit()
+    url = f"/cabinet/applications/{number}/registers"
+    page = check_page(client_request.client.get(url))
+    assert page.select_one("button[value=ask]") is not None
+    _post(client_request.client, url, {"action": "ask"})
+    fragment = client_request.client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 286  # every answer is in: htmx stops polling
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and 'id="registers"' in body
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+    rows = BeautifulSoup(body, "html.parser").select("tbody tr")
+    assert len(rows) == 9  # the applicant's F1-2 queries and the disability look-up

@@ -26,6 +26,7 @@ from portal.services import signing as signing_service
 from portal.services.cases import ground_rule
 from portal.services.draft_sections import (
     IncomeLine,
+    ground_proved_by_registers,
     missing_files,
     save_income,
     subjects,
@@ -140,7 +141,8 @@ def _figures(draft: Application) -> dict[str, Any]:
 def needed_documents(draft: Application) -> Any:
     earners = [r.member_iin for r in draft.incomes if r.member_iin]
     return documents_needed(ground_rule(draft), draft.capacity, subjects(draft),
-                            outcomes(draft), earners)
+                            outcomes(draft), earners,
+                            ground_proved_by_registers=ground_proved_by_registers(draft))
 
 
 def document_items(draft: Application) -> list[tuple[Any, Any]]:
