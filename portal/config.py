@@ -45,7 +45,7 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "kk"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
         self.LANGUAGES = ("kk", "ru", "en")
-        self.SIGNERS: str = _env("SIGNERS", "keyfile,mobile")
+        self.SIGNERS: str = _env("SIGNERS", "keyfile,mobile,sms")
         self.CA_KEY: str = _env("CA_KEY")
         # Key-encryption key for the signers' key stores; kept outside the database (item 3).
         self.KEYSTORE_KEY: str = _env("KEYSTORE_KEY")

@@ -26,6 +26,7 @@ from signing.ca import CrlRevocationChecker, KeyType, TestCA, Usage
 from signing.names import Holder, Policy
 from signing.registry import DEFAULT_SIGNERS, build_signers
 from signing.simulated import KeyFileSigner, MobilePrompt, MobileSigner
+from signing.sms import SmsSigner
 from signing.storage import DirectoryStorage, MemoryStorage, Storage
 from signing.verify import verify
 
@@ -53,6 +54,7 @@ __all__ = [
     "SignedEnvelope",
     "Signer",
     "SigningError",
+    "SmsSigner",
     "Storage",
     "TestCA",
     "Usage",

@@ -74,6 +74,7 @@ class Action(StrEnum):
 
     ENTER_PASSWORD = "enter_password"  # noqa: S105 - an action name, not a secret
     SCAN_QR = "scan_qr"
+    ENTER_CODE = "enter_code"  # a one-time code sent by SMS (signing/sms.py)
 
 
 class RevocationStatus(StrEnum):
@@ -162,6 +163,8 @@ class Challenge:
     link: str | None = None
     qr_svg: str | None = None
     test: bool = True
+    phone: str | None = None  # ENTER_CODE: where the code went, masked (+7 ••• ••• •• 67)
+    resend_at: datetime | None = None  # ENTER_CODE: a new code may be asked for from then on
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,16 @@ class AlreadyEnrolled(SigningError):
 
 class WeakSecret(SigningError):
     code = "secret.weak"
+
+
+class PinLength(WeakSecret):
+    """The PIN typed has another number of digits than the person's PIN: a typo, not a try."""
+
+    code = "secret.pin_length"
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"the PIN has {length} digits")
+        self.length = length
 
 
 class SecretRequired(SigningError):

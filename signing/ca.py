@@ -215,13 +215,27 @@ class TestCA:
     ) -> x509.Certificate:
         """``policies`` defaults to the employee policy for staff, the individual one otherwise;
         ``()`` issues a certificate without any (to show what verification says about it)."""
-        _, issuing = self._ensure()
-        now = read_clock(self._now)
         if policies is None:
             policies = (Policy.EMPLOYEE if holder.is_staff else Policy.INDIVIDUAL,)
+        return self.issue_for_subject(subject_for(holder), public_key, usage=usage, validity=validity,
+                                      policies=policies)
+
+    def issue_for_subject(
+        self,
+        subject: x509.Name,
+        public_key: PublicKey,
+        *,
+        usage: Usage = Usage.SIGN,
+        validity: timedelta = PERSON_VALIDITY,
+        policies: tuple[Policy, ...] = (),
+    ) -> x509.Certificate:
+        """A leaf certificate for any subject: a person's (``issue``) or the portal's own
+        SMS-confirmation key (``signing.sms``)."""
+        _, issuing = self._ensure()
+        now = read_clock(self._now)
         eku = SIGNING_EKU if usage is Usage.SIGN else AUTH_EKU
         builder = (
-            self._builder(subject_for(holder), issuing.certificate.subject, public_key, now, validity)
+            self._builder(subject, issuing.certificate.subject, public_key, now, validity)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_key_usage(sign=True), critical=True)
             .add_extension(x509.ExtendedKeyUsage([eku]), critical=False)

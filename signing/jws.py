@@ -33,6 +33,10 @@ MAX_TOKEN = 64 * 1024
 # Headers that would hand us a key or a rule we do not implement: refuse rather than ignore.
 REFUSED_HEADERS = frozenset({"jwk", "jku", "x5u", "crit", "b64"})
 PAYLOAD_FIELDS = frozenset({"digest", "digest_alg", "iin", "purpose"})
+# An SMS confirmation (signing/sms.py) also records how, where and when the person confirmed;
+# its ``iin`` is the confirming person's, not the (portal's) certificate's.
+SMS_METHOD = "sms"
+CONFIRMATION_FIELDS = PAYLOAD_FIELDS | {"method", "phone", "confirmed_at"}
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -103,6 +107,52 @@ def sign_envelope(
         "iin": iin,
         "purpose": request.purpose,
     }
+    return _signed(payload, request, key, certificate, chain, moment=moment, signer=signer, iin=iin)
+
+
+def sign_confirmation(
+    request: SignRequest,
+    key: SigningKey,
+    certificate: x509.Certificate,
+    chain: Sequence[x509.Certificate],
+    *,
+    confirmed_at: datetime,
+    confirmed_iin: str,
+    phone: str,
+    signer: str,
+) -> SignedEnvelope:
+    """The portal seals a person's one-time-code confirmation with its own key: the payload names
+    the person (``iin``), the number the code went to and the time they typed it back."""
+    algorithm = algorithm_for(key.public_key())
+    if algorithm is None:
+        raise ValueError("need a P-256 or RSA >= 2048 key")
+    moment = confirmed_at.astimezone(UTC).replace(microsecond=0)
+    payload = {
+        "confirmed_at": format_signing_time(moment),
+        "digest": request.digest,
+        "digest_alg": DIGEST_ALG,
+        "iin": confirmed_iin,
+        "method": SMS_METHOD,
+        "phone": phone,
+        "purpose": request.purpose,
+    }
+    return _signed(payload, request, key, certificate, chain, moment=moment, signer=signer,
+                   iin=confirmed_iin)
+
+
+def _signed(
+    payload: dict[str, str],
+    request: SignRequest,
+    key: SigningKey,
+    certificate: x509.Certificate,
+    chain: Sequence[x509.Certificate],
+    *,
+    moment: datetime,
+    signer: str,
+    iin: str,
+) -> SignedEnvelope:
+    algorithm = algorithm_for(key.public_key())
+    assert algorithm is not None
     headers = {
         "typ": TYPE,
         # RFC 7515 4.1.6: x5c entries are standard base64 of DER, not base64url.
@@ -140,7 +190,11 @@ def _claims(payload: bytes) -> dict[str, str] | None:
         claims = _json_object(payload)
     except MalformedEnvelope:
         return None
-    if set(claims) != PAYLOAD_FIELDS or not all(isinstance(v, str) for v in claims.values()):
+    if set(claims) not in (PAYLOAD_FIELDS, CONFIRMATION_FIELDS):
+        return None
+    if not all(isinstance(v, str) for v in claims.values()):
+        return None
+    if "method" in claims and claims["method"] != SMS_METHOD:
         return None
     if claims["digest_alg"] != DIGEST_ALG:
         return None

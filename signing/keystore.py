@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from signing.attempts import LOCKOUT_STEPS, MAX_ATTEMPTS, AttemptGuard, escalating
-from signing.base import AlreadyEnrolled, Clock, NotEnrolled, SecretRequired
+from signing.base import AlreadyEnrolled, Clock, NotEnrolled, PinLength, SecretRequired
 from signing.ca import SigningKey, TestCA
 from signing.names import Holder
 from signing.secret_rules import SecretRule
@@ -144,6 +144,10 @@ class KeyVault:
             "nonce": _b64(nonce),
             "sealed": _b64(sealed),
         }
+        if self._rule.digits_only:
+            # The phone asks for exactly this many digits, so a PIN typed one digit short is
+            # refused as a typo before it costs one of the three tries.
+            record["pin_length"] = len(secret)
         self._storage.put(self._key("keystore", holder.iin), json.dumps(record).encode())
         self._guard(holder.iin).reset()
         if previous is not None:
@@ -152,6 +156,11 @@ class KeyVault:
 
     def certificate(self, iin: str) -> x509.Certificate:
         return x509.load_pem_x509_certificate(self._record(iin)["certificate"].encode("ascii"))
+
+    def pin_length(self, iin: str) -> int | None:
+        """How many digits the person's PIN has (PIN key stores issued since it is recorded)."""
+        length = self._record(iin).get("pin_length")
+        return length if isinstance(length, int) else None
 
     def locked_until(self, iin: str) -> datetime | None:
         return self._guard(iin).locked_until()
@@ -179,6 +188,9 @@ class KeyVault:
         if not secret:
             raise SecretRequired()
         self._rule.check_shape(secret)
+        length = record.get("pin_length")
+        if isinstance(length, int) and len(secret) != length:
+            raise PinLength(length)
         guard = self._guard(iin)
         reservation = guard.reserve()
         try:

@@ -17,6 +17,9 @@ AUTH_EKU = ExtendedKeyUsageOID.CLIENT_AUTH  # 1.3.6.1.5.5.7.3.2
 INDIVIDUAL_POLICY = x509.ObjectIdentifier("1.2.398.3.3.4.1.1")
 # Legal-entity employee policy as NCA RK numbers it; not in our spec, so treat as unverified.
 EMPLOYEE_POLICY = x509.ObjectIdentifier("1.2.398.3.3.4.1.2")
+# Ours, not NCA RK's: a UUID OID (ITU-T X.667, arc 2.25) needs no registration and cannot clash.
+SMS_CONFIRMATION_POLICY = x509.ObjectIdentifier("2.25.243171939519861342935373834934586532689")
+SMS_CONFIRMATION_NAME = "TEST portal SMS confirmation"
 
 
 class Policy(StrEnum):
@@ -24,6 +27,8 @@ class Policy(StrEnum):
 
     INDIVIDUAL = INDIVIDUAL_POLICY.dotted_string  # a citizen signing for themselves
     EMPLOYEE = EMPLOYEE_POLICY.dotted_string  # staff signing for their organisation
+    # The portal's own key that seals a citizen's one-time SMS confirmation (signing/sms.py).
+    SMS_CONFIRMATION = SMS_CONFIRMATION_POLICY.dotted_string
 
 
 TEST_MARK = "TEST"
@@ -129,6 +134,27 @@ def certificate_policies(certificate: x509.Certificate) -> set[str] | None:
 def is_test_certificate(certificate: x509.Certificate) -> bool:
     issuer_org = _first(certificate.issuer, NameOID.ORGANIZATION_NAME) or ""
     return issuer_org.startswith(TEST_MARK)
+
+
+def is_sms_confirmation_certificate(certificate: x509.Certificate) -> bool:
+    """The portal's SMS-confirmation certificate: its policy, and no person's IIN in it."""
+    policies = certificate_policies(certificate)
+    return (
+        policies is not None
+        and SMS_CONFIRMATION_POLICY.dotted_string in policies
+        and certificate_iin(certificate) is None
+    )
+
+
+def sms_confirmation_subject() -> x509.Name:
+    """The portal as the holder of the key that seals SMS confirmations (no IIN: not a person)."""
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, SMS_CONFIRMATION_NAME),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"{TEST_MARK} social assistance portal"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+        ]
+    )
 
 
 def describe_certificate(certificate: x509.Certificate) -> CertificateInfo:

@@ -11,6 +11,7 @@ from signing.base import ConfigurationError, Signer
 BUILTIN = {
     "keyfile": "signing.simulated:KeyFileSigner",
     "mobile": "signing.simulated:MobileSigner",
+    "sms": "signing.sms:SmsSigner",  # needs sms_phone_for and sms_send_code from the portal
 }
 DEFAULT_SIGNERS = "keyfile,mobile"
 

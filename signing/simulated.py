@@ -65,6 +65,7 @@ class MobilePrompt:
     signer: CertificateInfo
     expires_at: datetime
     test: bool = True
+    pin_length: int | None = None  # digits of the person's PIN, when the key store records it
 
 
 class _SimulatedSigner:
@@ -288,6 +289,18 @@ class MobileSigner(_SimulatedSigner):
             raise TokenExpired()
         return session_id.decode(), record
 
+    def exchange_of(self, token: str) -> str | None:
+        """The exchange (session id) a link belongs to, whatever its state; None if unknown."""
+        if _ID.fullmatch(token) is None:
+            return None
+        session_id = self._storage.get(self._record_key("token", digest(token.encode())))
+        return None if session_id is None else session_id.decode()
+
+    def request_of(self, challenge_id: str) -> SignRequest | None:
+        """What an exchange asked to be signed (to verify its envelope before saying "signed")."""
+        record = self._load(challenge_id)
+        return None if record is None else SignRequest.from_record(record["request"])
+
     def _claim(self, record: dict[str, Any]) -> None:
         # The one atomic step: whoever deletes the marker owns the token.
         if not self._storage.delete(self._record_key("unused", record["token_hash"])):
@@ -304,6 +317,7 @@ class MobileSigner(_SimulatedSigner):
             digest=request.digest,
             signer=describe_certificate(self.vault.certificate(request.signer_iin)),
             expires_at=datetime.fromisoformat(record["expires_at"]),
+            pin_length=self.vault.pin_length(request.signer_iin),
         )
 
     def confirm(self, token: str, pin: str) -> SignedEnvelope:

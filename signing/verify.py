@@ -20,8 +20,22 @@ from signing.base import (
     VerificationResult,
     digest,
 )
-from signing.jws import REFUSED_HEADERS, algorithm_for, parse_envelope, signature_matches
-from signing.names import SIGNING_EKU, Policy, certificate_iin, certificate_policies, describe_certificate
+from signing.jws import (
+    REFUSED_HEADERS,
+    SMS_METHOD,
+    algorithm_for,
+    format_signing_time,
+    parse_envelope,
+    signature_matches,
+)
+from signing.names import (
+    SIGNING_EKU,
+    Policy,
+    certificate_iin,
+    certificate_policies,
+    describe_certificate,
+    is_sms_confirmation_certificate,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 # How far the claimed signing time may stray outside the exchange the server watched.
@@ -101,7 +115,8 @@ def verify(
     outcomes = {
         Check.SIGNATURE: _signature_failure(envelope, parsed.header, leaf),
         Check.CHAIN: chain_failure,
-        Check.VALIDITY: _exchange_failure(parsed.signing_time, signed_between)
+        Check.VALIDITY: _confirmation_time_failure(claims, parsed.signing_time)
+        or _exchange_failure(parsed.signing_time, signed_between)
         or _validity_failure(path, parsed.signing_time, now, clock_skew),
         Check.REVOCATION: None if revocation is RevocationStatus.GOOD else f"revocation.{revocation.value}",
         Check.KEY_USAGE: _key_usage_failure(leaf),
@@ -258,7 +273,24 @@ def _key_usage_failure(leaf: x509.Certificate) -> str | None:
     return None if usage.digital_signature else "key_usage.no_digital_signature"
 
 
+def _confirmation_time_failure(claims: dict[str, str] | None, signed_at: datetime | None) -> str | None:
+    """An SMS confirmation signs its time twice (header and content): they must agree."""
+    if claims is None or claims.get("method") != SMS_METHOD or signed_at is None:
+        return None
+    if claims["confirmed_at"] != format_signing_time(signed_at):
+        return "validity.confirmation_time_mismatch"
+    return None
+
+
 def _iin_failure(leaf: x509.Certificate, claims: dict[str, str] | None, expected_iin: str) -> str | None:
+    if claims is not None and claims.get("method") == SMS_METHOD:
+        # The portal's key vouches that this person typed the code back: the person is the one
+        # named in the signed content, and only the portal's SMS-confirmation key may vouch.
+        if not is_sms_confirmation_certificate(leaf):
+            return "iin.not_sms_confirmation"
+        if not hmac.compare_digest(claims["iin"].encode(), expected_iin.encode()):
+            return "iin.mismatch"
+        return None
     iin = certificate_iin(leaf)
     if iin is None:
         return "iin.not_in_certificate"

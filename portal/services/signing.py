@@ -32,6 +32,7 @@ from signing import (
     FailureMode,
     Policy,
     Role,
+    SignedEnvelope,
     Signer,
     SignRequest,
     Storage,
@@ -83,10 +84,21 @@ PURPOSE_POLICY = {
 }
 
 
-def policy_for(purpose: str, role: Role) -> Policy:
-    """The certificate policy a signature for ``purpose`` needs; unknown purposes go by role."""
+# Purposes (by prefix) a citizen may confirm with a one-time SMS code instead of an EDS.
+SMS_PURPOSES = frozenset({"application"})
+
+
+def policy_for(purpose: str, role: Role, signer_name: str | None = None) -> Policy:
+    """The certificate policy a signature for ``purpose`` needs; unknown purposes go by role.
+
+    An SMS confirmation (the portal's own key vouching for a code typed back) is accepted only
+    for a citizen's application; for anything else the EDS policy stands, so the portal's SMS
+    certificate fails the policy check there."""
     default = Policy.EMPLOYEE if role is Role.STAFF else Policy.INDIVIDUAL
-    return PURPOSE_POLICY.get(purpose, default)
+    policy = PURPOSE_POLICY.get(purpose, PURPOSE_POLICY.get(purpose.split(".", 1)[0], default))
+    if signer_name == "sms" and role is Role.CITIZEN and purpose.split(".", 1)[0] in SMS_PURPOSES:
+        return Policy.SMS_CONFIRMATION
+    return policy
 
 
 def exchange_ref(challenge_id: str) -> str:
@@ -178,9 +190,13 @@ def context(app: Flask | None = None) -> SigningContext:
     if existing is None:
         storage = DatabaseStorage(db.engine_of(app))
         ca = TestCA(storage, secret=ca_secret(app), now=utcnow)
+        from portal.services import signing_sms  # it builds on this module
+
         signers = build_signers(app.config["SIGNERS"], ca=ca, storage=storage, now=utcnow,
                                 keystore_key=keystore_key(app),
-                                mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}")
+                                mobile_url=app.config["PUBLIC_BASE_URL"] + "/sign/mobile/{token}",
+                                sms_phone_for=signing_sms.phone_for,
+                                sms_send_code=signing_sms.send_code)
         existing = SigningContext(ca=ca, signers=signers, storage=storage)
         app.extensions["signing"] = existing
     return existing
@@ -204,13 +220,40 @@ def start_signing(
     return challenge
 
 
+def check_before_saying_signed(
+    session: Session, actor: Actor, *, signer_name: str, challenge_id: str, envelope: SignedEnvelope,
+) -> VerificationResult | None:
+    """Run the very verification ``complete_signing`` will run, so no page says "signed" for a
+    signature the portal is going to refuse. A refusal is remembered and logged once, as
+    ``complete_signing`` would. None when the exchange's request is no longer known."""
+    ctx = context()
+    signer = ctx.signer(signer_name)
+    request_of = getattr(signer, "request_of", None)
+    request = None if request_of is None else request_of(challenge_id)
+    if request is None:
+        return None
+    refused = ctx.rejection(challenge_id)
+    policy = policy_for(request.purpose, request.role, signer_name)
+    result = ctx.verify(envelope.token, request.document, request.signer_iin, request.purpose,
+                        policy=policy, signed_between=(ctx.started(challenge_id), utcnow()))
+    if not result.ok and refused is None:
+        ctx.mark_rejected(challenge_id, result.reason_codes)
+        record(session, actor, "signature_rejected", reason=",".join(result.reason_codes),
+               data={"signer": signer_name, "exchange": exchange_ref(challenge_id)})
+        session.commit()
+        log.warning("signature_rejected signer=%s exchange=%s reasons=%s", signer_name,
+                    exchange_ref(challenge_id), ",".join(result.reason_codes))
+    return result
+
+
 def record_secret_refused(session: Session, actor: Actor, error: WrongSecret | LockedOut | KeyStoreBlocked,
                           *, signer_name: str, exchange: str,
                           application_id: int | None = None) -> None:
     """A wrong password or PIN, a lockout or a blocked key store, as a security event and a log
     line; neither names the person (the exchange reference and the application id suffice)."""
     action = {"secret.wrong": "signing_secret_wrong", "secret.locked": "signing_locked_out",
-              "secret.blocked": "signing_key_blocked"}[error.code]
+              "secret.blocked": "signing_key_blocked", "sms.code_wrong": "signing_code_wrong",
+              "sms.code_exhausted": "signing_code_exhausted"}[error.code]
     data: dict[str, object] = {"signer": signer_name, "exchange": exchange}
     if isinstance(error, WrongSecret):
         data["attempts_left"] = error.attempts_left
@@ -253,7 +296,8 @@ def complete_signing(
         if winner is None:
             raise
         return _same_signature(winner, *expected)
-    policy = policy_for(purpose, Role.STAFF if actor.kind == "staff" else Role.CITIZEN)
+    policy = policy_for(purpose, Role.STAFF if actor.kind == "staff" else Role.CITIZEN,
+                        signer_name)
     window = (ctx.started(challenge_id), utcnow())
     result = ctx.verify(envelope.token, document, expected_iin, purpose, policy=policy,
                         signed_between=window)

@@ -12,8 +12,13 @@ from typing import cast
 from sqlalchemy.orm import Session
 
 from portal.services.events import Actor, record
-from portal.services.signing import UnknownSigner, context, record_secret_refused
-from signing import MobilePrompt, MobileSigner, SigningError, digest
+from portal.services.signing import (
+    UnknownSigner,
+    check_before_saying_signed,
+    context,
+    record_secret_refused,
+)
+from signing import MobilePrompt, MobileSigner, SigningError, VerificationResult, digest
 from signing.base import KeyStoreBlocked, LockedOut, WrongSecret
 
 log = logging.getLogger("portal.security.signing")
@@ -43,12 +48,20 @@ def signer_of(token: str) -> str | None:
         return None
 
 
-def confirm_on_phone(session: Session, token: str, pin: str) -> None:
+def confirm_on_phone(session: Session, token: str, pin: str) -> VerificationResult | None:
+    """Sign on the phone, then verify as the portal will: the result says whether the page may
+    say "signed" (None when the exchange is already gone)."""
+    mobile = _mobile()
+    exchange = mobile.exchange_of(token)
     try:
-        _mobile().confirm(token, pin)
+        envelope = mobile.confirm(token, pin)
     except (WrongSecret, LockedOut, KeyStoreBlocked) as error:
         record_secret_refused(session, PHONE, error, signer_name=_SIGNER, exchange=phone_ref(token))
         raise
+    if exchange is None:
+        return None
+    return check_before_saying_signed(session, PHONE, signer_name=_SIGNER, challenge_id=exchange,
+                                      envelope=envelope)
 
 
 def decline_on_phone(session: Session, token: str, pin: str) -> None:

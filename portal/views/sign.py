@@ -4,9 +4,6 @@ that the page which started a signing polls (with htmx, or a plain button with J
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from typing import Any
 
 from flask import Blueprint, Response, abort, make_response, request, session, url_for
 from flask_limiter.util import get_remote_address
@@ -15,9 +12,11 @@ from portal import db
 from portal.extensions import limiter
 from portal.services import signing as signing_service
 from portal.services import signing_phone
+from portal.services.events import Actor
 from portal.web.access import ANYONE, allow
 from portal.web.htmx import is_htmx, no_store, render
-from portal.web.signing_messages import REJECTED_MESSAGE, describe, purpose_label
+from portal.web.signing_documents import render_document
+from portal.web.signing_messages import REJECTED_MESSAGE, describe, purpose_label, refusal_reasons
 from signing import Action, Challenge, Signer, SigningError
 from signing.base import (
     ChallengeUnknown,
@@ -74,24 +73,9 @@ def _pin_person_key() -> str:
     return "pin-person:" + hashlib.sha256(iin.encode()).hexdigest()[:32]
 
 
-_PERSONAL_KEYS = frozenset({
-    "iin", "name", "surname", "given_name", "first_name", "last_name", "patronymic", "full_name",
-    "fio", "birth_date", "date_of_birth", "phone", "email", "address", "document_number",
-    "passport", "account", "iban", "card",
-})
-_IIN_RUN = re.compile(r"(?<!\d)\d{7}(\d{5})(?!\d)")
 _HIDDEN = "•••"
-
-
-def _mask_value(value: Any, personal: bool) -> Any:
-    if isinstance(value, dict):
-        return {k: _mask_value(v, personal or k.lower() in _PERSONAL_KEYS) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_value(v, personal) for v in value]
-    if personal and value not in (None, "", True, False):
-        text = str(value)
-        return text[0] + _HIDDEN if isinstance(value, str) and not text[0].isdigit() else _HIDDEN
-    return _IIN_RUN.sub(r"•••••••\1", value) if isinstance(value, str) else value
+# Whoever polls a signing's status from the browser that began it (not signed in, perhaps).
+_STATUS_PAGE = Actor("public", None, "signing_status")
 
 
 def _signer(name: str) -> Signer:
@@ -99,17 +83,6 @@ def _signer(name: str) -> Signer:
         return signing_service.context().signer(name)
     except signing_service.UnknownSigner:
         abort(404)  # that signer is not configured here (SIGNERS)
-
-
-def _readable(document: bytes) -> str:
-    """The signed bytes as a person can read them (indented JSON, or the text itself), with IINs
-    and personal fields masked: the phone link works without signing in, so whoever holds it
-    must not learn who is applying or for whom (security review item 10)."""
-    try:
-        content = _mask_value(json.loads(document), personal=False)
-    except ValueError:
-        return _IIN_RUN.sub(r"•••••••\1", document.decode("utf-8", errors="replace"))
-    return json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 @bp.app_template_filter("masked_name")
@@ -130,7 +103,7 @@ def mobile_prompt(token: str) -> Response:
         return no_store(render("sign/mobile_done.html", status=status, ok=False,
                                 message=describe(error)))
     return no_store(render("sign/mobile_prompt.html", prompt=prompt, token=token,
-                            document_text=_readable(prompt.document)))
+                            document_html=render_document(prompt.purpose, prompt.document)))
 
 
 @bp.post("/mobile/<token>")
@@ -145,7 +118,7 @@ def mobile_confirm(token: str) -> Response:
             signing_phone.decline_on_phone(db.session(), token, pin)
             return no_store(render("sign/mobile_done.html", ok=False, declined=True,
                                     message=None))
-        signing_phone.confirm_on_phone(db.session(), token, pin)
+        result = signing_phone.confirm_on_phone(db.session(), token, pin)
     except (TokenUnknown, TokenUsed, TokenExpired) as error:
         return no_store(render("sign/mobile_done.html", status=410, ok=False,
                                 message=describe(error)))
@@ -154,10 +127,14 @@ def mobile_confirm(token: str) -> Response:
             prompt = signing_phone.open_on_phone(token)
         except SigningError:
             return no_store(render("sign/mobile_done.html", status=410, ok=False,
-                                    message=describe(error)))
+                                    message=describe(error, asked_for="pin")))
         return no_store(render("sign/mobile_prompt.html", status=422, prompt=prompt,
-                                token=token, error=describe(error),
-                                document_text=_readable(prompt.document)))
+                                token=token, error=describe(error, asked_for="pin"),
+                                document_html=render_document(prompt.purpose, prompt.document)))
+    if result is not None and not result.ok:
+        # Signed on the phone, but the portal will refuse it: say so, not "signed".
+        return no_store(render("sign/mobile_done.html", ok=False, message=str(REJECTED_MESSAGE),
+                                reasons=refusal_reasons(result.reason_codes)))
     return no_store(render("sign/mobile_done.html", ok=True, message=None))
 
 
@@ -175,12 +152,18 @@ def signing_status(challenge_id: str) -> Response:
                                 message=describe(ChallengeUnknown()), continue_url="",
                                 status_url=""))
     signer_name, continue_url = tracked
-    state, message = "signed", None
+    state, message, reasons = "signed", None, []
     try:
-        if signing_service.context().rejection(challenge_id) is not None:
-            state, message = "failed", str(REJECTED_MESSAGE)
-        else:
-            _signer(signer_name).complete(challenge_id)
+        refused = signing_service.context().rejection(challenge_id)
+        if refused is None:
+            envelope = _signer(signer_name).complete(challenge_id)
+            # Verify as the journey will before saying "signed" (a refusal is remembered).
+            result = signing_service.check_before_saying_signed(
+                db.session(), _STATUS_PAGE, signer_name=signer_name, challenge_id=challenge_id,
+                envelope=envelope)
+            refused = None if result is None or result.ok else result.reason_codes
+        if refused is not None:
+            state, message, reasons = "failed", str(REJECTED_MESSAGE), refusal_reasons(refused)
     except SigningPending:
         state = "pending"
     except SigningError as error:
@@ -188,6 +171,6 @@ def signing_status(challenge_id: str) -> Response:
     if state == "pending" and is_htmx():
         return no_store(make_response("", 204))
     response = render("sign/status.html", "sign/_status_body.html", state=state, message=message,
-                      continue_url=continue_url,
+                      reasons=reasons, continue_url=continue_url,
                       status_url=url_for("sign.signing_status", challenge_id=challenge_id))
     return no_store(response)

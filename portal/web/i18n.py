@@ -42,18 +42,43 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-def local_date(value: dt.date | dt.datetime | None, fmt: str = "long") -> str:
+# People in Kazakhstan read dates as 27.11.2026 and times on the 24-hour clock in every language
+# (CLDR gives English the US order and Kazakh a two-digit year), so the numeric forms are fixed
+# here; the long form ("27 қараша 2026 ж.") only where a page asks for it with fmt="long".
+DATE_FORMAT = "%d.%m.%Y"
+TIME_FORMATS = {"short": "%H:%M", "medium": "%H:%M:%S"}
+
+
+def _almaty(value: dt.datetime) -> dt.datetime:
+    # Naive datetimes are UTC throughout the portal (db.UtcDateTime).
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ALMATY)
+
+
+def local_date(value: dt.date | dt.datetime | None, fmt: str = "short") -> str:
+    """``27.11.2026`` (Almaty's day for a moment); ``fmt="long"`` writes the month in words."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return str(format_date(value.astimezone(ALMATY).date(), fmt))
-    return str(format_date(value, fmt))
+    day = _almaty(value).date() if isinstance(value, dt.datetime) else value
+    if fmt == "long":
+        return str(format_date(day, "long"))
+    return day.strftime(DATE_FORMAT)
+
+
+def local_time(value: dt.datetime | None, fmt: str = "short") -> str:
+    """``14:05`` in Almaty time; ``fmt="medium"`` adds the seconds."""
+    if value is None:
+        return ""
+    return _almaty(value).strftime(TIME_FORMATS.get(fmt, TIME_FORMATS["short"]))
 
 
 def local_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    """``27.11.2026 14:05`` (``short``) or ``27.11.2026 14:05:09`` (``medium``), Almaty time."""
     if value is None:
         return ""
-    return str(format_datetime(value, fmt))
+    if fmt == "long":
+        return str(format_datetime(value, "long"))
+    return f"{local_date(value)} {local_time(value, fmt)}"
 
 
 def tenge(tiyn: int | None) -> str:
@@ -81,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["tenge"] = tenge
     from portal.notify.phones import mask_phone
 

@@ -6,7 +6,8 @@ from flask_babel import gettext, lazy_gettext
 from flask_babel.speaklater import LazyString
 
 from signing import SigningError
-from signing.base import LockedOut, WrongSecret
+from signing.base import LockedOut, PinLength, WrongSecret
+from signing.sms import ResendTooSoon, WrongCode
 
 MESSAGES: dict[str, LazyString] = {
     "signer.not_enrolled": lazy_gettext("You have no TEST signing key yet."),
@@ -30,6 +31,12 @@ MESSAGES: dict[str, LazyString] = {
     "certificate.not_yet_valid": lazy_gettext("Your signing certificate is not valid yet."),
     "certificate.unknown": lazy_gettext("The signing certificate is unknown."),
     "envelope.malformed": lazy_gettext("The signature could not be read."),
+    "sms.no_phone": lazy_gettext("No mobile number is registered to your IIN in the mobile citizens database, so a code cannot be sent. Sign with an EDS key, or register your number with your mobile operator."),
+    "sms.not_sent": lazy_gettext("The SMS with the code could not be sent. Try again later or sign with an EDS key."),
+    "sms.code_shape": lazy_gettext("The code has 6 digits. Enter the 6 digits from the SMS."),
+    "sms.code_expired": lazy_gettext("This code has expired (a code is valid for 5 minutes). Ask for a new code."),
+    "sms.code_exhausted": lazy_gettext("The code was entered wrongly 3 times, so this confirmation was stopped. Start signing again."),
+    "sms.too_many_codes": lazy_gettext("Too many codes were sent. Wait an hour or sign with an EDS key."),
 }
 
 
@@ -37,6 +44,31 @@ REJECTED_MESSAGE = lazy_gettext(
     "The signature did not pass the checks (certificate, owner or document), so it was not "
     "accepted. Start again; if it happens again, call 1414."
 )
+
+# Why a signature was refused, by the check that failed, in words a person can act on.
+REFUSALS: dict[str, LazyString] = {
+    "revocation": lazy_gettext("The certificate has been revoked or its status cannot be confirmed."),
+    "validity": lazy_gettext("The certificate was not valid at the time of signing."),
+    "iin": lazy_gettext("The certificate belongs to another person, not to the one who must sign."),
+    "policy": lazy_gettext("This kind of certificate cannot sign this document."),
+    "chain": lazy_gettext("The certificate was not issued by a certification authority the portal trusts."),
+    "key_usage": lazy_gettext("The certificate is not meant for signing."),
+    "signature": lazy_gettext("The signature does not match the document."),
+    "digest": lazy_gettext("The signature does not match the document."),
+    "purpose": lazy_gettext("The signature was made for another purpose."),
+}
+
+
+def refusal_reasons(codes: list[str]) -> list[str]:
+    """Each distinct reason once, in the order of the checks (``revocation.revoked`` → words)."""
+    sentences: list[str] = []
+    for code in codes:
+        check = code.split(".", 1)[0]
+        sentence = str(REFUSALS.get(check, REJECTED_MESSAGE))
+        if sentence not in sentences:
+            sentences.append(sentence)
+    return sentences
+
 
 PURPOSES: dict[str, LazyString] = {
     "application": lazy_gettext("Application for social assistance with the data from state registers"),
@@ -48,12 +80,35 @@ PURPOSES: dict[str, LazyString] = {
 
 
 def purpose_label(code: str) -> str:
-    label = PURPOSES.get(code)
-    return str(label) if label is not None else code
+    """The purpose in words: ``application.submit`` is read by its prefix, ``application``."""
+    label = PURPOSES.get(code) or PURPOSES.get(code.split(".", 1)[0])
+    return str(label) if label is not None else str(gettext("Other document"))
 
 
-def describe(error: SigningError) -> str:
-    """A sentence for the person; never the internal message."""
+# The same refusals told about a PIN (the phone) rather than a key password.
+PIN_MESSAGES: dict[str, LazyString] = {
+    "secret.required": lazy_gettext("Enter your PIN."),
+    "secret.length": lazy_gettext("The PIN has 4 to 8 digits."),
+    "secret.digits_only": lazy_gettext("The PIN must consist of digits only."),
+}
+
+
+def describe(error: SigningError, *, asked_for: str = "any") -> str:
+    """A sentence for the person; never the internal message. ``asked_for="pin"`` where only a
+    PIN is asked for (the phone), so the sentence does not speak of a password."""
+    if isinstance(error, WrongCode):
+        return str(gettext("Wrong code. Attempts left: %(n)d.", n=error.attempts_left))
+    if isinstance(error, PinLength):
+        return str(gettext("The PIN has %(n)d digits. Enter the whole PIN.", n=error.length))
+    if isinstance(error, ResendTooSoon):
+        from portal.web.i18n import local_time
+
+        return str(gettext("You can ask for a new code at %(time)s.",
+                           time=local_time(error.until, "medium")))
+    if isinstance(error, WrongSecret) and asked_for == "pin":
+        return str(gettext("Wrong PIN. Attempts left: %(n)d.", n=error.attempts_left))
+    if asked_for == "pin" and error.code in PIN_MESSAGES:
+        return str(PIN_MESSAGES[error.code])
     if isinstance(error, WrongSecret):
         return str(gettext("Wrong password or PIN. Attempts left: %(n)d.", n=error.attempts_left))
     if isinstance(error, LockedOut):

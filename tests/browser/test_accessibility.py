@@ -46,3 +46,15 @@ def test_pages_have_no_wcag_violations(
     page = audited_phone.new_page()
     page.goto(f"{live_server}{path}")
     assert _violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_open_phone_menu_has_no_wcag_violations(
+    live_server: str, audited_phone: Any, lang: str
+) -> None:
+    audited_phone.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = audited_phone.new_page()
+    page.goto(f"{live_server}/operator/")
+    page.locator("details.site-menu > summary").click()
+    assert page.locator("details.site-menu[open] [aria-current=page]").is_visible()
+    assert _violations(page) == []

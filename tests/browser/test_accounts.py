@@ -38,7 +38,8 @@ def _no_horizontal_scroll(page: Any) -> None:
 def _register_and_sign_out(context: Any, base: str, iin: str, label: str) -> None:
     page = context.new_page()
     page.goto(base + "/")
-    page.get_by_role("link", name="Кіру").first.click()
+    page.locator("details.site-menu > summary").click()  # on a phone the menu is a disclosure
+    page.get_by_role("link", name="Кіру", exact=True).first.click()
     page.get_by_role("link", name="Тіркелгі ашу").click()
     page.get_by_label("ЖСН").fill(iin)
     page.get_by_role("button", name="Жалғастыру").click()
@@ -57,6 +58,7 @@ def _register_and_sign_out(context: Any, base: str, iin: str, label: str) -> Non
     assert "Тіркелгіңіз дайын" in page.locator("main").inner_text()
     _shot(page, f"{label}-cabinet")
     _no_horizontal_scroll(page)
+    page.locator("details.site-menu > summary").click()  # on a phone the menu is a disclosure
     page.locator("header").get_by_role("button", name="Шығу").click()
     assert "Сіз жүйеден шықтыңыз" in page.locator("main").inner_text()
     page.goto(base + "/cabinet/")

@@ -9,27 +9,37 @@ from flask import Flask
 from flask_babel import force_locale
 
 from portal.web.access import ANYONE, allow
-from portal.web.i18n import local_date, local_datetime, tenge
+from portal.web.i18n import local_date, local_datetime, local_time, tenge
 
 EVENING_UTC = dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC)  # 01:30 on 3 March in Almaty
 
 
-@pytest.mark.parametrize(
-    ("lang", "month"), [("kk", "наурыз"), ("ru", "мар"), ("en", "Mar")]
-)
-def test_dates_are_written_in_the_users_language_and_almaty_day(
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_dates_are_day_month_year_with_four_digits_in_every_language_and_almaty_day(
+    app: Flask, lang: str
+) -> None:
+    with app.test_request_context(), force_locale(lang):
+        assert local_date(EVENING_UTC) == "03.03.2026"
+        assert local_date(dt.date(2026, 11, 27)) == "27.11.2026"
+
+
+@pytest.mark.parametrize(("lang", "month"), [("kk", "наурыз"), ("ru", "мар"), ("en", "march")])
+def test_the_long_form_writes_the_month_in_words_only_when_asked(
     app: Flask, lang: str, month: str
 ) -> None:
     with app.test_request_context(), force_locale(lang):
-        text = local_date(EVENING_UTC)
-    assert "3" in text and "2" not in text.replace("2026", "")
-    assert month in text.lower() or month in text
+        text = local_date(EVENING_UTC, "long")
+    assert "2026" in text and month in text.lower()
 
 
-def test_times_are_shown_in_almaty_time(app: Flask) -> None:
-    with app.test_request_context(), force_locale("ru"):
-        text = local_datetime(EVENING_UTC, "short")
-    assert "01:30" in text
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_times_are_24_hour_almaty_time_in_every_language(app: Flask, lang: str) -> None:
+    afternoon = dt.datetime(2026, 11, 27, 9, 5, 9, tzinfo=dt.UTC)  # 14:05:09 in Almaty
+    with app.test_request_context(), force_locale(lang):
+        assert local_datetime(EVENING_UTC, "short") == "03.03.2026 01:30"
+        assert local_datetime(afternoon, "short") == "27.11.2026 14:05"
+        assert local_datetime(afternoon) == "27.11.2026 14:05:09"
+        assert local_time(afternoon) == "14:05"
 
 
 def test_amounts_are_tenge_with_locale_grouping(app: Flask) -> None:

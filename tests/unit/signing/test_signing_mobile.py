@@ -257,3 +257,22 @@ def test_the_link_template_must_carry_the_token(
     with pytest.raises(ValueError):
         MobileSigner(ca=ca, storage=storage, now=clock, keystore_key=KEYSTORE_KEY,
                      mobile_url="/sign/mobile")
+
+
+def test_a_pin_of_the_wrong_length_is_a_typo_that_costs_no_try(
+    mobile: MobileSigner, citizen: Holder, sign_request: SignRequest
+) -> None:
+    from signing.base import PinLength
+
+    mobile.enroll(citizen, "58142037")
+    challenge_id, token = begin(mobile, sign_request)
+    assert mobile.open(token).pin_length == 8
+    for _ in range(5):
+        with pytest.raises(PinLength) as error:
+            mobile.confirm(token, "5814203")
+        assert error.value.length == 8
+    with pytest.raises(WrongSecret) as wrong:
+        mobile.confirm(token, "58142038")
+    assert wrong.value.attempts_left == 2
+    mobile.confirm(token, "58142037")
+    assert mobile.complete(challenge_id).signer_iin == citizen.iin
