@@ -294,3 +294,80 @@ def test_r6_3_the_registers_panel_is_a_fragment_for_htmx_and_a_page_without(
     assert "HX-Request" in fragment.headers.get("Vary", "")
     rows = BeautifulSoup(body, "html.parser").select("tbody tr")
     assert len(rows) == 9  # the applicant's F1-2 queries and the disability look-up
+
+
+def _to_signing(client_request: ClientRequest, app: Flask, applicant: Citizen, signer: str
+                ) -> tuple[str, BeautifulSoup]:
+    number = _start(client_request, applicant)
+    _fill_to_check(client_request, app, number)
+    # the documents the registers did not give (see the journey test)
+    base = f"/cabinet/applications/{number}"
+    page = check_page(client_request.client.get(f"{base}/documents"))
+    for item in page.select("form[enctype='multipart/form-data']"):
+        client_request.client.post(str(item["action"]), content_type="multipart/form-data", data={
+            "csrf_token": _csrf(page), "next": f"{base}/documents",
+            "files": (io.BytesIO(samples.pdf()), "scan.pdf")})
+    _post(client_request.client, f"{base}/documents", {})
+    _post(client_request.client, f"{base}/consents", {
+        "personal_data": "y", "bank_information": "y", "report_changes": "y",
+        "separate_account": "y"})
+    check = check_page(client_request.client.get(f"{base}/check"))
+    response = client_request.client.post(f"{base}/check", data={"csrf_token": _csrf(check),
+                                                                 "signer": signer})
+    assert response.status_code == 200, response.get_data(as_text=True)[:1000]
+    return number, check_page(response)
+
+
+def _last_code(app: Flask) -> str:
+    from portal.models import SmsMessage
+
+    with app.app_context():
+        texts = db.session().scalars(select(SmsMessage.text).order_by(SmsMessage.id.desc()))
+        match = re.search(r"\b(\d{6})\b", next(iter(texts)))
+        assert match is not None
+        return match.group(1)
+
+
+def test_r6_4_without_an_eds_the_application_is_confirmed_by_an_sms_code(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """Like egov.kz: a one-time code to the number the mobile citizens database registers to
+    the IIN; a wrong code says so and keeps the exchange; the right one submits."""
+    from portal.notify import mobile
+
+    with app.app_context():
+        mobile.register(db.session(), IIN, "+77011234567")
+        db.session().commit()
+    number, page = _to_signing(client_request, app, applicant, "sms")
+    assert page.select_one("#sms-code") is not None
+    base = f"/cabinet/applications/{number}"
+    challenge = str(page.select_one("input[name=challenge_id]")["value"])  # type: ignore[index]
+    wrong = client_request.client.post(f"{base}/sign", data={
+        "csrf_token": _csrf(page), "challenge_id": challenge, "decision": "confirm",
+        "code": "000000" if _last_code(app) != "000000" else "111111"})
+    assert wrong.status_code == 422
+    assert check_page(wrong).select_one(".error-summary") is not None
+    right = client_request.client.post(f"{base}/sign", data={
+        "csrf_token": _csrf(page), "challenge_id": challenge, "decision": "confirm",
+        "code": _last_code(app)})
+    assert right.status_code == 303, right.get_data(as_text=True)[:1500]
+    with app.app_context():
+        application = db.session().scalar(select(Application).where(Application.number == number))
+        assert application is not None and application.status is not Status.DRAFT
+        from portal.services.submission import signer_of
+
+        assert signer_of(db.session(), application) == "sms"
+
+
+def test_a_wrong_key_password_shows_the_same_signing_again_with_the_reason(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    number, page = _to_signing(client_request, app, applicant, "keyfile")
+    base = f"/cabinet/applications/{number}"
+    wrong = client_request.client.post(f"{base}/sign", data={"csrf_token": _csrf(page),
+                                                             "password": "not-the-password"})
+    assert wrong.status_code == 422
+    again = check_page(wrong)
+    assert again.select_one("#key-password") is not None
+    assert again.select_one(".error-summary") is not None
+    right = client_request.client.post(f"{base}/sign", data={"csrf_token": _csrf(again),
+                                                             "password": KEY_PASSWORD})
+    assert right.status_code == 303

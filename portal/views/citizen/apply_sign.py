@@ -21,7 +21,7 @@ from portal.forms.apply import ConfirmForm
 from portal.forms.uploads import DocumentUploadForm
 from portal.models import Application
 from portal.models.application import IncomeKind
-from portal.services import drafts, submission
+from portal.services import drafts, signing_sms, submission
 from portal.services import signing as signing_service
 from portal.services.cases import ground_rule
 from portal.services.draft_sections import (
@@ -52,8 +52,8 @@ from portal.views.sign import remember_challenge
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.signing_messages import describe
-from signing import Action, SigningError
-from signing.base import KeyStoreBlocked, LockedOut, SigningPending, WrongSecret
+from signing import Action, Challenge, SigningError
+from signing.base import SigningPending
 
 INCOME_KINDS = {
     IncomeKind.WAGES: _l("Wages"),
@@ -218,11 +218,17 @@ def _start_signing(draft: Application, signer: str) -> BaseResponse:
     citizen = _citizen()
     document = _document(draft)
     data = submission.document_bytes(document)
+    title = str(_l("Application %(number)s", number=draft.number))
+    actor = drafts.citizen_actor(citizen)
     try:
-        challenge = signing_service.start_signing(
-            db.session(), drafts.citizen_actor(citizen), signer_name=signer, document=data,
-            signer_iin=citizen.iin, purpose=submission.PURPOSE,
-            title=str(_l("Application %(number)s", number=draft.number)))
+        if signer == "sms":
+            challenge = signing_sms.start_sms_signing(
+                db.session(), actor, document=data, signer_iin=citizen.iin,
+                purpose=submission.PURPOSE, title=title)
+        else:
+            challenge = signing_service.start_signing(
+                db.session(), actor, signer_name=signer, document=data,
+                signer_iin=citizen.iin, purpose=submission.PURPOSE, title=title)
     except SigningError as error:
         db.session().rollback()
         flash(describe(error), "error")
@@ -230,13 +236,42 @@ def _start_signing(draft: Application, signer: str) -> BaseResponse:
     signing_service.context().storage.put(_RECORD.format(challenge.id), data)
     session[_SIGNING] = {"challenge": challenge.id, "number": draft.number, "signer": signer,
                          "digest": submission.content_digest(document)}
+    return _sign_page(draft, challenge)
+
+
+def _sign_page(draft: Application, challenge: Challenge, error: str | None = None,
+               status: int = 200) -> BaseResponse:
+    """The chosen signer's panel: key file password, phone QR (polled), or the SMS code."""
     continue_url = url_for("citizen.complete_signing", number=draft.number)
     status_url = None
     if challenge.action is Action.SCAN_QR:
         remember_challenge(challenge, continue_url)
         status_url = url_for("sign.signing_status", challenge_id=challenge.id)
-    return no_store(render("citizen/apply/sign.html", draft=draft, challenge=challenge,
-                           status_url=status_url, continue_url=continue_url))
+    return no_store(render("citizen/apply/sign.html", status=status, draft=draft,
+                           challenge=challenge, status_url=status_url,
+                           continue_url=continue_url, error=error))
+
+
+def _again(draft: Application, signer: str, challenge_id: str, error: SigningError
+           ) -> BaseResponse:
+    """The same exchange again with the reason (a wrong password or code spends a try, a
+    misshapen one does not); an exchange that cannot go on sends the person back to sign anew."""
+    try:
+        if signer == "sms":
+            challenge = signing_sms.sms_challenge(challenge_id)
+        elif signer == "keyfile":
+            certificate = signing_service.context().signer("keyfile").usable_certificate(  # type: ignore[attr-defined]
+                _citizen().iin)
+            challenge = Challenge(id=challenge_id, signer="keyfile",
+                                  action=Action.ENTER_PASSWORD, expires_at=utcnow(),
+                                  certificate=certificate)
+        else:
+            raise error
+    except SigningError as final:
+        session.pop(_SIGNING, None)
+        flash(describe(final), "error")
+        return redirect_after_post(url_for("citizen.check_answers", number=draft.number))
+    return _sign_page(draft, challenge, describe(error), status=422)
 
 
 @bp.post("/applications/<number>/sign")
@@ -262,10 +297,20 @@ def complete_signing(number: str) -> BaseResponse:
     data = signing_service.context().storage.get(_RECORD.format(challenge_id))
     if data is None:
         abort(404)
+    signer = str(pending["signer"])
+    if signer == "sms" and request.form.get("decision") == "resend":
+        try:
+            challenge = signing_sms.resend_sms_code(db.session(), drafts.citizen_actor(citizen),
+                                                    challenge_id)
+        except SigningError as error:
+            db.session().rollback()
+            return _again(application, signer, challenge_id, error)
+        return _sign_page(application, challenge)
+    answer = request.form.get("code" if signer == "sms" else "password") or None
     try:
         signature = signing_service.complete_signing(
-            db.session(), drafts.citizen_actor(citizen), signer_name=str(pending["signer"]),
-            challenge_id=challenge_id, answer=request.form.get("password") or None,
+            db.session(), drafts.citizen_actor(citizen), signer_name=signer,
+            challenge_id=challenge_id, answer=answer,
             document=data, expected_iin=citizen.iin, purpose=submission.PURPOSE,
             # Tied to the case by submit(): an event naming a draft would keep the draft from
             # being deleted.
@@ -275,9 +320,9 @@ def complete_signing(number: str) -> BaseResponse:
             "sign/status.html", state="pending", message=None,
             continue_url=url_for("citizen.complete_signing", number=number),
             status_url=url_for("sign.signing_status", challenge_id=challenge_id)))
-    except (WrongSecret, LockedOut, KeyStoreBlocked, SigningError) as error:
-        flash(describe(error), "error")
-        return redirect_after_post(url_for("citizen.check_answers", number=number))
+    except SigningError as error:
+        db.session().rollback()
+        return _again(application, signer, challenge_id, error)
     except (signing_service.SignatureRejected, signing_service.SignatureRejectedBefore):
         session.pop(_SIGNING, None)
         flash(_l("The signature did not pass the checks, so the application was not submitted. "
@@ -285,7 +330,7 @@ def complete_signing(number: str) -> BaseResponse:
         return redirect_after_post(url_for("citizen.check_answers", number=number))
     with contextlib.suppress(submission.AlreadySubmitted):
         submission.submit(db.session(), application, citizen, signature, now=utcnow(),
-                          cal=calendar(), signer=str(pending["signer"]))
+                          cal=calendar(), signer=signer)
     session.pop(_SIGNING, None)
     _confirm_by_sms(application)
     return redirect_after_post(url_for("citizen.application", number=number))
