@@ -22,6 +22,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from portal.domain.forms import ApplicantCapacity
 from portal.domain.iban import IbanProblem, InvalidIban, normalise_iban
@@ -48,6 +49,15 @@ def _iban(form: Any, field: Any) -> None:
         raise ValidationError(str(IBAN_MESSAGES[problem.reason])) from None
 
 
+def _date_field(label: Any, hint: Any, validators: list[Any]) -> DateField:
+    """A date typed as people in Kazakhstan write it (dd.mm.yyyy), in a plain text box: a
+    browser's date picker shows the US order in Chromium and is hard to use on a cheap phone."""
+    return DateField(label, description=hint, validators=validators,
+                     format=["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
+                     widget=TextInput(),
+                     render_kw={"inputmode": "decimal"})
+
+
 class GroundForm(PortalForm):
     offer = RadioField(_l("What assistance do you apply for?"),
                        validators=[InputRequired(_l("Choose the assistance you apply for."))],
@@ -65,8 +75,8 @@ class BehalfForm(PortalForm):
     represented_iin = StringField(_l("IIN of the person you apply for"),
                                   description=_l("12 digits"), filters=[_no_spaces])
     poa_number = StringField(_l("Power of attorney number"), validators=[Length(max=50)])
-    poa_date = DateField(_l("Date of the power of attorney"), validators=[Optional()],
-                         description=_l("For example 15.03.2026"), format=["%Y-%m-%d", "%d.%m.%Y"])
+    poa_date = _date_field(_l("Date of the power of attorney"), _l("For example 15.03.2026"),
+                           [Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok: bool = super().validate(extra_validators)
@@ -110,10 +120,8 @@ class ApplicantForm(PortalForm):
     id_doc_issued_by = StringField(_l("Issued by"), validators=[
         DataRequired(_l("Enter who issued the document.")), Length(max=200)],
         description=_l("For example: Ministry of Internal Affairs of the RK"))
-    id_doc_issued_on = DateField(_l("Date of issue"), format=["%Y-%m-%d", "%d.%m.%Y"],
-                                 description=_l("For example 15.03.2020"),
-                                 validators=[InputRequired(_l(
-                                     "Enter the date of issue, e.g. 15.03.2020."))])
+    id_doc_issued_on = _date_field(_l("Date of issue"), _l("For example 15.03.2020"), [
+        InputRequired(_l("Enter the date of issue, e.g. 15.03.2020."))])
 
 
 class AddressForm(PortalForm):

@@ -125,7 +125,8 @@ class Application(Base):
     sections: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # A second submission of the same draft (double tap, two tabs, a retry) finds this key
     # already used and lands on the same application; the version column makes the loser of
-    # two concurrent changes fail instead of overwriting (SQLAlchemy version_id_col).
+    # two concurrent submissions fail instead of submitting twice (SQLAlchemy version_id_col,
+    # bumped by the services that must not race).
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Timeline anchors (the events table holds the full history)
@@ -145,7 +146,11 @@ class Application(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    # The version moves only when a service says so (submission): field saves from two tabs or
+    # an autosave racing a submit button must not fail each other, two submissions must.
+    __mapper_args__ = {  # noqa: RUF012 (SQLAlchemy reads it once)
+        "version_id_col": version, "version_id_generator": False,
+    }
 
     citizen: Mapped[Citizen] = relationship()
     district: Mapped[District] = relationship()

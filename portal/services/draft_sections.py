@@ -245,7 +245,8 @@ def register_accounts(draft: Application) -> list[dict[str, Any]]:
     return []
 
 
-def save_bank(session: Session, draft: Application, bank_name: str, iban: str) -> None:
+def save_bank(session: Session, draft: Application, bank_name: str | None,
+              iban: str | None) -> None:
     from_register = any(a.get("iban") == iban for a in register_accounts(draft))
     _set(draft, Section.BANK, {"bank_name": bank_name, "bank_account": iban,
                                "bank_from_register": from_register})

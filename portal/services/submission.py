@@ -176,6 +176,7 @@ def submit(session: Session, draft: Application, citizen: Citizen, signature: Si
     term_start = cal.term_starts_on(now, Channel.PORTAL)
 
     def effect() -> None:
+        draft.version = draft.version + 1  # UPDATE … WHERE version = old: one winner
         signature.application_id = draft.id
         draft.arrived_at = now
         draft.submitted_at = now

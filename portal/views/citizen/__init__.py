@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
@@ -25,6 +27,22 @@ def cabinet() -> Response:
         select(Application).where(Application.citizen_id == principal.citizen.id)
         .order_by(Application.created_at.desc(), Application.id.desc())).all()
     return no_store(render("citizen/cabinet.html", applications=applications))
+
+
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
+    """Another tab or a second tap changed the application a moment before this request."""
+    from flask import flash, redirect, request
+    from flask_babel import gettext
+
+    from portal import db
+
+    db.session().rollback()
+    if request.headers.get("HX-Request"):
+        return Response("", status=409)
+    flash(gettext("The application was changed a moment ago (in another tab?). Here it is "
+                  "as it is now."), "info")
+    return redirect(request.path, code=303)
 
 
 from portal.views.citizen import apply, apply_sign  # noqa: E402,F401  (routes on bp)

@@ -110,14 +110,34 @@ def _guard(draft: Application, section: Section) -> BaseResponse | None:
 
 def _page(section: Section, draft: Application, form: Any, *, status: int = 200,
           **context: Any) -> BaseResponse:
-    return no_store(render(f"citizen/apply/{section.value}.html", "citizen/apply/_saved.html",
-                           status=status, draft=draft, form=form, section=section,
-                           title=TITLES[section], saved=status == 200, **context))
+    """The section's page; to an htmx autosave only the "saved" note. To "continue" sent by
+    htmx that must stay on the page (an error, a warning), the page's <main> replaces it."""
+    page = f"citizen/apply/{section.value}.html"
+    values = dict(status=status, draft=draft, form=form, section=section,
+                  title=TITLES[section], saved=status == 200, **context)
+    if request.method == "POST" and is_htmx() and not _autosave():
+        response = no_store(render(page, **values))
+        response.headers.update({"HX-Retarget": "#main", "HX-Reswap": "outerHTML",
+                                 "HX-Reselect": "#main"})
+        return response
+    return no_store(render(page, "citizen/apply/_saved.html", **values))
+
+
+def _autosave() -> bool:
+    """An htmx save of a changed field, not the "Save and continue" button (plain or htmx)."""
+    return is_htmx() and request.form.get("continue") != "1"
+
+
+def _valid(form: Any, name: str, current: Any) -> Any:
+    """A field's value if it passed its checks, else what the draft holds: an autosave keeps
+    every good answer and never overwrites one with a half-typed one."""
+    field = form[name]
+    return current if field.errors else field.data
 
 
 def _saved_or_next(draft: Application, section: Section) -> BaseResponse:
-    """Autosave (htmx) answers with a small "saved" note; a plain submit confirms and goes on."""
-    if is_htmx():
+    """Autosave (htmx) answers with a small "saved" note; "continue" confirms and goes on."""
+    if _autosave():
         return no_store(render("citizen/apply/_saved.html", "citizen/apply/_saved.html",
                                saved=True, draft=draft))
     drafts.mark_done(db.session(), draft, section, _citizen(), now=utcnow())
@@ -204,6 +224,8 @@ def section_ground(number: str) -> BaseResponse:
     form.offer.choices = [SelectChoice(str(o.id), o.category.value) for o in offers]
     if request.method == "POST":
         if not form.validate_on_submit():
+            if _autosave():
+                return _saved_or_next(draft, Section.GROUND)
             return _not_saved(Section.GROUND, draft, form, offers=offers)
         offer = next(o for o in offers if str(o.id) == form.offer.data)
         try:
@@ -232,13 +254,18 @@ def section_behalf(number: str) -> BaseResponse:
         "represented_iin": draft.applicant_iin if draft.representative_iin else "",
         "poa_number": draft.poa_number, "poa_date": draft.poa_date})
     if request.method == "POST":
-        if not form.validate_on_submit():
+        ok = form.validate_on_submit()
+        if not ok and not _autosave():
             return _not_saved(Section.BEHALF, draft, form)
+        if form.capacity.errors or not form.capacity.data:
+            return _saved_or_next(draft, Section.BEHALF)
         capacity = ApplicantCapacity(form.capacity.data)
+        represented = _valid(form, "represented_iin",
+                             draft.applicant_iin if draft.representative_iin else None)
         sections_service.save_behalf(
-            db.session(), draft, citizen, capacity,
-            represented_iin=form.represented_iin.data or None,
-            poa_number=form.poa_number.data or None, poa_date=form.poa_date.data)
+            db.session(), draft, citizen, capacity, represented_iin=represented or None,
+            poa_number=_valid(form, "poa_number", draft.poa_number) or None,
+            poa_date=_valid(form, "poa_date", draft.poa_date))
         return _saved_or_next(draft, Section.BEHALF)
     return _page(Section.BEHALF, draft, form)
 
@@ -276,17 +303,20 @@ def section_applicant(number: str) -> BaseResponse:
         if not found and not (form.surname.data and form.given_name.data):
             form.surname.errors = [*form.surname.errors, _l("Enter the surname and the name.")]
             ok = False
-        if not ok:
+        if not ok and not _autosave():
             return _not_saved(Section.APPLICANT, draft, form, answer=answer, found=found)
         values: dict[str, Any] = {
-            "id_doc_type": form.id_doc_type.data, "id_doc_number": form.id_doc_number.data,
-            "id_doc_issued_by": form.id_doc_issued_by.data,
-            "id_doc_issued_on": form.id_doc_issued_on.data,
+            name: _valid(form, name, getattr(draft, name)) or None
+            for name in ("id_doc_type", "id_doc_number", "id_doc_issued_by")
         }
+        values["id_doc_issued_on"] = _valid(form, "id_doc_issued_on", draft.id_doc_issued_on)
         if not found:
-            values.update(applicant_surname=form.surname.data,
-                          applicant_given_name=form.given_name.data,
-                          applicant_patronymic=form.patronymic.data or None)
+            values.update(
+                applicant_surname=_valid(form, "surname", draft.applicant_surname) or None,
+                applicant_given_name=_valid(form, "given_name", draft.applicant_given_name)
+                or None,
+                applicant_patronymic=_valid(form, "patronymic", draft.applicant_patronymic)
+                or None)
         sections_service.save_applicant(session, draft, values)
         return _saved_or_next(draft, Section.APPLICANT)
     return _page(Section.APPLICANT, draft, form, answer=answer, found=found)
@@ -316,8 +346,9 @@ def section_address(number: str) -> BaseResponse:
         if ok and differs and register is not None and not form.reason.data:
             form.reason.errors = [_l("Say why the address differs from the register.")]
             ok = False
-        if not ok:
+        if not ok and not _autosave():
             return _not_saved(Section.ADDRESS, draft, form, register=register)
+        values = {f: _valid(form, f, getattr(draft, f)) or None for f in _ADDRESS_FIELDS}
         sections_service.save_address(db.session(), draft, values, form.reason.data or None)
         return _saved_or_next(draft, Section.ADDRESS)
     return _page(Section.ADDRESS, draft, form, register=register)
@@ -423,9 +454,11 @@ def section_bank(number: str) -> BaseResponse:
     form = BankForm(data={"bank_name": draft.bank_name or first.get("bank"),
                           "iban": draft.bank_account or first.get("iban")})
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() and not _autosave():
             return _not_saved(Section.BANK, draft, form, accounts=accounts)
-        sections_service.save_bank(db.session(), draft, form.bank_name.data, form.iban.data)
+        sections_service.save_bank(db.session(), draft,
+                                   _valid(form, "bank_name", draft.bank_name),
+                                   _valid(form, "iban", draft.bank_account))
         return _saved_or_next(draft, Section.BANK)
     return _page(Section.BANK, draft, form, accounts=accounts)
 
@@ -436,10 +469,11 @@ def section_contacts(number: str) -> BaseResponse:
     draft = load_draft(number)
     form = ContactsForm(data={"phone": draft.phone, "email": draft.email})
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() and not _autosave():
             return _not_saved(Section.CONTACTS, draft, form)
-        sections_service.save_contacts(db.session(), draft, form.phone.data,
-                                       form.email.data or None)
+        sections_service.save_contacts(db.session(), draft,
+                                       _valid(form, "phone", draft.phone),
+                                       _valid(form, "email", draft.email) or None)
         return _saved_or_next(draft, Section.CONTACTS)
     return _page(Section.CONTACTS, draft, form)
 
@@ -465,7 +499,7 @@ def section_consents(number: str) -> BaseResponse:
         sections_service.save_consents(db.session(), draft, consent_texts(), agreed,
                                        now=utcnow())
         if ConsentKind.PERSONAL_DATA not in agreed and request.form.get("declined_ok") != "1" \
-                and not is_htmx():
+                and not _autosave():
             return _page(Section.CONSENTS, draft, form, texts=CONSENT_TEXTS, warn_declined=True)
         return _saved_or_next(draft, Section.CONSENTS)
     return _page(Section.CONSENTS, draft, form, texts=CONSENT_TEXTS)
