@@ -292,7 +292,7 @@ def test_r6_3_the_registers_panel_is_a_fragment_for_htmx_and_a_page_without(
     body = fragment.get_data(as_text=True)
     assert "<html" not in body and 'id="registers"' in body
     assert "HX-Request" in fragment.headers.get("Vary", "")
-    rows = BeautifulSoup(body, "html.parser").select("tbody tr")
+    rows = BeautifulSoup(body, "html.parser").select(".register-answers li")
     assert len(rows) == 9  # the applicant's F1-2 queries and the disability look-up
 
 

@@ -75,7 +75,7 @@ def test_r6_4_the_phone_page_shows_the_application_in_kazakh_words_not_json(
     document = page.select_one(".document-text .signed-document")
     assert document is not None
     text = document.get_text(" ", strip=True)
-    for words in ("Әлеуметтік көмек көрсетуге өтініш (F1-1 нысаны)", "Табысы төмен", "Ай сайын",
+    for words in ("Әлеуметтік көмек алуға арналған өтініш (F1-1 нысаны)", "Табысы төмен", "Ай сайын",
                   "Өзім үшін", "Жұбайы", "Жалақы", "Дербес деректерді жинау және өңдеу",
                   "Мемлекеттік органдардың растауы", "Деректер жоқ"):
         assert words in text, words
