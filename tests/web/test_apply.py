@@ -15,12 +15,18 @@ from sqlalchemy import select
 
 from portal import db
 from portal.db import utcnow
+from portal.domain.forms import Relation
 from portal.domain.workflow import Status
 from portal.models import Application, Citizen, Event, GatewayAnswer, Signature
 from portal.services import signing as signing_service
 from signing import Holder
 from tests import samples
-from tests.factories import create_citizen, create_district, load_registers
+from tests.factories import (
+    create_application,
+    create_citizen,
+    create_district,
+    load_registers,
+)
 from tests.pages import ClientRequest, check_page
 
 IIN = "850321301238"  # the demo low-income citizen: a family on one wage
@@ -133,8 +139,9 @@ def _fill_to_check(client_request: ClientRequest, app: Flask, number: str) -> No
 
 def test_f1_1_journey_from_start_to_a_submitted_signed_application(
         client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
-    """F1-1, R6.3, R6.4, R7.1, L3.1: every section, the registers asked by the applicant, signed
-    with the key file, submitted once with its dates."""
+    """F1-1, F1-2, R3.4, L8, R6.3, R6.4, R7.1, L3.1: every section, the F1-2 queries asked by the
+    applicant, documents only for what the registers did not give, signed with the key file,
+    submitted once with its dates."""
     number = _start(client_request, applicant)
     _fill_to_check(client_request, app, number)
     client = client_request.client
@@ -208,18 +215,56 @@ def test_wrong_iban_is_explained_and_nothing_typed_is_lost(
     assert page.select_one("input[name=bank_name]")["value"] == "Kaspi"
 
 
-def test_another_citizens_draft_is_not_found(client_request: ClientRequest, app: Flask,
-                                             applicant: Citizen) -> None:
+def test_every_citizen_url_with_another_citizens_ids_is_not_found(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """Every URL of the citizen journey and of files, given the ids of another citizen's draft,
+    family member, document, file and submitted application, answers 404 — the same as for ids
+    that do not exist."""
+    from portal.domain.package import DocumentKind
+    from portal.models import Document, DocumentFile, FamilyMember
+
     number = _start(client_request, applicant)
     with app.app_context():
-        other = create_citizen(db.session(), iin="921231445671", confirmed_at=utcnow())
-        db.session().commit()
-        db.session().expunge(other)
+        session = db.session()
+        draft = session.scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        draft.family.append(FamilyMember(iin="910415399015", full_name="X",
+                                         relation=Relation.SPOUSE))
+        document = Document(kind=DocumentKind.IDENTITY, title="ID", provided=False)
+        draft.documents.append(document)
+        session.flush()
+        file = DocumentFile(document_id=document.id, storage_key="0" * 64,
+                            content_type="image/jpeg", size_bytes=1, sha256="0" * 64,
+                            original_name="a.jpg")
+        session.add(file)
+        submitted = create_application(session, citizen=session.get(Citizen, applicant.id),
+                                       district=draft.district, status=Status.SUBMITTED)
+        session.commit()
+        ids = {"member_id": draft.family[0].id, "document_id": document.id, "file_id": file.id}
+        numbers = [number, submitted.number]
+        other = create_citizen(session, iin="921231445671", confirmed_at=utcnow())
+        session.commit()
+        session.expunge(other)
     client_request.login(other)
-    for path in ("/", "/ground", "/check", "/income", "/registers"):
-        assert client_request.client.get(f"/cabinet/applications/{number}{path}").status_code \
-            == 404
-    assert client_request.client.get(f"/cabinet/applications/{number}").status_code == 404
+    client = client_request.client
+    token = _csrf(check_page(client.get("/cabinet/")))
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("citizen.", "files.")) or not rule.arguments:
+            continue
+        for case_number in numbers:
+            url = rule.rule.replace("<number>", case_number)
+            for name, value in ids.items():
+                url = url.replace(f"<int:{name}>", str(value))
+            assert "<" not in url, url
+            if "GET" in (rule.methods or set()):
+                assert client.get(url).status_code == 404, f"GET {url}"
+            if "POST" in (rule.methods or set()):
+                response = client.post(url, data={"csrf_token": token, "next": "/cabinet/"})
+                assert response.status_code == 404, f"POST {url}: {response.status_code}"
+            checked += 1
+    assert checked >= 20
+
 
 
 def _done(app: Flask, number: str, *sections: str) -> None:
