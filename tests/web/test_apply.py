@@ -416,3 +416,61 @@ def test_a_wrong_key_password_shows_the_same_signing_again_with_the_reason(
     right = client_request.client.post(f"{base}/sign", data={"csrf_token": _csrf(again),
                                                              "password": KEY_PASSWORD})
     assert right.status_code == 303
+
+
+SECTIONS = ("ground", "behalf", "applicant", "address", "family", "registers", "income", "bank",
+            "contacts", "documents", "consents")
+
+
+def _ready_draft(client_request: ClientRequest, app: Flask, applicant: Citizen) -> str:
+    """A draft whose sections can all start (so every page shows, none redirects)."""
+    number = _start(client_request, applicant)
+    with app.app_context():
+        session = db.session()
+        draft = session.scalar(select(Application).where(Application.number == number))
+        assert draft is not None
+        offer = next(g for g in draft.district.grounds if g.category.value == "low_income")
+        draft.ground, draft.district_ground_id, draft.applicant_iin = offer.category, offer.id, IIN
+        draft.sections = {s: "done" for s in SECTIONS}
+        session.commit()
+    return number
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_section_page_is_whole_without_htmx_and_answers_htmx(
+        client_request: ClientRequest, app: Flask, applicant: Citizen, section: str) -> None:
+    number = _ready_draft(client_request, app, applicant)
+    url = f"/cabinet/applications/{number}/{section}"
+    page = client_request.client.get(url)
+    assert page.status_code == 200, page.status_code
+    soup = check_page(page)
+    assert soup.select_one("body[hx-history=false]") is not None
+    assert "no-store" in page.headers["Cache-Control"]
+    with_htmx = client_request.client.get(url, headers={"HX-Request": "true"})
+    assert with_htmx.status_code in (200, 286)
+    assert "HX-Request" in with_htmx.headers.get("Vary", "")
+
+
+HOSTILE = ["", " ", "x" * 5000, "<script>alert(1)</script>", "' OR 1=1 --", "٣٤٥٦", "𝟖𝟓𝟎𝟑𝟐𝟏",
+           "-1", "1e309", "NaN", "\u202e", "KZ" + "9" * 40, "32.13.2026", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_no_hostile_input_on_any_section_gives_a_server_error_or_reflected_markup(
+        client_request: ClientRequest, app: Flask, applicant: Citizen, value: str) -> None:
+    number = _ready_draft(client_request, app, applicant)
+    client = client_request.client
+    token = _csrf(check_page(client.get(f"/cabinet/applications/{number}/contacts")))
+    fields = ["offer", "requested", "capacity", "represented_iin", "poa_number", "poa_date",
+              "surname", "given_name", "id_doc_type", "id_doc_number", "id_doc_issued_by",
+              "id_doc_issued_on", "addr_region", "addr_city", "addr_street", "addr_house",
+              "reason", "iin", "relation", "full_name", "bank_name", "iban", "phone", "email",
+              "action", "signer", f"{IIN}-wages", "personal_data", "continue"]
+    for path in (*SECTIONS, "family/add", "check"):
+        for htmx in (False, True):
+            response = client.post(
+                f"/cabinet/applications/{number}/{path}",
+                data={"csrf_token": token, **dict.fromkeys(fields, value)},
+                headers={"HX-Request": "true"} if htmx else {})
+            assert response.status_code < 500, (path, value, response.status_code)
+            assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
