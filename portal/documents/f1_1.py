@@ -47,6 +47,12 @@ class SignatureInfo:
     verification_code: str | None = None
 
 
+def _language(code: object) -> str:
+    from portal.web.i18n import LANGUAGE_NAMES
+
+    return str(LANGUAGE_NAMES.get(str(code), code or "—"))
+
+
 def signing_time(moment: dt.datetime) -> str:
     """F1-1: the date and time of signing as dd.mm.yyyy hh:mm:ss, Astana time."""
     if moment.tzinfo is None:
@@ -187,7 +193,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         (_("Date of birth"), _date(applicant.get("birth_date"))),
         (_("Sex"), labels.word(labels.SEXES, applicant.get("sex"))),
         (_("IIN"), _text(applicant.get("iin"))),
-        (_("Identity document"), _text(identity.get("type"))),
+        (_("Identity document"), labels.word(labels.ID_DOCUMENTS, identity.get("type"))),
         (_("Series"), _text(identity.get("series"))),
         (_("Number"), _text(identity.get("number"))),
         (_("Issued by"), _text(identity.get("issued_by"))),
@@ -302,7 +308,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         pdf.set_font(FONT, "", 7.5)
         pdf.multi_cell(0, 4, _("Wording version %(version)s, language %(locale)s",
                                version=_text(consent.get("version")),
-                               locale=_text(consent.get("locale"))),
+                               locale=_language(consent.get("locale"))),
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         pdf.ln(1)
 

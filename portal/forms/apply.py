@@ -157,8 +157,8 @@ class BankForm(PortalForm):
     bank_name = StringField(_l("Bank"), validators=[DataRequired(_l("Enter the bank's name.")),
                                                     Length(max=150)])
     iban = StringField(_l("Account number (IBAN)"),
-                       description=_l("20 characters starting with KZ, as on your card or in "
-                                      "your banking app"),
+                       description=_l("20 characters starting with KZ, as in your banking app or "
+                                      "on a bank statement (it is not the number on the card)"),
                        validators=[_iban])
 
 

@@ -21,6 +21,7 @@ class SmsPurpose(enum.StrEnum):
     NOTIFICATION_F7 = "notification_f7"  # R15.8–R15.9: decision to refuse
     PRELIMINARY_NOTICE = "preliminary_notice"  # R15.1–R15.2
     SUBMISSION = "submission"  # the portal application was submitted (F1-1)
+    SIGNING_CODE = "signing_code"  # a one-time code confirming a signature (signing/sms.py)
 
 
 class SmsStatus(enum.StrEnum):

@@ -183,8 +183,10 @@ def add_member(session: Session, gateway: Gateway, draft: Application, citizen: 
     session.commit()
     result = gateway.ask(GatewayQuery.IDENTITY, iin, Requester.APPLICANT,
                          citizen_id=citizen.id, application_id=draft.id)
-    keep_answer(draft, result)
     person = result.person
+    if person is None and not typed_name:
+        raise NameNeeded(result)
+    keep_answer(draft, result)
     born = parse_iin(iin).birth_date
     draft.family.append(FamilyMember(
         iin=iin, relation=relation,
@@ -195,6 +197,14 @@ def add_member(session: Session, gateway: Gateway, draft: Application, citizen: 
     mark_touched(draft, Section.FAMILY)
     session.commit()
     return result
+
+
+class NameNeeded(Exception):
+    """The register did not name the person: their full name must be typed (F1)."""
+
+    def __init__(self, result: GatewayResult) -> None:
+        super().__init__(result.outcome.value)
+        self.result = result
 
 
 def remove_member(session: Session, draft: Application, member: FamilyMember) -> None:

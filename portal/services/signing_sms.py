@@ -66,7 +66,7 @@ def send_code(phone: str, code: str, expires_at: dt.datetime) -> None:
             text = _text(code, expires_at)
     session = db.session()
     try:
-        message = sms().queue(session, phone, text, SmsPurpose.SIGN_IN_CODE)
+        message = sms().queue(session, phone, text, SmsPurpose.SIGNING_CODE)
         session.commit()  # the job runs after the commit (at once where jobs run eagerly)
     except InvalidPhone as error:
         session.rollback()

@@ -61,8 +61,8 @@ def _tenge(tiyn: int) -> str:
 
 
 def application_document(session: Session, draft: Application, *, locale: str,
-                         consent_texts: dict[str, str], prepared_at: dt.datetime
-                         ) -> dict[str, Any]:
+                         consent_texts: dict[str, str], prepared_at: dt.datetime,
+                         kind_label: str | None = None) -> dict[str, Any]:
     """The F1-1 as the citizen signs it, field for field, with the state bodies' answers."""
     from portal.domain.income import per_capita_income
 
@@ -80,9 +80,10 @@ def application_document(session: Session, draft: Application, *, locale: str,
                      "name": getattr(draft.district, f"name_{locale}", draft.district.name_kk),
                      "provider": getattr(draft.district, f"provider_name_{locale}",
                                          draft.district.provider_name_kk)},
+        # F1: "I ask to assign me <requested> social assistance"; the person's own words apart.
         "assistance": {"ground": draft.ground.value if draft.ground else None,
                        "frequency": offer.frequency.value if offer else None,
-                       "requested": draft.assistance_requested},
+                       "requested": kind_label, "note": draft.assistance_requested},
         "capacity": draft.capacity.value,
         "representative": None if draft.representative_iin is None else {
             "iin": draft.representative_iin, "full_name": draft.representative_name,

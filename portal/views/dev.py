@@ -21,6 +21,9 @@ PURPOSES = {
     SmsPurpose.NOTIFICATION_F6: _l("Notification of the decision to grant (F6)"),
     SmsPurpose.NOTIFICATION_F7: _l("Notification of the decision to refuse (F7)"),
     SmsPurpose.PRELIMINARY_NOTICE: _l("Notice of the preliminary decision and hearing"),
+    SmsPurpose.SUBMISSION: _l("Application submitted"),
+    SmsPurpose.SIGNING_CODE: _l("Code to sign a document"),
+    SmsPurpose.REGISTRATION_CODE: _l("Code to confirm the phone of a new account"),
 }
 STATUSES = {
     SmsStatus.QUEUED: _l("Queued"),

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.forms import ConsentKind
 
-WORDING_VERSION: Final = "F1-1/order-36/2025-02-06"
+WORDING_VERSION: Final = "F1-1 / No. 36 / 06.02.2025"  # the order that set the wording
 
 CONSENT_TEXTS = {
     ConsentKind.PERSONAL_DATA: _l(

@@ -33,11 +33,38 @@ GROUND_EXPLANATIONS = {
     GroundCategory.RELEASED_FROM_PRISON: _l("Released from a place of deprivation of liberty, "
                                             "or registered with the probation service."),
 }
+# L8.3: the ONE document that proves each ground, named as the person will find it.
+GROUND_PROOF_LABELS = {
+    GroundCategory.NATURAL_DISASTER: _l("A document of the emergency service about the damage "
+                                        "from the natural disaster"),
+    GroundCategory.FIRE: _l("A certificate of the fire service about the fire"),
+    GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE: _l(
+        "A medical certificate of the socially significant disease"),
+    GroundCategory.ORPHAN: _l("A document on orphanhood or lack of parental care (e.g. the "
+                              "guardianship decision)"),
+    GroundCategory.OLD_AGE_SELF_CARE: _l("A medical conclusion that the person cannot look "
+                                         "after themself"),
+    GroundCategory.RELEASED_FROM_PRISON: _l("A certificate of release, or of registration with "
+                                            "the probation service"),
+}
 FREQUENCY_LABELS = {
     Frequency.ONE_OFF: _l("Paid once"),
     Frequency.MONTHLY: _l("Paid monthly"),
     Frequency.QUARTERLY: _l("Paid quarterly"),
     Frequency.YEARLY: _l("Paid yearly"),
+}
+# F1: "I ask to assign me ___ social assistance" — the kind, as an adjective.
+ASSISTANCE_KIND_LABELS = {
+    Frequency.ONE_OFF: _l("one-off"),
+    Frequency.MONTHLY: _l("monthly"),
+    Frequency.QUARTERLY: _l("quarterly"),
+    Frequency.YEARLY: _l("yearly"),
+}
+ID_DOCUMENT_LABELS = {
+    "id_card": _l("Identity card"),
+    "passport": _l("Passport"),
+    "residence_permit": _l("Residence permit"),
+    "digital": _l("Digital document (eGov)"),
 }
 RELATION_LABELS = {
     Relation.SPOUSE: _l("Husband or wife"),
@@ -59,12 +86,14 @@ QUERY_LABELS = {
     GatewayQuery.DISPENSARY: _l("Dispensary registration (register of dispensary patients)"),
     GatewayQuery.DISABILITY: _l("Disability (database of persons with disabilities)"),
 }
+# Short and neutral: what to attach is said once, on the documents page (one item per person,
+# not one per register that had nothing).
 OUTCOME_LABELS = {
     GatewayOutcome.FOUND: _l("Received"),
-    GatewayOutcome.NO_DATA: _l("No data: attach the document"),
-    GatewayOutcome.MISMATCH: _l("Data do not match: attach the document"),
-    GatewayOutcome.TIMEOUT: _l("No answer in time: ask again or attach the document"),
-    GatewayOutcome.UNAVAILABLE: _l("Register unavailable: ask again or attach the document"),
+    GatewayOutcome.NO_DATA: _l("No data"),
+    GatewayOutcome.MISMATCH: _l("Data do not match"),
+    GatewayOutcome.TIMEOUT: _l("No answer in time"),
+    GatewayOutcome.UNAVAILABLE: _l("Register unavailable"),
 }
 CAPACITY_LABELS = {
     ApplicantCapacity.SELF: _l("For myself"),
@@ -115,6 +144,28 @@ def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
     return show
 
 
+def _iso_to_local(value: str) -> str:
+    """An ISO date of a signed document as people read it (dd.mm.yyyy)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _decimal_tenge(value: str) -> str:
+    """A decimal tenge string of a signed document ("13333.33") in the locale's format."""
+    from decimal import Decimal, InvalidOperation
+
+    from portal.web.i18n import tenge
+
+    try:
+        return tenge(int(Decimal(value) * 100))
+    except (TypeError, ValueError, InvalidOperation):
+        return str(value)
+
+
 def init_app(app: Flask) -> None:
     filters = app.jinja_env.filters
     filters["ground_label"] = _label(GROUND_LABELS, GroundCategory)
@@ -126,4 +177,7 @@ def init_app(app: Flask) -> None:
     filters["status_label"] = _label(STATUS_LABELS, Status)
     filters["capacity_label"] = _label(CAPACITY_LABELS, ApplicantCapacity)
     filters["document_label"] = _label(DOCUMENT_LABELS, DocumentKind)
+    filters["id_document_label"] = lambda code: str(ID_DOCUMENT_LABELS.get(code, code))
+    filters["iso_to_local"] = _iso_to_local
+    filters["decimal_tenge"] = _decimal_tenge
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

@@ -41,10 +41,10 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "released_from_prison": _l("Released from prison or on probation"),
     },
     "frequency": {
+        "one_off": _l("Once"),
         "monthly": _l("Monthly"),
         "quarterly": _l("Quarterly"),
-        "one_time": _l("Once"),
-        "once": _l("Once"),
+        "yearly": _l("Yearly"),
     },
     "capacity": {
         "self": _l("For myself"),
@@ -61,11 +61,11 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "other": _l("Other relative"),
     },
     "sex": {"male": _l("Male"), "female": _l("Female")},
-    "id_document": {
-        "identity_card": _l("Identity card"),
+    "id_document": {  # forms/apply.py::ApplicantForm.id_doc_type
+        "id_card": _l("Identity card"),
         "passport": _l("Passport"),
-        "birth_certificate": _l("Birth certificate"),
         "residence_permit": _l("Residence permit"),
+        "digital": _l("Digital document (eGov)"),
     },
     "income_kind": {
         "wages": _l("Wages"),

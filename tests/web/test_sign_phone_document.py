@@ -26,7 +26,7 @@ F1_1 = {
     "capacity": "self", "representative": None,
     "applicant": {"iin": IIN, "surname": "ҚАСЫМОВ", "given_name": "БАУЫРЖАН", "patronymic": None,
                   "birth_date": "1985-03-21", "sex": "male",
-                  "id_document": {"type": "identity_card", "series": None, "number": "045678912",
+                  "id_document": {"type": "id_card", "series": None, "number": "045678912",
                                   "issued_by": "ҚР ІІМ", "issued_on": "2019-05-14"}},
     "address": {"region": "Алматы", "city": "Алматы", "village": None, "street": "Абай даңғылы",
                 "house": "10", "flat": "5", "from_register": True, "correction_reason": None},

@@ -18,7 +18,7 @@ depends_on = None
 
 _OLD_PURPOSES = ('registration_code', 'sign_in_code', 'password_reset', 'new_device',
                  'notification_f6', 'notification_f7', 'preliminary_notice')
-_NEW_PURPOSES = (*_OLD_PURPOSES, 'submission')
+_NEW_PURPOSES = (*_OLD_PURPOSES, 'submission', 'signing_code')
 
 
 def _purpose_check(values: tuple[str, ...]) -> None:
@@ -62,7 +62,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM sms_messages WHERE purpose = 'submission'")
+    op.execute("DELETE FROM sms_messages WHERE purpose IN ('submission', 'signing_code')")
     _purpose_check(_OLD_PURPOSES)
     with op.batch_alter_table('income_records', schema=None) as batch_op:
         batch_op.drop_column('member_iin')

@@ -384,9 +384,15 @@ def add_family_member(number: str) -> BaseResponse:
         ok = False
     if not ok:
         return _not_saved(Section.FAMILY, draft, form, relations=Relation)
-    result = sections_service.add_member(db.session(), gateway(), draft, _citizen(), iin,
-                                         Relation(form.relation.data),
-                                         typed_name=form.full_name.data or None)
+    try:
+        result = sections_service.add_member(db.session(), gateway(), draft, _citizen(), iin,
+                                             Relation(form.relation.data),
+                                             typed_name=form.full_name.data or None)
+    except sections_service.NameNeeded:
+        form.full_name.errors = [_l("The State database of individuals does not know this "
+                                    "person: type their full name as in their identity "
+                                    "document.")]
+        return _not_saved(Section.FAMILY, draft, form, relations=Relation)
     if result.person is None:
         flash(_l("The State database of individuals did not confirm this person. They are added; "
                  "you will be asked to attach their identity document."), "info")

@@ -68,6 +68,11 @@ _RECORD = "portal-apply/{}"
 
 # -- income (L8.2) ----------------------------------------------------------------------------------
 
+def _amount_text(tiyn: int) -> str:
+    """An amount as the person typed it: whole tenge without decimals."""
+    return str(tiyn // 100) if tiyn % 100 == 0 else f"{tiyn // 100}.{tiyn % 100:02d}"
+
+
 def _parse_tenge(text: str) -> int | None:
     cleaned = "".join(text.split()).replace(",", ".").replace("₸", "")
     if not cleaned:
@@ -89,7 +94,7 @@ def section_income(number: str) -> BaseResponse:
         return blocked
     people = member_choices(draft)
     start, end = quarter()
-    values = {(r.member_iin, r.kind.value): f"{r.amount_tiyn / 100:.2f}" for r in draft.incomes}
+    values = {(r.member_iin, r.kind.value): _amount_text(r.amount_tiyn) for r in draft.incomes}
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -151,9 +156,17 @@ def document_items(draft: Application) -> list[tuple[Any, Any]]:
 
     names = dict(member_choices(draft))
     needed = needed_documents(draft)
-    titles = {item.key: " — ".join(p for p in (str(DOCUMENT_LABELS[item.kind]),
-                                                names.get(item.subject or "", "")) if p)
-              for item in needed}
+    from portal.domain.package import DocumentKind
+    from portal.web.labels import GROUND_PROOF_LABELS
+
+    def title(item: Any) -> str:
+        if item.kind is DocumentKind.GROUND_PROOF and draft.ground in GROUND_PROOF_LABELS:
+            name = str(GROUND_PROOF_LABELS[draft.ground])
+        else:
+            name = str(DOCUMENT_LABELS[item.kind])
+        return " — ".join(p for p in (name, names.get(item.subject or "", "")) if p)
+
+    titles = {item.key: title(item) for item in needed}
     return sync_documents(db.session(), draft, needed, titles)
 
 
@@ -194,7 +207,11 @@ def check_answers(number: str) -> BaseResponse:
         flash(_l("Some sections are not done yet."), "info")
         return redirect(url_for("citizen.task_list", number=number), code=303)
     form = ConfirmForm()
-    signers = list(signing_service.context().signers)
+    # On a phone, signing on the phone comes first; the key file needs a computer (NCALayer).
+    preferred = ["mobile", "sms", "keyfile"]
+    available = list(signing_service.context().signers)
+    signers = [s for s in preferred if s in available] + [
+        s for s in available if s not in preferred]
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -202,16 +219,22 @@ def check_answers(number: str) -> BaseResponse:
         if signer not in signers:
             return no_store(render("citizen/apply/check.html", status=422, draft=draft,
                                    form=form, signers=signers, problem=True,
-                                   document=_document(draft)))
+                                   document=_document(draft),
+                                   names=dict(member_choices(draft))))
         return _start_signing(draft, signer)
     return no_store(render("citizen/apply/check.html", draft=draft, form=form, signers=signers,
-                           document=_document(draft)))
+                           document=_document(draft), names=dict(member_choices(draft))))
 
 
 def _document(draft: Application) -> dict[str, Any]:
+    from portal.web.labels import ASSISTANCE_KIND_LABELS
+
+    offer = draft.district_ground
+    kind = str(ASSISTANCE_KIND_LABELS[offer.frequency]) if offer is not None else None
     return submission.application_document(
         db.session(), draft, locale=_locale(),
-        consent_texts={t.kind.value: t.text for t in consent_texts()}, prepared_at=utcnow())
+        consent_texts={t.kind.value: t.text for t in consent_texts()}, prepared_at=utcnow(),
+        kind_label=kind)
 
 
 def _start_signing(draft: Application, signer: str) -> BaseResponse:
