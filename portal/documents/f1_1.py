@@ -188,7 +188,7 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
     _heading(pdf, _("Applicant"))
     _pairs(pdf, [
         (_("Surname"), _text(applicant.get("surname"))),
-        (_("Name"), _text(applicant.get("given_name"))),
+        (_("Given name"), _text(applicant.get("given_name"))),
         (_("Patronymic (if any)"), _text(applicant.get("patronymic"))),
         (_("Date of birth"), _date(applicant.get("birth_date"))),
         (_("Sex"), labels.word(labels.SEXES, applicant.get("sex"))),
@@ -286,13 +286,13 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
                     "\"Individuals\""))
     bodies = doc.get("state_bodies") or []
     if bodies:
-        _grid(pdf, [_("Request"), _("Information system"), _("IIN"), _("Answer"),
+        _grid(pdf, [_("Data requested"), _("Information system"), _("IIN"), _("Answer"),
                     _("Received"), _("Fingerprint (SHA-256)")],
               [[labels.word(labels.QUERIES, b.get("query")),
                 labels.word(labels.SOURCES, b.get("source_system")), _text(b.get("subject_iin")),
                 labels.word(labels.OUTCOMES, b.get("outcome")), _moment(b.get("answered_at")),
-                (_text(b.get("sha256"))[:16] + "…") if b.get("sha256") else "—"]
-               for b in bodies], (30, 34, 24, 24, 30, 32))
+                (_text(b.get("sha256"))[:12] + "…") if b.get("sha256") else "—"]
+               for b in bodies], (28, 34, 26, 24, 30, 32))
     else:
         pdf.multi_cell(0, 5, _("No requests were made."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 

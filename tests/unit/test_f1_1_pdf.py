@@ -99,7 +99,7 @@ def test_f1_1_pdf_holds_every_field_the_signature_and_kazakh_letters(
         with force_locale(locale):
             from flask_babel import gettext as _
 
-            labels = [_("Surname"), _("Name"), _("Patronymic (if any)"), _("Date of birth"),
+            labels = [_("Surname"), _("Given name"), _("Patronymic (if any)"), _("Date of birth"),
                       _("IIN"), _("Identity document"), _("Series"), _("Number"), _("Issued by"),
                       _("Date of issue"), _("Permanent address"), _("Region"),
                       _("City or district"), _("Village"), _("Street or microdistrict"),
