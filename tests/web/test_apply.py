@@ -398,9 +398,15 @@ def test_r6_4_without_an_eds_the_application_is_confirmed_by_an_sms_code(
     with app.app_context():
         application = db.session().scalar(select(Application).where(Application.number == number))
         assert application is not None and application.status is not Status.DRAFT
+        from portal.models import SmsMessage
+        from portal.models.notify import SmsPurpose
         from portal.services.submission import signer_of
 
         assert signer_of(db.session(), application) == "sms"
+        # the phone is registered to the IIN: an SMS confirms the submission, naming the number
+        confirmations = db.session().scalars(select(SmsMessage).where(
+            SmsMessage.purpose == SmsPurpose.SUBMISSION)).all()
+        assert len(confirmations) == 1 and number in confirmations[0].text
 
 
 def test_a_wrong_key_password_shows_the_same_signing_again_with_the_reason(
