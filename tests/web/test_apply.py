@@ -480,3 +480,16 @@ def test_no_hostile_input_on_any_section_gives_a_server_error_or_reflected_marku
                 headers={"HX-Request": "true"} if htmx else {})
             assert response.status_code < 500, (path, value, response.status_code)
             assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_signing_posts_are_rate_limited_per_address(client_request: ClientRequest, app: Flask,
+                                                    applicant: Citizen) -> None:
+    """Each try costs a password, PIN or code, or sends an SMS: past the limit, a 429 page that
+    says when to try again."""
+    number = _start(client_request, applicant)
+    client = client_request.client
+    token = _csrf(check_page(client.get(f"/cabinet/applications/{number}/")))
+    answers = [client.post(f"/cabinet/applications/{number}/sign", data={"csrf_token": token})
+               for _ in range(11)]
+    assert all(a.status_code != 429 for a in answers[:10])
+    assert answers[10].status_code == 429

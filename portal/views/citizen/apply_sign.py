@@ -17,6 +17,7 @@ from portal.db import utcnow
 from portal.domain.apply import Section, documents_needed, ready_to_check
 from portal.domain.calendar import Channel, to_local
 from portal.domain.workflow import IllegalTransition, Status
+from portal.extensions import limiter
 from portal.forms.apply import ConfirmForm
 from portal.forms.uploads import DocumentUploadForm
 from portal.models import Application
@@ -194,7 +195,13 @@ def section_documents(number: str) -> BaseResponse:
 
 # -- check your answers and sign --------------------------------------------------------------------
 
+# Starting a signing may send an SMS; finishing one spends a password, PIN or code try. The
+# signers bound tries per exchange and codes per person; these bound the cost per address.
+SIGNING_LIMIT = "10 per minute;60 per hour"
+
+
 @bp.route("/applications/<number>/check", methods=["GET", "POST"])
+@limiter.limit(SIGNING_LIMIT, methods=["POST"])
 @allow(CITIZEN)
 def check_answers(number: str) -> BaseResponse:
     draft = load_draft(number)
@@ -298,6 +305,7 @@ def _again(draft: Application, signer: str, challenge_id: str, error: SigningErr
 
 
 @bp.post("/applications/<number>/sign")
+@limiter.limit(SIGNING_LIMIT)
 @allow(CITIZEN)
 def complete_signing(number: str) -> BaseResponse:
     pending = session.get(_SIGNING)
