@@ -142,6 +142,77 @@ def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
         except (ValueError, KeyError):
             return code
     return show
+# The case's steps as the person reads them in the timeline (events.action).
+EVENT_LABELS = {
+    "submit": _l("You submitted the application"),
+    "accept_paper": _l("The application was accepted at the desk"),
+    "register": _l("The application was registered"),
+    "refuse_acceptance": _l("The application was not accepted (documents missing or expired)"),
+    "withdraw": _l("You withdrew the application"),
+    "send_to_precinct": _l("Sent to the precinct commission"),
+    "record_inspection": _l("The precinct commission inspected the material situation"),
+    "record_inspection_refusal": _l("The inspection was refused"),
+    "conclude_precinct": _l("The precinct commission gave its conclusion"),
+    "receive_documents": _l("The department received the documents"),
+    "compute_income": _l("The per-capita income was computed"),
+    "submit_to_commission": _l("Sent to the special commission"),
+    "conclude_commission": _l("The special commission gave its conclusion"),
+    "issue_preliminary_refusal": _l("A preliminary decision to refuse, and a hearing, were set"),
+    "deliver_preliminary_notice": _l("The notice of the preliminary decision reached you"),
+    "submit_objection": _l("An objection was received"),
+    "hold_hearing": _l("The hearing was held"),
+    "read_protocol": _l("The hearing protocol was read"),
+    "submit_remarks": _l("Remarks on the protocol were received"),
+    "resume_review": _l("The preliminary refusal lapsed: the review goes on"),
+    "decide_grant": _l("Decision: granted"),
+    "decide_refuse": _l("Decision: refused"),
+    "notify": _l("The notification of the decision was issued"),
+    # views and lookups, shown under "who looked at my data"
+    "case_viewed": _l("opened the application"),
+    "operator_lookup": _l("looked up the status for a caller"),
+    "status_lookup": _l("looked up the status"),
+}
+# The statutory clocks (domain.deadlines) in words, by rule and key.
+DEADLINE_LABELS = {
+    "service_term": _l("The result is due (8 working days)"),
+    "decision_target": _l("The decision is due (one working day before the result)"),
+    "R7.2": _l("Sent to the precinct commission (1 working day)"),
+    "R11.1": _l("Income computed and sent to the special commission (1 working day)"),
+    "R15.1": _l("No decision to refuse before (3 working days after the notice)"),
+    "R15.3": _l("Your objection can be sent until (2 working days)"),
+    "R15.6": _l("Your remarks on the protocol can be sent until (3 working days)"),
+    "R15.7": _l("No decision before the remarks window closes"),
+    "R15.11": _l("The notification reaches your cabinet (1 working day)"),
+}
+DEADLINE_STATE_LABELS = {
+    "running": _l("running"),
+    "done": _l("done"),
+    "overdue": _l("overdue"),
+    "breached": _l("done, but not in time"),
+    "closed": _l("closed"),
+    "stopped": _l("stopped"),
+}
+ROLE_LABELS = {
+    "intake": _l("Intake specialist"),
+    "precinct": _l("Precinct commission member"),
+    "specialist": _l("Social assistance specialist"),
+    "commission": _l("Special commission secretary"),
+    "head": _l("Head of department"),
+    "operator": _l("1414 contact centre operator"),
+    "admin": _l("Administrator"),
+    "system": _l("The system"),
+}
+CHANNEL_LABELS = {
+    "provider": _l("district department"),
+    "rural_akim": _l("rural akim's office"),
+    "state_corp": _l("State Corporation office"),
+    "portal": _l("portal"),
+}
+
+
+def _word(table: dict, code: object) -> str:  # type: ignore[type-arg]
+    text = table.get(str(code))
+    return str(text) if text is not None else str(code)
 
 
 def _iso_to_local(value: str) -> str:
@@ -180,4 +251,9 @@ def init_app(app: Flask) -> None:
     filters["id_document_label"] = lambda code: str(ID_DOCUMENT_LABELS.get(code, code))
     filters["iso_to_local"] = _iso_to_local
     filters["decimal_tenge"] = _decimal_tenge
+    filters["event_label"] = lambda code: _word(EVENT_LABELS, code)
+    filters["deadline_label"] = lambda d: _word(DEADLINE_LABELS, d.key or d.rule)
+    filters["deadline_state_label"] = lambda code: _word(DEADLINE_STATE_LABELS, code)
+    filters["role_label"] = lambda code: _word(ROLE_LABELS, code)
+    filters["channel_label"] = lambda code: _word(CHANNEL_LABELS, code)
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

@@ -3,6 +3,7 @@ signed, submitted application, with and without htmx, and nobody else's draft re
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -493,3 +494,41 @@ def test_signing_posts_are_rate_limited_per_address(client_request: ClientReques
                for _ in range(11)]
     assert all(a.status_code != 429 for a in answers[:10])
     assert answers[10].status_code == 429
+
+
+def test_l10_1_the_application_page_shows_the_steps_the_deadlines_and_who_looked(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """L10.1, L3.1: the status in the cabinet — every step, each running statutory deadline as
+    a date, and every staff view with role and desk, never the official's name."""
+    from portal.domain.calendar import Channel
+    from portal.domain.workflow import Role
+    from portal.services import events
+    from tests.factories import create_desk, create_staff
+
+    with app.app_context():
+        session = db.session()
+        citizen = session.get(Citizen, applicant.id)
+        district = create_district(session)
+        application = create_application(session, citizen=citizen, district=district,
+                                         status=Status.REGISTERED)
+        application.term_started_on = application.registered_on = dt.date(2026, 11, 27)
+        official = create_staff(session, district, Role.INTAKE,
+                                desk=create_desk(session, district, Channel.STATE_CORP),
+                                full_name="Секретова Айжан")
+        events.record(session, events.Actor("citizen", citizen.id, "citizen"), "submit",
+                      application_id=application.id, to_status="submitted")
+        events.record(session, events.Actor("staff", official.id, "intake"), "case_viewed",
+                      application_id=application.id)
+        session.commit()
+        number = application.number
+    client_request.login(applicant)
+    page = check_page(client_request.client.get(f"/cabinet/applications/{number}"))
+    timeline = page.select_one("ol.timeline").get_text(" ")  # type: ignore[union-attr]
+    assert "Сіз өтініш бердіңіз" in timeline  # the step, in Kazakh
+    assert "өтінішті ашты" not in timeline  # a view is not a step of the case
+    deadlines = page.select_one(".deadlines").get_text(" ")  # type: ignore[union-attr]
+    assert "Нәтиже беру мерзімі" in deadlines and "09.12.2026" in deadlines  # L3.1 as a date
+    looked = page.select_one(".looks").get_text(" ")  # type: ignore[union-attr]
+    assert "Өтініштерді қабылдау маманы" in looked and "Мемлекеттік корпорация" in looked
+    assert "өтінішті ашты" in looked
+    assert "Секретова" not in page.get_text()  # the official's name is not shown

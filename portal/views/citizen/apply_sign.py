@@ -400,10 +400,18 @@ def application(number: str) -> BaseResponse:
                         if found.submitted_at else None)
     after_hours = (found.submitted_at is not None and registration_day is not None
                    and registration_day != to_local(found.submitted_at).date())
+    from portal.domain.calendar import to_local as _local
+    from portal.services import case_view
+
+    session_ = db.session()
     return no_store(render("citizen/apply/submitted.html", application=found,
                            signature=signature, registration_day=registration_day,
                            after_hours=after_hours, form=ConfirmForm(),
-                           document=json.loads(signature.document) if signature else None))
+                           document=json.loads(signature.document) if signature else None,
+                           events=case_view.timeline(session_, found),
+                           looks=case_view.looks(session_, found),
+                           deadlines=case_view.deadlines(found, calendar(),
+                                                         _local(utcnow()).date())))
 
 
 @bp.post("/applications/<number>/withdraw")
