@@ -179,3 +179,11 @@ class ConsentsForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     """A page whose only answer is "continue" (CSRF only)."""
+
+
+class StatementForm(PortalForm):
+    """An objection to a preliminary refusal (R15.3) or remarks on the protocol (R15.6)."""
+
+    text = TextAreaField(_l("Your text"), validators=[
+        DataRequired(_l("Write what you want the department to know.")),
+        Length(min=10, max=5000, message=_l("Write between 10 and 5000 characters."))])

@@ -18,12 +18,13 @@ from portal.domain.deadlines import (
     CaseMilestones,
     earliest_decision_date,
     objection_window_closes,
+    remarks_window_closes,
 )
 from portal.domain.forms import NotificationChannel
 from portal.domain.grounds import GroundRule, load_ground_rules
 from portal.domain.guard import CaseState, check
 from portal.domain.workflow import Action, Actor, CaseFacts, Status
-from portal.models import Application, DistrictGround, Objection
+from portal.models import Application, DistrictGround, Objection, Remark
 from portal.services import events
 
 __all__ = [
@@ -32,8 +33,10 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
+    "read_protocol",
     "resume_review",
     "submit_objection",
+    "submit_remarks",
 ]
 
 
@@ -215,3 +218,47 @@ def resume_review(
 
     return change(session, application, Action.RESUME_REVIEW, actor, who, now=now, cal=cal,
                   reason=reason, effect=effect)
+
+
+def read_protocol(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+) -> None:
+    """R15.5: the person read the hearing protocol; that day starts the remarks window (R15.6)."""
+    protocol = application.hearing_protocol
+    if protocol is None:
+        raise ValueError("no hearing protocol to read")
+    day = to_local(now).date()
+
+    def effect() -> None:
+        protocol.read_at = now
+        protocol.remarks_due_on = remarks_window_closes(day, cal)
+
+    change(session, application, Action.READ_PROTOCOL, actor, who, now=now, cal=cal,
+           data={"read_on": day.isoformat()}, effect=effect)
+
+
+def submit_remarks(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    who: events.Actor,
+    *,
+    text: str,
+    now: dt.datetime,
+    cal: WorkingCalendar,
+) -> Remark:
+    """R15.6: remarks on the protocol within 3 working days of reading it."""
+    remark = Remark(application_id=application.id, submitted_at=now, text=text)
+
+    def effect() -> None:
+        application.remarks.append(remark)
+
+    change(session, application, Action.SUBMIT_REMARKS, actor, who, now=now, cal=cal,
+           effect=effect)
+    return remark

@@ -210,6 +210,18 @@ CHANNEL_LABELS = {
 }
 
 
+REFUSAL_GROUND_LABELS = {
+    "negative_approval_answer": _l("a negative answer of an authorised state body"),
+    "negative_conclusion": _l("a negative conclusion of an examination, study or inspection"),
+    "no_personal_data_consent": _l("no consent to access to personal data"),
+}
+HEARING_MODE_LABELS = {
+    "video_or_communication": _l("by video or phone"),
+    "information_systems": _l("through the information systems"),
+    "other_means": _l("in person or by other means"),
+}
+
+
 def _word(table: dict, code: object) -> str:  # type: ignore[type-arg]
     text = table.get(str(code))
     return str(text) if text is not None else str(code)
@@ -254,6 +266,8 @@ def init_app(app: Flask) -> None:
     filters["event_label"] = lambda code: _word(EVENT_LABELS, code)
     filters["deadline_label"] = lambda d: _word(DEADLINE_LABELS, d.key or d.rule)
     filters["deadline_state_label"] = lambda code: _word(DEADLINE_STATE_LABELS, code)
+    filters["refusal_ground_label"] = lambda code: _word(REFUSAL_GROUND_LABELS, code)
+    filters["hearing_mode_label"] = lambda code: _word(HEARING_MODE_LABELS, code)
     filters["role_label"] = lambda code: _word(ROLE_LABELS, code)
     filters["channel_label"] = lambda code: _word(CHANNEL_LABELS, code)
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

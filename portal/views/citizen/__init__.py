@@ -45,4 +45,4 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
     return redirect(request.path, code=303)
 
 
-from portal.views.citizen import apply, apply_sign  # noqa: E402,F401  (routes on bp)
+from portal.views.citizen import apply, apply_sign, refusal  # noqa: E402,F401  (routes on bp)

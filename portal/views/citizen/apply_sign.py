@@ -404,7 +404,17 @@ def application(number: str) -> BaseResponse:
     from portal.services import case_view
 
     session_ = db.session()
+    today = _local(utcnow()).date()
+    pre, protocol = found.preliminary_decision, found.hearing_protocol
+    objection_open = pre is not None and (pre.objection_due_on is None
+                                          or today <= pre.objection_due_on)
+    remarks_open = (protocol is not None and protocol.remarks_due_on is not None
+                    and today <= protocol.remarks_due_on)
+    days_left = (calendar().working_days_between(today, pre.objection_due_on)
+                 if pre is not None and pre.objection_due_on and objection_open else None)
     return no_store(render("citizen/apply/submitted.html", application=found,
+                           objection_open=objection_open, remarks_open=remarks_open,
+                           objection_days_left=days_left,
                            signature=signature, registration_day=registration_day,
                            after_hours=after_hours, form=ConfirmForm(),
                            document=json.loads(signature.document) if signature else None,
