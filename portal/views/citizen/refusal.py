@@ -55,23 +55,31 @@ def _who() -> tuple[Actor, object]:
     return Actor(Role.CITIZEN), drafts.citizen_actor(_citizen())
 
 
+def _statement(number: str, anchor: str, empty: str, sent: str, take: object) -> BaseResponse:
+    """An objection or remarks: the text checked, the law's window asked, one event."""
+    application = _own(number)
+    form = StatementForm()
+    here = url_for("citizen.application", number=number)
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for m in form.text.errors) or empty, "error")
+        return redirect_after_post(here + anchor)
+    actor, who = _who()
+    try:
+        take(db.session(), application, actor, who, text=form.text.data,  # type: ignore[operator]
+             now=utcnow(), cal=calendar())
+    except IllegalTransition as error:
+        return _refused(application, error)
+    flash(sent, "success")
+    return redirect_after_post(here + "#refusal")
+
+
 @bp.post("/applications/<number>/objection")
 @allow(CITIZEN)
 def submit_objection(number: str) -> BaseResponse:
-    application = _own(number)
-    form = StatementForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(m) for m in form.text.errors) or str(_l("Write your objection.")),
-              "error")
-        return redirect_after_post(url_for("citizen.application", number=number) + "#objection")
-    actor, who = _who()
-    try:
-        cases.submit_objection(db.session(), application, actor, who,  # type: ignore[arg-type]
-                               text=form.text.data, oral=False, now=utcnow(), cal=calendar())
-    except IllegalTransition as error:
-        return _refused(application, error)
-    flash(_l("Your objection was sent to the department."), "success")
-    return redirect_after_post(url_for("citizen.application", number=number) + "#refusal")
+    """R15.3: a written objection while its window is open."""
+    return _statement(number, "#objection", str(_l("Write your objection.")),
+                      str(_l("Your objection was sent to the department.")),
+                      lambda *args, **kw: cases.submit_objection(*args, oral=False, **kw))
 
 
 @bp.post("/applications/<number>/protocol/read")
@@ -92,17 +100,6 @@ def read_protocol(number: str) -> BaseResponse:
 @bp.post("/applications/<number>/remarks")
 @allow(CITIZEN)
 def submit_remarks(number: str) -> BaseResponse:
-    application = _own(number)
-    form = StatementForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(m) for m in form.text.errors) or str(_l("Write your remarks.")),
-              "error")
-        return redirect_after_post(url_for("citizen.application", number=number) + "#remarks")
-    actor, who = _who()
-    try:
-        cases.submit_remarks(db.session(), application, actor, who,  # type: ignore[arg-type]
-                             text=form.text.data, now=utcnow(), cal=calendar())
-    except IllegalTransition as error:
-        return _refused(application, error)
-    flash(_l("Your remarks were sent to the department."), "success")
-    return redirect_after_post(url_for("citizen.application", number=number) + "#protocol")
+    """R15.6: remarks on the protocol within 3 working days of reading it."""
+    return _statement(number, "#remarks", str(_l("Write your remarks.")),
+                      str(_l("Your remarks were sent to the department.")), cases.submit_remarks)
