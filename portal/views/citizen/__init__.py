@@ -23,10 +23,24 @@ def cabinet() -> Response:
 
     principal = current()
     assert principal is not None and principal.citizen is not None
+    from portal.db import utcnow
+    from portal.domain.calendar import to_local
+    from portal.domain.deadlines import DeadlineState
+    from portal.services import case_view
+    from portal.services.workdays import calendar
+
     applications = db.session().scalars(
         select(Application).where(Application.citizen_id == principal.citizen.id)
         .order_by(Application.created_at.desc(), Application.id.desc())).all()
-    return no_store(render("citizen/cabinet.html", applications=applications))
+    today = to_local(utcnow()).date()
+    next_steps = {}
+    for application in applications:
+        running = [r for r in case_view.deadlines(application, calendar(), today)
+                   if r.state in (DeadlineState.RUNNING, DeadlineState.OVERDUE)]
+        if running:
+            next_steps[application.id] = min(running, key=lambda r: r.deadline.due)
+    return no_store(render("citizen/cabinet.html", applications=applications,
+                           next_steps=next_steps))
 
 
 @bp.errorhandler(StaleDataError)
