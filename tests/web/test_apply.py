@@ -534,4 +534,4 @@ def test_l10_1_the_application_page_shows_the_steps_the_deadlines_and_who_looked
     assert "Секретова" not in page.get_text()  # the official's name is not shown
     # the cabinet's list names the next statutory step and its date
     cabinet = check_page(client_request.client.get("/cabinet/")).get_text(" ")
-    assert "Келесі қадам" in cabinet and "09.12.2026" in cabinet
+    assert "Келесі қадам: Учаскелік комиссияға жіберу (1 жұмыс күні) — 30.11.2026" in cabinet
