@@ -117,16 +117,35 @@ page = client.get("/cabinet/applications/new").get_data(as_text=True)
 csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 location = client.post("/cabinet/applications/new", data={"csrf_token": csrf}).headers["Location"]
 cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-print(location.rstrip("/") + "/contacts", cookie.key + "=" + cookie.value)
+# an application with 30 events (the cabinet's case page)
+from portal.domain.workflow import Status
+from portal.models import Application
+from portal.services import events
+with app.app_context():
+    session = db.session()
+    case = session.scalar(select(Application).where(Application.citizen_id == citizen.id,
+                                                    Application.status != Status.DRAFT))
+    if case is None:
+        from tests.factories import create_application
+        case = create_application(session, citizen=session.get(Citizen, citizen.id),
+                                  status=Status.REGISTERED)
+        for n in range(30):
+            events.record(session, events.Actor("staff", None, "specialist"),
+                          "case_viewed" if n % 2 else "register", application_id=case.id)
+        session.commit()
+    number = case.number
+print(location.rstrip("/") + "/contacts", "/cabinet/applications/" + number,
+      cookie.key + "=" + cookie.value)
 """
 
 
-def signed_in_question_page(env: dict[str, str]) -> tuple[str, str]:
-    """A demo citizen's draft and their session cookie: (question page path, Cookie header)."""
+def signed_in_pages(env: dict[str, str]) -> tuple[str, str, str]:
+    """A demo citizen's draft, an application with 30 events and the session cookie:
+    (question page path, application page path, Cookie header)."""
     done = subprocess.run([PY, "-c", _SIGN_IN], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True)
-    path, cookie = done.stdout.split()[-2:]
-    return path, cookie
+    question, case, cookie = done.stdout.split()[-3:]
+    return question, case, cookie
 
 
 def main() -> None:
@@ -156,8 +175,9 @@ def main() -> None:
         print(f"{'bare Flask /':<24} {bare_rps:8.0f} req/s  p50 {bare_p50:6.1f} ms  p95 {bare_p95:6.1f} ms")
         runs: list[tuple[str, str, str | None]] = [(path, path, None) for path in pages]
         if not sys.argv[1:]:
-            question, cookie = signed_in_question_page(env)
+            question, case, cookie = signed_in_pages(env)
             runs.append(("question (signed in)", question, cookie))
+            runs.append(("application, 30 events", case, cookie))
         for label, path, cookie in runs:
             rps, p50, p95, errors = load(portal_port, path, cookie)
             print(f"{'portal ' + label:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
