@@ -280,3 +280,16 @@ def test_a_calendar_override_moves_a_deadline_in_every_worker(
         assert calendar().add_working_days(thursday, 1) == dt.date(2027, 3, 5)
     [removed] = events_named(app, "calendar_day_removed")
     assert removed.data["before"]["day"] == "2027-03-05" and removed.data["after"] is None
+
+
+def test_the_ground_page_and_its_choices_are_in_the_persons_language(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    row = _ground(app, admin.district_id or 0, GroundCategory.ORPHAN)
+    client.set_cookie("lang", "kk")
+    page = check_page(client.get(f"{DISTRICT}/grounds/{row.id}"))
+    options = [o.get_text() for o in page.select("#needs_income option")]
+    assert options == ["Үлгілік қағидалар бойынша", "Иә", "Жоқ"]
+    client.set_cookie("lang", "ru")
+    page = check_page(client.get(f"{DISTRICT}/grounds/{row.id}"))
+    assert page.select_one("#frequency option").get_text() == "Выплачивается единовременно"
