@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -41,6 +42,7 @@ class ConfigProblem(StrEnum):
     GROUND_EXISTS = "ground_exists"  # one current row per category and frequency
     DAY_TAKEN = "day_taken"  # one override per day
     BAD_THRESHOLD = "bad_threshold"
+    CHANGED_MEANWHILE = "changed_meanwhile"  # another administrator saved this ground first
 
 
 class ConfigRefused(Exception):
@@ -125,14 +127,24 @@ def change_ground(session: Session, admin: StaffUser, ground: DistrictGround,
     _check_rules(ground.category, settings)
     if _taken(session, ground.district_id, ground.category, settings.frequency, but=ground.id):
         raise ConfigRefused(ConfigProblem.GROUND_EXISTS)
-    ground.retired_at = utcnow()
-    session.flush()  # the partial unique index admits the new version only after this
+    # Only a row still current is retired: of two administrators saving at once, one wins.
+    retired = session.execute(
+        update(DistrictGround).where(DistrictGround.id == ground.id,
+                                     DistrictGround.retired_at.is_(None))
+        .values(retired_at=utcnow()).execution_options(synchronize_session="fetch"))
+    if retired.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise ConfigRefused(ConfigProblem.CHANGED_MEANWHILE)
     new = DistrictGround(district_id=ground.district_id, category=ground.category,
                          frequency=settings.frequency, amount_tiyn=settings.amount_tiyn,
                          enabled=settings.enabled, replaces_id=ground.id,
                          **{f: getattr(settings, f) for f in RULE_FIELDS})
     session.add(new)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the partial unique index: someone saved this ground meanwhile
+        session.rollback()
+        raise ConfigRefused(ConfigProblem.CHANGED_MEANWHILE) from None
     events.record(session, actor_of(admin), "ground_changed",
                   data={"district": ground.district_id, "category": ground.category.value,
                         "ground": new.id, "replaces": ground.id,

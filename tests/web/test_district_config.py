@@ -293,3 +293,31 @@ def test_the_ground_page_and_its_choices_are_in_the_persons_language(
     client.set_cookie("lang", "ru")
     page = check_page(client.get(f"{DISTRICT}/grounds/{row.id}"))
     assert page.select_one("#frequency option").get_text() == "Выплачивается единовременно"
+
+
+def test_of_two_administrators_saving_one_ground_at_once_the_second_is_told(
+        app: Flask, client: FlaskClient) -> None:
+    from sqlalchemy import update
+
+    from portal.models import StaffUser
+    from portal.services import district_config
+    from portal.services.district_config import ConfigProblem, ConfigRefused
+
+    admin = _admin(app, client)
+    row = _ground(app, admin.district_id or 0, GroundCategory.ORPHAN)
+    with app.app_context():
+        s = db.session()
+        mine = s.get(DistrictGround, row.id)
+        assert mine is not None
+        settings = district_config.settings_of(mine)
+        # The other administrator's save lands between this one's read and its write.
+        with db.engine_of(app).begin() as other:
+            other.execute(update(DistrictGround).where(DistrictGround.id == row.id)
+                          .values(retired_at=dt.datetime.now(dt.UTC)))
+        me = s.get(StaffUser, admin.id)
+        assert me is not None
+        with pytest.raises(ConfigRefused) as refused:
+            district_config.change_ground(s, me, mine, district_config.GroundSettings(
+                **{**settings.__dict__, "amount_tiyn": 1}))
+        assert refused.value.problem is ConfigProblem.CHANGED_MEANWHILE
+    assert events_named(app, "ground_changed") == []

@@ -35,6 +35,10 @@ PROBLEMS = {
         "needs_special_commission",
         _l("Grounds 1) natural disaster, 2) fire and 4) low income always go to the special "
            "commission (form F5): choose \u201cYes\u201d or \u201cAs the Model Rules say\u201d.")),
+    ConfigProblem.CHANGED_MEANWHILE: (
+        "amount",
+        _l("Someone else saved this category a moment ago. Open it again from the district "
+           "configuration to see their change.")),
     ConfigProblem.GROUND_EXISTS: (
         "frequency",
         _l("This category already has a current entry with this frequency. Change that one "
