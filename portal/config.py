@@ -101,6 +101,9 @@ class Config:
         # A JSON file of decree day transfers the holidays package does not know yet
         # (domain.calendar.load_overrides); empty: the built-in table.
         self.CALENDAR_OVERRIDES: str = _env("CALENDAR_OVERRIDES")
+        # How long a worker trusts its copy of the administrators' calendar override table
+        # before reading it again (seconds): every worker sees a change within this time.
+        self.CALENDAR_CACHE_SECONDS: float = float(_env("CALENDAR_CACHE_SECONDS", "10"))
         self._derive()
 
     def _derive(self) -> None:

@@ -1,5 +1,6 @@
-"""Demo data for the embedded default: one district, its grounds, staff of every role, citizens
-and their numbers in the simulated mobile citizens database, and TEST EDS keys for all of them."""
+"""Demo data for the embedded default: two districts with their configuration (demo_config),
+staff of every role, citizens and their numbers in the simulated mobile citizens database, and
+TEST EDS keys for all of them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.cli import demo_config
 from portal.db import utcnow
 from portal.domain.calendar import Channel
 from portal.domain.forms import AkimatLevel, Frequency, Sex
@@ -103,6 +105,10 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         for iin, s, g, _p, _ph in CITIZENS
     ]
     if session.scalar(select(District).where(District.code == DISTRICT_CODE)) is not None:
+        if demo_config.ensure_second_district(session, year):  # a database from before it
+            record(session, Actor.system(), "demo_data_loaded",
+                   data={"district": demo_config.SECOND_DISTRICT_CODE})
+        demo_config.ensure_members(session)
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
         return False, accounts
@@ -146,8 +152,12 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         ))
         if phone is not None:  # 500706400099 has no number: her notices are printed (R15.10)
             register_phone(session, iin, phone)
+    demo_config.ensure_second_district(session, year)
+    demo_config.ensure_members(session)
     record(session, Actor.system(), "demo_data_loaded",
-           data={"district": DISTRICT_CODE, "at": dt.date.today().isoformat()})
+           data={"district": DISTRICT_CODE, "districts": [DISTRICT_CODE,
+                                                          demo_config.SECOND_DISTRICT_CODE],
+                 "at": dt.date.today().isoformat()})
     session.flush()
     accounts = _with_factors(session, accounts, record_events=False)
     session.commit()

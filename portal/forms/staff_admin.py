@@ -27,6 +27,17 @@ def _optional_int(value: object) -> int | None:
         return None
 
 
+class NamePositionForm(PortalForm):
+    """A person's name and position: staff members and commission members."""
+
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(_l("Enter the full name.")),
+                                        Length(max=200, message=_l("At most 200 characters."))])
+    position = StringField(_l("Position"),
+                           validators=[DataRequired(_l("Enter the position.")),
+                                       Length(max=200, message=_l("At most 200 characters."))])
+
+
 class RoleDeskForm(PortalForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(v, str(label)) for v, label in ROLE_LABELS.items()],
                        validators=[DataRequired(_l("Choose a role."))])
@@ -35,16 +46,10 @@ class RoleDeskForm(PortalForm):
                        coerce=_optional_int, validate_choice=False)
 
 
-class NewStaffForm(RoleDeskForm):
+class NewStaffForm(RoleDeskForm, NamePositionForm):
     login = StringField(_l("Login"), description=_l("Latin letters, digits, dots, dashes"),
                         validators=[DataRequired(_l("Enter a login.")),
                                     Length(3, 60, _l("A login has 3 to 60 characters.")),
                                     Regexp(r"^[A-Za-z0-9._-]+$",
                                            message=_l("Use Latin letters, digits, dots and "
                                                       "dashes only."))])
-    full_name = StringField(_l("Full name"),
-                            validators=[DataRequired(_l("Enter the full name.")),
-                                        Length(max=200, message=_l("At most 200 characters."))])
-    position = StringField(_l("Position"),
-                           validators=[DataRequired(_l("Enter the position.")),
-                                       Length(max=200, message=_l("At most 200 characters."))])

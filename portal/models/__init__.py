@@ -24,7 +24,16 @@ from portal.models.application import (
     Receipt,
     ReceiptKind,
 )
-from portal.models.district import Desk, District, DistrictGround
+from portal.models.district import (
+    CalendarOverride,
+    Commission,
+    CommissionMember,
+    CommissionRole,
+    DayKind,
+    Desk,
+    District,
+    DistrictGround,
+)
 from portal.models.event import Event, EventChainHead
 from portal.models.gateway import GatewayRequest
 from portal.models.holiday import HolidayAward
@@ -59,11 +68,16 @@ from portal.models.signature import Signature, SigningBlob
 __all__ = [
     "Application",
     "ApplicationForm",
+    "CalendarOverride",
     "Citizen",
     "CodePurpose",
+    "Commission",
     "CommissionConclusion",
+    "CommissionMember",
+    "CommissionRole",
     "Consent",
     "ConsentKind",
+    "DayKind",
     "Decision",
     "Desk",
     "District",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.db import Base, utcnow
 from portal.domain.calendar import Channel
 from portal.domain.forms import AkimatLevel, Frequency
 from portal.domain.grounds import GroundCategory
@@ -64,11 +67,19 @@ class Desk(Base):
 
 
 class DistrictGround(Base):
-    """One category the district's maslikhat adopted, with its amount and frequency."""
+    """One category the district's maslikhat adopted, with its amount and frequency.
+
+    Rows are versions: an administrator's edit retires the row (``retired_at``) and adds a new
+    one, so an application keeps pointing at the configuration it was made and decided under.
+    Only one current (not retired) row per category and frequency."""
 
     __tablename__ = "district_grounds"
     __table_args__ = (
-        UniqueConstraint("district_id", "category", "frequency"),
+        Index(
+            "uq_district_grounds_current", "district_id", "category", "frequency", unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
         CheckConstraint("amount_tiyn >= 0", name="amount_not_negative"),
     )
 
@@ -82,5 +93,64 @@ class DistrictGround(Base):
     needs_precinct_inspection: Mapped[bool | None] = mapped_column(default=None)
     needs_income: Mapped[bool | None] = mapped_column(default=None)
     needs_special_commission: Mapped[bool | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The version this row replaced, so the history of one ground reads as a chain.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("district_grounds.id"))
 
     district: Mapped[District] = relationship(back_populates="grounds")
+
+    @property
+    def current(self) -> bool:
+        return self.retired_at is None
+
+
+class Commission(enum.StrEnum):
+    PRECINCT = "precinct"  # R7.2: the precinct commission inspects and concludes (F3, F4)
+    SPECIAL = "special"  # R11.1: the special commission recommends (F5)
+
+
+class CommissionRole(enum.StrEnum):
+    CHAIR = "chair"
+    MEMBER = "member"
+    SECRETARY = "secretary"
+
+
+class CommissionMember(Base):
+    """A member of one of the district's commissions; acts and conclusions name them. A member
+    who leaves is made inactive, never deleted: signed acts still name them."""
+
+    __tablename__ = "commission_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), index=True
+    )
+    commission: Mapped[Commission] = mapped_column(enum_column(Commission))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    role: Mapped[CommissionRole] = mapped_column(enum_column(CommissionRole))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    district: Mapped[District] = relationship()
+
+
+class DayKind(enum.StrEnum):
+    DAY_OFF = "day_off"  # a weekday the decree makes a day off
+    WORKING_DAY = "working_day"  # a weekend day the decree makes worked
+
+
+class CalendarOverride(Base):
+    """A day moved by a government decree, entered by an administrator: it extends the built-in
+    table and the CALENDAR_OVERRIDES file (services/workdays.py). The transfers are national, so
+    the table is not per district."""
+
+    __tablename__ = "calendar_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, unique=True)
+    kind: Mapped[DayKind] = mapped_column(enum_column(DayKind))
+    act: Mapped[str] = mapped_column(String(300))  # the decree that moved the day
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

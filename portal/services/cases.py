@@ -53,9 +53,14 @@ def ground_rule(application: Application) -> GroundRule:
     """The ground's rule with the district's overrides (R7.2, L8.2, F5)."""
     if application.ground is None:
         raise ValueError("the application has no ground yet")
-    override: DistrictGround | None = next(
-        (g for g in application.district.grounds if g.category is application.ground), None
-    )
+    # The row the application was made under keeps its rules after an administrator's edit
+    # (which retires it); without one, the district's current row for the ground.
+    override: DistrictGround | None = application.district_ground
+    if override is None or override.category is not application.ground:
+        override = next(
+            (g for g in application.district.grounds
+             if g.category is application.ground and g.retired_at is None), None
+        )
     changes = {} if override is None else {
         name: getattr(override, name)
         for name in ("needs_precinct_inspection", "needs_income", "needs_special_commission")

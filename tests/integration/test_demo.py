@@ -6,9 +6,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.cli import demo
+from portal.cli import demo, demo_config
 from portal.domain.workflow import Role
-from portal.models import Citizen, District, Event, StaffUser
+from portal.models import Citizen, CommissionMember, District, Event, StaffUser
 from portal.services.passwords import check_password
 
 
@@ -16,7 +16,13 @@ def test_demo_data_loads_once_and_is_idempotent(session: Session) -> None:
     created, accounts = demo.load(session)
     again, _ = demo.load(session)
     assert created is True and again is False
-    assert session.scalar(select(func.count()).select_from(District)) == 1
+    assert set(session.scalars(select(District.code))) == {demo.DISTRICT_CODE,
+                                                            demo_config.SECOND_DISTRICT_CODE}
+    members = list(session.scalars(select(CommissionMember)))
+    assert len(members) == sum(len(m) for m in demo_config.MEMBERS.values())
+    second = session.scalar(select(District).where(
+        District.code == demo_config.SECOND_DISTRICT_CODE))
+    assert second is not None and len(second.grounds) == len(demo_config.SECOND_GROUNDS)
     assert session.scalar(select(func.count()).select_from(Citizen)) == len(demo.CITIZENS)
     roles = set(session.scalars(select(StaffUser.role)))
     assert {Role.INTAKE, Role.PRECINCT, Role.SPECIALIST, Role.COMMISSION, Role.HEAD,

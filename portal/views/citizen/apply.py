@@ -211,7 +211,7 @@ def delete_application(number: str) -> BaseResponse:
 # -- the ground -------------------------------------------------------------------------------------
 
 def _offers(draft: Application) -> list[DistrictGround]:
-    return [g for g in draft.district.grounds if g.enabled]
+    return [g for g in draft.district.grounds if g.enabled and g.retired_at is None]
 
 
 @bp.route("/applications/<number>/ground", methods=["GET", "POST"])

@@ -1,12 +1,11 @@
-"""An administrator's pages: the staff of their district, a new person, a change of role or
-desk, deactivation and the reset of a lost second factor. Every change is an event; someone of
-another district answers 404, as if they did not exist."""
+"""The staff of the administrator's district: a new person, a change of role or desk,
+deactivation and the reset of a lost second factor."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -18,10 +17,9 @@ from portal.forms.staff_admin import NewStaffForm, RoleDeskForm
 from portal.models import Desk, StaffFactor, StaffUser
 from portal.services import staff_accounts
 from portal.services.staff_accounts import StaffChangeRefused, StaffProblem
-from portal.web.access import allow, current
-from portal.web.htmx import no_store, redirect_after_post, render
-
-bp = Blueprint("staff_admin", __name__)
+from portal.views.staff_admin import bp, signed_in_admin
+from portal.web.access import allow
+from portal.web.htmx import redirect_after_post, render
 
 PROBLEMS = {
     StaffProblem.LOGIN_TAKEN: ("login", _l("This login is taken. Choose another.")),
@@ -33,15 +31,7 @@ PROBLEMS = {
 }
 
 
-bp.after_request(no_store)  # every admin page: personal data of staff, never cached
-
-
-def _admin() -> StaffUser:
-    """The signed-in administrator; one without a district administers nobody."""
-    admin = current().staff
-    if admin is None:
-        abort(403)
-    return admin
+_admin = signed_in_admin
 
 
 def _person(staff_id: str) -> StaffUser:
