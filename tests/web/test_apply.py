@@ -535,3 +535,36 @@ def test_l10_1_the_application_page_shows_the_steps_the_deadlines_and_who_looked
     # the cabinet's list names the next statutory step and its date
     cabinet = check_page(client_request.client.get("/cabinet/")).get_text(" ")
     assert "Келесі қадам: Учаскелік комиссияға жіберу (1 жұмыс күні) — 30.11.2026" in cabinet
+
+
+def test_a_draft_goes_in_under_the_configuration_in_force_when_the_district_changed_it(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """An administrator changed the amount while the person was filling in: the application is
+    made under the row in force; a ground no longer offered sends the person back to choose."""
+    from portal.models import DistrictGround
+
+    number = _start(client_request, applicant)
+    _fill_to_check(client_request, app, number)
+    with app.app_context():
+        session = db.session()
+        draft = session.scalar(select(Application).where(Application.number == number))
+        assert draft is not None and draft.district_ground is not None
+        old = draft.district_ground
+        old.retired_at = utcnow()
+        session.flush()
+        new = DistrictGround(district_id=old.district_id, category=old.category,
+                             frequency=old.frequency, amount_tiyn=old.amount_tiyn + 500_000,
+                             replaces_id=old.id)
+        session.add(new)
+        session.commit()
+        new_id = new.id
+    client_request.client.get(f"/cabinet/applications/{number}/check")
+    assert _draft(app, number).district_ground_id == new_id
+    with app.app_context():
+        session = db.session()
+        row = session.get(DistrictGround, new_id)
+        assert row is not None
+        row.enabled = False
+        session.commit()
+    response = client_request.client.get(f"/cabinet/applications/{number}/check")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/ground")

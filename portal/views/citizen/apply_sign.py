@@ -42,6 +42,7 @@ from portal.views.citizen.apply import (
     _guard,
     _locale,
     _next_url,
+    _offers,
     _page,
     _saved_or_next,
     consent_texts,
@@ -205,6 +206,8 @@ SIGNING_LIMIT = "10 per minute;60 per hour"
 @allow(CITIZEN)
 def check_answers(number: str) -> BaseResponse:
     draft = load_draft(number)
+    if (stale := _stale_offer(draft)) is not None:
+        return stale
     if missing_files(document_items(draft)):
         # A file removed after the documents were confirmed: the section is open again.
         drafts.mark_touched(draft, Section.DOCUMENTS)
@@ -231,6 +234,27 @@ def check_answers(number: str) -> BaseResponse:
         return _start_signing(draft, signer)
     return no_store(render("citizen/apply/check.html", draft=draft, form=form, signers=signers,
                            document=_document(draft), names=dict(member_choices(draft))))
+
+
+def _stale_offer(draft: Application) -> BaseResponse | None:
+    """The district changed its configuration while this was a draft: the application goes in
+    under the configuration in force (the same category and frequency), or the person chooses
+    again if the district no longer offers it."""
+    offer = draft.district_ground
+    if offer is None or (offer.retired_at is None and offer.enabled):
+        return None
+    current = next((g for g in _offers(draft) if g.category is offer.category
+                    and g.frequency is offer.frequency), None)
+    if current is not None:
+        draft.district_ground_id = current.id
+        db.session().commit()
+        db.session().refresh(draft)
+        return None
+    drafts.mark_touched(draft, Section.GROUND)
+    db.session().commit()
+    flash(_l("The district no longer offers the assistance chosen in this draft. Choose again."),
+          "info")
+    return redirect(url_for("citizen.section_ground", number=draft.number), code=303)
 
 
 def _document(draft: Application) -> dict[str, Any]:
