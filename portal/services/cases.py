@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from portal.domain.calendar import WorkingCalendar, to_local
 from portal.domain.deadlines import (
     CaseMilestones,
+    case_deadlines,
     earliest_decision_date,
+    next_due,
     objection_window_closes,
 )
 from portal.domain.forms import NotificationChannel
@@ -32,6 +34,7 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
+    "refresh_next_due",
     "resume_review",
     "submit_objection",
 ]
@@ -102,6 +105,17 @@ def milestones(application: Application, rule: GroundRule | None = None) -> Case
     )
 
 
+def refresh_next_due(application: Application, cal: WorkingCalendar) -> None:
+    """Store the last day of the case's nearest open duty (``Application.next_due_on``), from
+    the same deadlines the case page shows; the queue sorts and filters by it in SQL.
+
+    The one place the column is written: :func:`change` calls it on every change of a case."""
+    if application.ground is None:
+        application.next_due_on = None  # a draft without a ground: no term runs yet
+        return
+    application.next_due_on = next_due(case_deadlines(milestones(application), cal))
+
+
 def case_state(application: Application) -> CaseState:
     rule = ground_rule(application)
     return CaseState(
@@ -135,6 +149,7 @@ def change(
     if effect is not None:
         effect()
     application.status = target
+    refresh_next_due(application, cal)
     events.record(
         session, who, action.value, application_id=application.id,
         from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),
