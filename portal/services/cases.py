@@ -34,6 +34,7 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
+    "refresh_all_next_due",
     "refresh_next_due",
     "resume_review",
     "submit_objection",
@@ -114,6 +115,25 @@ def refresh_next_due(application: Application, cal: WorkingCalendar) -> None:
         application.next_due_on = None  # a draft without a ground: no term runs yet
         return
     application.next_due_on = next_due(case_deadlines(milestones(application), cal))
+
+
+def refresh_all_next_due(session: Session, cal: WorkingCalendar, *, batch: int = 500) -> int:
+    """Recompute next_due_on for every case (after migration 0007, or a calendar decree that
+    moved working days); a derived column, so no event. Commits per batch; returns how many."""
+    from sqlalchemy import select
+
+    done, last = 0, 0
+    while True:
+        chunk = list(session.scalars(select(Application).where(Application.id > last)
+                                     .order_by(Application.id).limit(batch)))
+        if not chunk:
+            return done
+        for application in chunk:
+            refresh_next_due(application, cal)
+        last = chunk[-1].id
+        done += len(chunk)
+        session.commit()
+        session.expunge_all()
 
 
 def case_state(application: Application) -> CaseState:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import db
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.deadlines import case_deadlines, next_due
 from portal.domain.grounds import GroundCategory
 from portal.domain.workflow import Action, Actor, Role, Status
+from portal.models import Application
 from portal.services import cases, events
 from tests.factories import almaty, create_application
 
@@ -54,3 +58,23 @@ def test_l3_1_a_withdrawn_case_has_no_running_duty_and_no_next_due(session: Sess
     session.expire_all()
     assert application.status is Status.WITHDRAWN
     assert application.next_due_on is None
+
+
+def test_l3_1_refresh_deadlines_fills_next_due_for_cases_made_before_the_column(
+    db_app: Flask,
+) -> None:
+    with db_app.app_context():
+        session = db.session()
+        application = create_application(session, status=Status.REGISTERED,
+                                          ground=GroundCategory.ORPHAN,
+                                          term_started_on=MONDAY, registered_on=MONDAY)
+        session.commit()
+        number = application.number
+        assert application.next_due_on is None
+    result = db_app.test_cli_runner().invoke(args=["db", "refresh-deadlines"])
+    assert result.exit_code == 0, result.output
+    assert "recomputed for 1 cases" in result.output
+    with db_app.app_context():
+        refreshed = db.session().scalar(select(Application).where(Application.number == number))
+        assert refreshed is not None
+        assert refreshed.next_due_on == dt.date(2026, 12, 2)  # L3.1 decision target

@@ -1,7 +1,7 @@
 """The staff queue: the nearest duty's last day stored per case (next_due_on), the assignee, and
 the composite indexes the queue's orderings, filters and search use.
 
-Existing cases get next_due_on from `flask cases refresh-deadlines` (the domain computes it; a
+Existing cases get next_due_on from `flask db refresh-deadlines` (the domain computes it; a
 migration does not know the calendar's overrides).
 
 Revision ID: 0007_queue
