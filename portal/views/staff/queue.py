@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.db import utcnow
@@ -25,15 +26,22 @@ from portal.web.htmx import render
 from portal.web.labels import CHANNEL_LABELS, GROUND_LABELS, STATUS_LABELS, duty_label
 
 # The statuses a case in the queue can have (drafts are not the office's yet), in procedure
-# order; statuses that share a plain label are offered once each by their code.
+# order. Where the citizen's plain label is shared by two statuses, the office needs them apart.
 QUEUE_STATUSES = [s for s in Status if s is not Status.DRAFT]
+_OFFICE_LABELS = {
+    Status.INSPECTION_REFUSED: _l("With the precinct commission: the inspection was refused"),
+    Status.INCOME_COMPUTED: _l("Being checked by the department: income computed"),
+}
+
+
+def _status_label(status: Status) -> str:
+    return str(_OFFICE_LABELS.get(status, STATUS_LABELS[status]))
 
 
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
     everything = ("", gettext("All"))
-    form.status.choices = [everything, *((s.value, str(STATUS_LABELS[s]))
-                                         for s in QUEUE_STATUSES)]
+    form.status.choices = [everything, *((s.value, _status_label(s)) for s in QUEUE_STATUSES)]
     form.ground.choices = [everything, *((g.value, str(GROUND_LABELS[g]))
                                          for g in GroundCategory)]
     form.channel.choices = [everything, *((c.value, str(CHANNEL_LABELS[c])) for c in Channel)]
@@ -81,4 +89,4 @@ def queue() -> Response:
             me=staff.id)
     return render("staff/queue.html", "staff/_rows.html", status=status, form=form,
                   filter_form=filter_form, result=result, today=today, staff=staff,
-                  duty_label=duty_label)
+                  duty_label=duty_label, office_status=_status_label)
