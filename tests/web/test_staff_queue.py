@@ -98,6 +98,10 @@ def test_the_queue_shows_only_the_officials_own_district(office: Office) -> None
     assert foreign_number not in str(page) and draft_number not in str(page)
     link = page.select_one("tr.queue-row a")
     assert link is not None and link["href"] == f"/staff/cases/{own_number}"
+    case_page = client_request.get_url(str(link["href"]))
+    assert own_number in case_page.h1.get_text()
+    for hidden in (foreign_number, draft_number):
+        client_request.get_url(f"/staff/cases/{hidden}", 404)
 
 
 def test_another_districts_case_is_found_neither_by_number_nor_by_iin(office: Office) -> None:
