@@ -44,6 +44,16 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"granted the runtime privileges to {role}")
 
+    @db_group.command("refresh-deadlines")
+    def db_refresh_deadlines() -> None:
+        """Recompute every case's nearest duty (next_due_on, the queue's order): after upgrading
+        to 0007_queue, or after a decree moved working days (CALENDAR_OVERRIDES)."""
+        from portal.services.cases import refresh_all_next_due
+        from portal.services.workdays import calendar
+
+        count = refresh_all_next_due(db.session(), calendar())
+        click.echo(f"next_due_on recomputed for {count} cases")
+
     @db_group.command("check")
     def db_check() -> None:
         """Fail when the models and the migrations disagree."""

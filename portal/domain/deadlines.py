@@ -30,8 +30,10 @@ __all__ = [
     "is_objection_in_time",
     "is_remark_in_time",
     "may_decide_on",
+    "next_due",
     "objection_blocker",
     "objection_window_closes",
+    "open_duties",
     "overdue",
     "precinct_referral_due",
     "refusal_blocker",
@@ -361,6 +363,27 @@ def case_deadlines(m: CaseMilestones, cal: WorkingCalendar) -> list[Deadline]:
 def overdue(deadlines: Iterable[Deadline], today: date) -> list[Deadline]:
     """The provider duties among ``deadlines`` that are past their last day and still undone."""
     return [d for d in deadlines if d.is_overdue(today)]
+
+
+def open_duties(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """The provider duties among ``deadlines`` still to be done (running or overdue), nearest
+    first."""
+    return sorted(
+        (d for d in deadlines
+         if d.kind is DeadlineKind.DUE_BY and d.met_on is None and d.stopped_on is None),
+        key=lambda d: d.due,
+    )
+
+
+def next_due(deadlines: Iterable[Deadline]) -> date | None:
+    """The last day of the nearest provider duty still to be done, or None when none runs.
+
+    Only duties (DUE_BY) count: whether one is done does not depend on today, so the date stays
+    right until the case changes, and the case is overdue exactly when this day has passed
+    (:func:`overdue`). Recipient windows and earliest dates end on their own and would go stale.
+    """
+    duties = open_duties(deadlines)
+    return duties[0].due if duties else None
 
 
 def _require_not_before(later: date, earlier: date, what: str, start: str) -> None:

@@ -66,6 +66,14 @@ class Application(Base):
             name="attorney_has_poa",
         ),
         # One draft per person and ground at a time (a second "apply" continues it).
+        # The staff queue (services/queue.py): a district's cases by the nearest duty, keyset
+        # pages on (next_due_on, id), with or without a status; search by the applicant's IIN
+        # (the number is unique already); "assigned to me".
+        Index("ix_applications_queue", "district_id", "next_due_on", "id"),
+        Index("ix_applications_queue_status", "district_id", "status", "next_due_on", "id"),
+        Index("ix_applications_queue_assignee", "district_id", "assignee_id", "next_due_on",
+              "id"),
+        Index("ix_applications_district_iin", "district_id", "applicant_iin"),
         Index(
             "uq_applications_one_draft_per_ground", "citizen_id", "ground", unique=True,
             sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),
@@ -143,6 +151,12 @@ class Application(Base):
     result_due_on: Mapped[dt.date | None] = mapped_column(Date)  # L3.1
     result_issued_at: Mapped[dt.datetime | None]  # L3.1 met: the notification issued
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # The specialist the case is assigned to (the case page assigns; the queue filters by it).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # The last day of the nearest provider duty still to be done (domain.deadlines.next_due),
+    # stored so that a million cases sort and filter in SQL; None when no duty runs. Kept by
+    # services/cases.py::refresh_next_due, which every change of a case calls.
+    next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -155,7 +169,8 @@ class Application(Base):
     citizen: Mapped[Citizen] = relationship()
     district: Mapped[District] = relationship()
     district_ground: Mapped[DistrictGround | None] = relationship()
-    accepted_by: Mapped[StaffUser | None] = relationship()
+    accepted_by: Mapped[StaffUser | None] = relationship(foreign_keys=[accepted_by_id])
+    assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
     desk: Mapped[Desk | None] = relationship()
     family: Mapped[list[FamilyMember]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="FamilyMember.id"

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from portal.domain.calendar import WorkingCalendar, to_local
 from portal.domain.deadlines import (
     CaseMilestones,
+    case_deadlines,
     earliest_decision_date,
+    next_due,
     objection_window_closes,
     remarks_window_closes,
 )
@@ -34,6 +36,8 @@ __all__ = [
     "ground_rule",
     "milestones",
     "read_protocol",
+    "refresh_all_next_due",
+    "refresh_next_due",
     "resume_review",
     "submit_objection",
     "submit_remarks",
@@ -110,6 +114,36 @@ def milestones(application: Application, rule: GroundRule | None = None) -> Case
     )
 
 
+def refresh_next_due(application: Application, cal: WorkingCalendar) -> None:
+    """Store the last day of the case's nearest open duty (``Application.next_due_on``), from
+    the same deadlines the case page shows; the queue sorts and filters by it in SQL.
+
+    The one place the column is written: :func:`change` calls it on every change of a case."""
+    if application.ground is None:
+        application.next_due_on = None  # a draft without a ground: no term runs yet
+        return
+    application.next_due_on = next_due(case_deadlines(milestones(application), cal))
+
+
+def refresh_all_next_due(session: Session, cal: WorkingCalendar, *, batch: int = 500) -> int:
+    """Recompute next_due_on for every case (after migration 0007, or a calendar decree that
+    moved working days); a derived column, so no event. Commits per batch; returns how many."""
+    from sqlalchemy import select
+
+    done, last = 0, 0
+    while True:
+        chunk = list(session.scalars(select(Application).where(Application.id > last)
+                                     .order_by(Application.id).limit(batch)))
+        if not chunk:
+            return done
+        for application in chunk:
+            refresh_next_due(application, cal)
+        last = chunk[-1].id
+        done += len(chunk)
+        session.commit()
+        session.expunge_all()
+
+
 def case_state(application: Application) -> CaseState:
     rule = ground_rule(application)
     return CaseState(
@@ -143,6 +177,7 @@ def change(
     if effect is not None:
         effect()
     application.status = target
+    refresh_next_due(application, cal)
     events.record(
         session, who, action.value, application_id=application.id,
         from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),

@@ -33,6 +33,9 @@ log = logging.getLogger("portal.security")
 ANYONE: Final = "anyone"  # signed in or not
 CITIZEN: Final = "citizen"
 STAFF: Final = frozenset(r for r in Role if r not in {Role.CITIZEN, Role.SYSTEM})
+# The back office's case pages and queue: every staff role but the 1414 operator, who reads a
+# status through the lookup only.
+BACK_OFFICE: Final = STAFF - {Role.OPERATOR}
 Audience = str | Role
 F = TypeVar("F", bound=Callable[..., Any])
 

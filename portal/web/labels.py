@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from portal.domain.calendar import Channel
 from portal.domain.forms import ApplicantCapacity, Frequency, Relation
 from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind
@@ -134,6 +135,26 @@ STATUS_LABELS = {
     Status.NOTIFIED: _l("Decided: the notification is in your cabinet"),
 }
 
+CHANNEL_LABELS = {
+    Channel.PORTAL: _l("Portal (eGov)"),
+    Channel.PROVIDER: _l("Department desk"),
+    Channel.RURAL_AKIM: _l("Rural akim's office"),
+    Channel.STATE_CORP: _l("State Corporation"),
+}
+# The provider's duties of domain.deadlines, by rule and clock: what has to be done by the date.
+DUTY_LABELS = {
+    ("L3.1", "service_term"): _l("Issue the result"),
+    ("L3.1", "decision_target"): _l("Take the decision"),
+    ("R7.2", ""): _l("Send to the precinct commission"),
+    ("R11.1", ""): _l("Compute income and submit to the special commission"),
+    ("R15.11", ""): _l("Send the notification to the cabinet"),
+}
+
+
+def duty_label(rule: str, key: str = "") -> str:
+    label = DUTY_LABELS.get((rule, key))
+    return str(label) if label is not None else rule
+
 
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
     def show(code: str) -> str:
@@ -202,7 +223,8 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
     "system": _l("The system"),
 }
-CHANNEL_LABELS = {
+# "Who looked at my data": the desk an official sits at, in a sentence.
+DESK_LABELS = {
     "provider": _l("district department"),
     "rural_akim": _l("rural akim's office"),
     "state_corp": _l("State Corporation office"),
@@ -258,6 +280,7 @@ def init_app(app: Flask) -> None:
     filters["query_label"] = _label(QUERY_LABELS, GatewayQuery)
     filters["outcome_label"] = _label(OUTCOME_LABELS, GatewayOutcome)
     filters["status_label"] = _label(STATUS_LABELS, Status)
+    filters["channel_label"] = _label(CHANNEL_LABELS, Channel)
     filters["capacity_label"] = _label(CAPACITY_LABELS, ApplicantCapacity)
     filters["document_label"] = _label(DOCUMENT_LABELS, DocumentKind)
     filters["id_document_label"] = lambda code: str(ID_DOCUMENT_LABELS.get(code, code))
@@ -269,5 +292,5 @@ def init_app(app: Flask) -> None:
     filters["refusal_ground_label"] = lambda code: _word(REFUSAL_GROUND_LABELS, code)
     filters["hearing_mode_label"] = lambda code: _word(HEARING_MODE_LABELS, code)
     filters["role_label"] = lambda code: _word(ROLE_LABELS, code)
-    filters["channel_label"] = lambda code: _word(CHANNEL_LABELS, code)
+    filters["desk_label"] = lambda code: _word(DESK_LABELS, code)
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

@@ -58,6 +58,8 @@ def test_r7_1_l3_1_application_within_working_hours_is_registered_the_same_day(
         assert draft.term_started_on == FRIDAY
         # L3.1: 8 working days from Friday 27 November 2026
         assert draft.result_due_on == CAL.add_working_days(FRIDAY, 8)
+        # The queue's order (R7.2): low income goes to the precinct commission by Monday.
+        assert draft.next_due_on == MONDAY
 
 
 def test_r7_1_after_hours_application_waits_and_the_job_registers_it_on_the_next_working_day(
@@ -70,6 +72,8 @@ def test_r7_1_after_hours_application_waits_and_the_job_registers_it_on_the_next
                           now=evening, cal=CAL)
         assert draft.status is Status.SUBMITTED and draft.registered_on is None
         assert draft.term_started_on == MONDAY  # L7: handled on the next working day
+        # The queue's order: until registered, only the L3.1 decision target runs.
+        assert draft.next_due_on == CAL.add_working_days(MONDAY, 7)
         # Saturday and Monday before the office opens: nothing to register yet
         assert submission.register_due(session, now=almaty(dt.date(2026, 11, 28), 10),
                                        cal=CAL) == 0
@@ -77,6 +81,7 @@ def test_r7_1_after_hours_application_waits_and_the_job_registers_it_on_the_next
         assert submission.register_due(session, now=almaty(MONDAY, 9, 0), cal=CAL) == 1
         session.refresh(draft)
         assert draft.status is Status.REGISTERED and draft.registered_on == MONDAY
+        assert draft.next_due_on == dt.date(2026, 12, 1)  # R7.2: registered Monday
         actions = session.scalars(select(Event.action).where(
             Event.application_id == draft.id).order_by(Event.seq)).all()
         assert actions[-2:] == ["submit", "register"]

@@ -1,0 +1,92 @@
+"""The queue: the official's district's cases, nearest statutory duty first, overdue marked.
+
+Filters are a GET form (nothing personal in them); the search by number or IIN is a POST, so an
+IIN never reaches a URL, a log line or the browser history: its next page is posted again with
+the same search. With htmx the list swaps in place (``staff/_rows.html``); without, the page
+comes back whole.
+"""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.calendar import Channel, to_local
+from portal.domain.grounds import GroundCategory
+from portal.domain.workflow import Status
+from portal.forms.staff_queue import QueueFilterForm, QueueSearchForm
+from portal.services import queue as queue_service
+from portal.services.workdays import calendar
+from portal.views.staff import bp
+from portal.web.access import BACK_OFFICE, allow, current
+from portal.web.htmx import render
+from portal.web.labels import CHANNEL_LABELS, GROUND_LABELS, STATUS_LABELS, duty_label
+
+# The statuses a case in the queue can have (drafts are not the office's yet), in procedure
+# order. Where the citizen's plain label is shared by two statuses, the office needs them apart.
+QUEUE_STATUSES = [s for s in Status if s is not Status.DRAFT]
+_OFFICE_LABELS = {
+    Status.INSPECTION_REFUSED: _l("With the precinct commission: the inspection was refused"),
+    Status.INCOME_COMPUTED: _l("Being checked by the department: income computed"),
+}
+
+
+def _status_label(status: Status) -> str:
+    return str(_OFFICE_LABELS.get(status, STATUS_LABELS[status]))
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    everything = ("", gettext("All"))
+    form.status.choices = [everything, *((s.value, _status_label(s)) for s in QUEUE_STATUSES)]
+    form.ground.choices = [everything, *((g.value, str(GROUND_LABELS[g]))
+                                         for g in GroundCategory)]
+    form.channel.choices = [everything, *((c.value, str(CHANNEL_LABELS[c])) for c in Channel)]
+    staff = current().staff
+    people = [] if staff is None or staff.district_id is None else [
+        (str(i), name) for i, name in queue_service.district_staff(db.session(), staff.district_id)]
+    form.assignee.choices = [everything, ("me", gettext("Me")),
+                             ("none", gettext("Nobody yet")), *people]
+    return form
+
+
+def _filters(form: QueueFilterForm) -> queue_service.QueueFilters:
+    status, ground, channel = form.value("status"), form.value("ground"), form.value("channel")
+    return queue_service.QueueFilters(
+        status=Status(status) if status else None,
+        ground=GroundCategory(ground) if ground else None,
+        channel=Channel(channel) if channel else None,
+        assignee=form.value("assignee"),
+        overdue=bool(form.overdue.data),
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(BACK_OFFICE)
+def queue() -> Response:
+    staff = current().staff
+    assert staff is not None
+    filter_form = _filter_form()
+    form = QueueSearchForm(formdata=request.form if request.method == "POST" else None)
+    search: str | None = None
+    status = 200
+    after = queue_service.Cursor.decode(request.args.get("after"))
+    if request.method == "POST":
+        after = queue_service.Cursor.decode(form.after.data)
+        if form.validate():
+            search = form.q.data
+        else:
+            status = 422
+    today = to_local(utcnow()).date()
+    result = None
+    if staff.district_id is not None and status == 200:
+        result = queue_service.page(
+            db.session(), staff.district_id, today=today, cal=calendar(),
+            filters=None if search else _filters(filter_form), search=search, after=after,
+            me=staff.id)
+    return render("staff/queue.html", "staff/_rows.html", status=status, form=form,
+                  filter_form=filter_form, result=result, today=today, staff=staff,
+                  duty_label=duty_label, office_status=_status_label)
