@@ -102,6 +102,18 @@ def test_the_queue_shows_only_the_officials_own_district(office: Office) -> None
     assert own_number in case_page.h1.get_text()
     for hidden in (foreign_number, draft_number):
         client_request.get_url(f"/staff/cases/{hidden}", 404)
+    # every staff view of a case is an event, with the role: the citizen's "who looked"
+    from sqlalchemy import select as _select
+
+    from portal.models import Application as _Application
+    from portal.models import Event as _Event
+
+    with office.seed() as (s, _district):
+        viewed = s.scalars(_select(_Event).join(
+            _Application, _Application.id == _Event.application_id).where(
+            _Event.action == "case_viewed")).all()
+        assert [(e.actor_kind, s.get(_Application, e.application_id).number)  # type: ignore[union-attr]
+                for e in viewed] == [("staff", own_number)]
 
 
 def test_another_districts_case_is_found_neither_by_number_nor_by_iin(office: Office) -> None:

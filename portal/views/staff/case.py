@@ -1,7 +1,8 @@
 """STUB — the case page belongs to the back-office case journey, built separately; this stub
 only shows the case's number and status so that the queue's links resolve. Replace it whole.
 
-It already loads the case through the district check: another district's case is a 404.
+It already loads the case through the district check: another district's case is a 404, and
+every view is an audit event (the citizen's "who looked at my data" reads it).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from portal import db
 from portal.domain.workflow import Status
 from portal.models import Application
+from portal.services import events
 from portal.views.staff import bp
 from portal.web.access import BACK_OFFICE, allow, current
-from portal.web.htmx import render
+from portal.web.htmx import no_store, render
 
 
 @bp.get("/cases/<number>")
@@ -25,6 +27,10 @@ def case(number: str) -> Response:
         select(Application).where(Application.number == number,
                                   Application.district_id == staff.district_id,
                                   Application.status != Status.DRAFT))
-    if application is None:
+    if application is None or staff is None:
         abort(404)
-    return render("staff/case.html", application=application)
+    session = db.session()
+    events.record(session, events.Actor("staff", staff.id, staff.role.value), "case_viewed",
+                  application_id=application.id)
+    session.commit()
+    return no_store(render("staff/case.html", application=application))
