@@ -51,6 +51,10 @@ class Config:
         self.KEYSTORE_KEY: str = _env("KEYSTORE_KEY")
         # Keys the audit chain's HMAC; kept outside the database so its owner cannot re-key it.
         self.AUDIT_CHAIN_KEY: str = _env("AUDIT_CHAIN_KEY")
+        # Signs the status API's bearer tokens (HS256); the issuer they name (default: the
+        # public address).
+        self.API_TOKEN_KEY: str = _env("API_TOKEN_KEY")
+        self.API_TOKEN_ISSUER: str = _env("API_TOKEN_ISSUER")
         # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
@@ -139,6 +143,7 @@ class TestConfig(Config):
         super().__init__()
         self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
         self.AUDIT_CHAIN_KEY = "test-audit-chain-key-not-for-production"
+        self.API_TOKEN_KEY = "test-api-token-key-not-for-production"  # noqa: S105
         self.CA_KEY = "test-ca-key-not-for-production"
         self.KEYSTORE_KEY = "test-keystore-key-not-for-production"
         self.DATABASE_URL = "sqlite://"
@@ -153,7 +158,8 @@ class ProductionConfig(Config):
     name = "production"
     SECRET_KEY_REQUIRED = True
     # Settings without which production must not start (each has a development default).
-    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "AUDIT_CHAIN_KEY", "PUBLIC_BASE_URL_ENV")
+    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "AUDIT_CHAIN_KEY", "API_TOKEN_KEY",
+                "PUBLIC_BASE_URL_ENV")
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,7 +170,7 @@ class ProductionConfig(Config):
 
 
 # Secrets production checks for length and variety.
-SECRETS = ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY")
+SECRETS = ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY", "API_TOKEN_KEY")
 MIN_SECRET_LENGTH = 32
 
 

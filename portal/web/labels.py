@@ -134,6 +134,25 @@ STATUS_LABELS = {
     Status.NOTIFIED: _l("Decided: the notification is in your cabinet"),
 }
 
+# L10.1: the next statutory step of a case, named by its clock (domain.lookup.step_name).
+STEP_LABELS = {
+    "decision_target": _l("Decision due by"),
+    "R7.2": _l("Documents to the precinct commission by"),
+    "R11.1": _l("Documents to the special commission by"),
+    "R15.1": _l("Decision not before"),
+    "R15.3": _l("Last day to object to the preliminary refusal"),
+    "R15.6": _l("Last day for remarks on the hearing protocol"),
+    "R15.7": _l("Decision not before"),
+    "R15.11": _l("Notification in the personal cabinet by"),
+}
+
+
+def step_label(deadline: object) -> str:
+    from portal.domain.lookup import step_name
+
+    name = step_name(deadline)  # type: ignore[arg-type]
+    return str(STEP_LABELS.get(name, name))
+
 
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
     def show(code: str) -> str:
@@ -180,4 +199,5 @@ def init_app(app: Flask) -> None:
     filters["id_document_label"] = lambda code: str(ID_DOCUMENT_LABELS.get(code, code))
     filters["iso_to_local"] = _iso_to_local
     filters["decimal_tenge"] = _decimal_tenge
+    filters["step_label"] = step_label
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))
