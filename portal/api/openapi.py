@@ -6,6 +6,8 @@ from typing import Any
 
 from portal.domain.workflow import Status
 
+NUMBER_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
+FACTOR_PATTERN = r"^([0-9]{12}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}\.[0-9]{2}\.[0-9]{4})$"
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -47,11 +49,11 @@ def document(base_url: str) -> dict[str, Any]:
                     "parameters": [
                         {"name": "number", "in": "path", "required": True,
                          "description": "The application number, e.g. SA-2026-7GEY-1EDR.",
-                         "schema": {"type": "string", "minLength": 1, "maxLength": 20}},
+                         "schema": {"type": "string", "pattern": NUMBER_PATTERN}},
                         {"name": "X-Applicant-Factor", "in": "header", "required": True,
                          "description": "The applicant's IIN (12 digits) or date of birth "
                                         "(YYYY-MM-DD or DD.MM.YYYY).",
-                         "schema": {"type": "string", "minLength": 1, "maxLength": 20}},
+                         "schema": {"type": "string", "pattern": FACTOR_PATTERN}},
                     ],
                     "responses": {
                         "200": {"description": "The application's status.",

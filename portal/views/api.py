@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -118,6 +119,8 @@ def application_status(number: str) -> Response:
         else None)
     factor = parse_factor(text)
     wanted = normalise_number(number)
+    if factor is None and wanted and re.match(openapi.FACTOR_PATTERN, text or ""):
+        return problem(404, "not-found")  # shaped like a date, but none: it matches nobody
     if factor is None or not wanted:
         return problem(400, "invalid-request", detail=(
             f"Send the application number in the path and the applicant's IIN or date of "
