@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.domain.iin import InvalidIin, parse_iin
@@ -58,5 +59,5 @@ class OperatorSearchForm(PortalForm):
                         validators=[DataRequired(_l("Enter an IIN or an application number.")),
                                     Length(max=40), _query])
     reason = RadioField(_l("Why are you looking?"),
-                        choices=[(k, v) for k, v in REASON_LABELS.items()],
+                        choices=[SelectChoice(k, v) for k, v in REASON_LABELS.items()],
                         validators=[DataRequired(_l("Choose why you are looking."))])
