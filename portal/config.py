@@ -39,6 +39,9 @@ class Config:
         self.DATABASE_URL: str | None = _env("DATABASE_URL") or None
         self.REDIS_URL: str = _env("REDIS_URL")
         self.RATELIMIT_STORAGE_URI: str = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        # Off only for load benchmarks from one address (bench/http.py); production refuses it.
+        self.RATELIMIT_ENABLED: bool = _flag("RATELIMIT_ENABLED", True)
+        self.API_RATE_LIMIT: str = _env("API_RATE_LIMIT", "300 per minute")
         self.CELERY_BROKER_URL: str = _env("CELERY_BROKER_URL", self.REDIS_URL)
         # Without a broker the jobs run in-process: the embedded default needs no extra service.
         self.CELERY_TASK_ALWAYS_EAGER: bool = _flag("CELERY_TASK_ALWAYS_EAGER", not self.CELERY_BROKER_URL)
@@ -200,6 +203,8 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
     if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
         problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED must not be false: the limits guard sign-in and lookups")
     limiter_storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
     if limiter_storage.split(":", 1)[0] in {"", "memory"}:
         problems.append("RATELIMIT_STORAGE_URI (or REDIS_URL) must name shared storage such as "
