@@ -1,7 +1,9 @@
 """Throughput and latency of portal pages under gunicorn (2 workers), against a bare Flask app.
 
-Usage: python bench/http.py [PATH ...]   (default: /, /operator/, /healthz)
-Prints requests per second, p50 and p95 per page, and the ratio to the bare app. Not a test.
+Usage: python bench/http.py [PATH ...]   (default: /, /sign-in/, /status, /healthz, then the
+status lookup POST with BENCH_CASES cases in the database, 100,000 by default, and a signed-in
+question page). Prints requests per second, p50 and p95 per page, and the ratio to the bare app.
+Not a test. Rate limits are off for the run (all the load comes from one address).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
     )
 
 
-def load(port: int, path: str, cookie: str | None = None) -> tuple[float, float, float, int]:
+def load(port: int, path: str, cookie: str | None = None, body: str | None = None
+         ) -> tuple[float, float, float, int]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -75,7 +78,11 @@ def load(port: int, path: str, cookie: str | None = None) -> tuple[float, float,
                 headers = {"Accept-Encoding": "br, gzip"}
                 if cookie:
                     headers["Cookie"] = cookie
-                conn.request("GET", path, headers=headers)
+                if body is None:
+                    conn.request("GET", path, headers=headers)
+                else:
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
+                    conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -139,6 +146,49 @@ print(location.rstrip("/") + "/contacts", "/cabinet/applications/" + number,
 """
 
 
+_LOOKUP = """
+import re, sys
+from sqlalchemy import func, insert, select
+from portal import create_app, db
+from portal.domain.calendar import Channel
+from portal.domain.grounds import GroundCategory
+from portal.domain.workflow import Status
+from portal.models import Application, ApplicationForm, Citizen, District
+app = create_app()
+wanted = int(sys.argv[1])
+with app.app_context():
+    s = db.session()
+    have = s.scalar(select(func.count()).select_from(Application))
+    citizens = list(s.scalars(select(Citizen.id)))
+    district = s.scalar(select(District.id))
+    statuses = [Status.SUBMITTED, Status.REGISTERED, Status.AT_PRECINCT, Status.INCOME_COMPUTED]
+    grounds = list(GroundCategory)
+    for start in range(have, wanted, 5000):
+        s.execute(insert(Application), [
+            {"number": f"SA-BENCH-{n:07d}", "citizen_id": citizens[n % len(citizens)],
+             "district_id": district, "channel": Channel.PORTAL, "form": ApplicationForm.F1_1,
+             "ground": grounds[n % len(grounds)], "status": statuses[n % len(statuses)],
+             "applicant_iin": f"{n:012d}", "sections": {}}
+            for n in range(start, min(start + 5000, wanted))])
+        s.commit()
+    total = s.scalar(select(func.count()).select_from(Application))
+client = app.test_client()
+page = client.get("/status").get_data(as_text=True)
+csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+print(total, csrf, cookie.key + "=" + cookie.value)
+"""
+
+
+def lookup_post(env: dict[str, str], cases: int) -> tuple[int, str, str]:
+    """BENCH_CASES cases in the database; the lookup form's (case count, POST body, Cookie)."""
+    done = subprocess.run([PY, "-c", _LOOKUP, str(cases)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    total, csrf, cookie = done.stdout.split()[-3:]
+    body = f"csrf_token={csrf}&number=SA-2026-DEMO-0001&factor=850321301238"
+    return int(total), body, cookie
+
+
 def signed_in_pages(env: dict[str, str]) -> tuple[str, str, str]:
     """A demo citizen's draft, an application with 30 events and the session cookie:
     (question page path, application page path, Cookie header)."""
@@ -149,7 +199,7 @@ def signed_in_pages(env: dict[str, str]) -> tuple[str, str, str]:
 
 
 def main() -> None:
-    pages = sys.argv[1:] or ["/", "/sign-in/", "/operator/", "/healthz"]
+    pages = sys.argv[1:] or ["/", "/sign-in/", "/status", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     # Development, said explicitly (gunicorn refuses an unset PORTAL_ENV): production refuses a
     # loopback address and per-worker limits, and the bench needs neither HTTPS nor Redis. The
@@ -157,6 +207,7 @@ def main() -> None:
     env = {**os.environ, "PORTAL_ENV": "development", "SECRET_KEY": "bench-only-secret",
            "CA_KEY": "bench-only-ca-key", "AUDIT_CHAIN_KEY": "bench-only-audit-chain-key",
            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work}/portal.db"),
+           "API_TOKEN_KEY": "bench-only-api-token-key", "RATELIMIT_ENABLED": "false",
            "FLASK_APP": "wsgi", "SESSION_COOKIE_SECURE": "false", "LOAD_DEMO_DATA": "true"}
     for name in ("PUBLIC_BASE_URL", "TRUSTED_HOSTS", "RATELIMIT_STORAGE_URI", "CELERY_BROKER_URL"):
         env.pop(name, None)
@@ -173,13 +224,17 @@ def main() -> None:
         print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on {os.cpu_count()} cores")
         bare_rps, bare_p50, bare_p95, _ = load(bare_port, "/")
         print(f"{'bare Flask /':<24} {bare_rps:8.0f} req/s  p50 {bare_p50:6.1f} ms  p95 {bare_p95:6.1f} ms")
-        runs: list[tuple[str, str, str | None]] = [(path, path, None) for path in pages]
+        runs: list[tuple[str, str, str | None, str | None]] = [
+            (path, path, None, None) for path in pages]
         if not sys.argv[1:]:
+            total, body, lookup_cookie = lookup_post(env, int(os.environ.get("BENCH_CASES",
+                                                                             "100000")))
+            runs.append((f"POST /status ({total} cases)", "/status", lookup_cookie, body))
             question, case, cookie = signed_in_pages(env)
-            runs.append(("question (signed in)", question, cookie))
-            runs.append(("application, 30 events", case, cookie))
-        for label, path, cookie in runs:
-            rps, p50, p95, errors = load(portal_port, path, cookie)
+            runs.append(("question (signed in)", question, cookie, None))
+            runs.append(("application, 30 events", case, cookie, None))
+        for label, path, cookie, body in runs:
+            rps, p50, p95, errors = load(portal_port, path, cookie, body)
             print(f"{'portal ' + label:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
                   f"  ratio to bare {rps / bare_rps:5.2f}  errors {errors}")
     finally:

@@ -42,7 +42,8 @@ def create_app(config: Config | dict[str, Any] | None = None,
         raise RuntimeError("production refuses to start: " + "; ".join(problems))
     # Development keys, generated once into instance/ (production has refused to get here).
     for name, file in (("SECRET_KEY", "secret_key"), ("CA_KEY", "ca_key"),
-                       ("AUDIT_CHAIN_KEY", "audit_chain_key"), ("KEYSTORE_KEY", "keystore_key")):
+                       ("AUDIT_CHAIN_KEY", "audit_chain_key"), ("KEYSTORE_KEY", "keystore_key"),
+                       ("API_TOKEN_KEY", "api_token_key")):
         if not app.config.get(name):
             app.config[name] = instance_secret(app.instance_path, file)
     hosts.init_app(app)  # wrapped by ProxyFix below, so it judges the forwarded host

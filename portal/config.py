@@ -39,6 +39,9 @@ class Config:
         self.DATABASE_URL: str | None = _env("DATABASE_URL") or None
         self.REDIS_URL: str = _env("REDIS_URL")
         self.RATELIMIT_STORAGE_URI: str = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        # Off only for load benchmarks from one address (bench/http.py); production refuses it.
+        self.RATELIMIT_ENABLED: bool = _flag("RATELIMIT_ENABLED", True)
+        self.API_RATE_LIMIT: str = _env("API_RATE_LIMIT", "300 per minute")
         self.CELERY_BROKER_URL: str = _env("CELERY_BROKER_URL", self.REDIS_URL)
         # Without a broker the jobs run in-process: the embedded default needs no extra service.
         self.CELERY_TASK_ALWAYS_EAGER: bool = _flag("CELERY_TASK_ALWAYS_EAGER", not self.CELERY_BROKER_URL)
@@ -51,6 +54,10 @@ class Config:
         self.KEYSTORE_KEY: str = _env("KEYSTORE_KEY")
         # Keys the audit chain's HMAC; kept outside the database so its owner cannot re-key it.
         self.AUDIT_CHAIN_KEY: str = _env("AUDIT_CHAIN_KEY")
+        # Signs the status API's bearer tokens (HS256); the issuer they name (default: the
+        # public address).
+        self.API_TOKEN_KEY: str = _env("API_TOKEN_KEY")
+        self.API_TOKEN_ISSUER: str = _env("API_TOKEN_ISSUER")
         # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
@@ -142,6 +149,7 @@ class TestConfig(Config):
         super().__init__()
         self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
         self.AUDIT_CHAIN_KEY = "test-audit-chain-key-not-for-production"
+        self.API_TOKEN_KEY = "test-api-token-key-not-for-production"  # noqa: S105
         self.CA_KEY = "test-ca-key-not-for-production"
         self.KEYSTORE_KEY = "test-keystore-key-not-for-production"
         self.DATABASE_URL = "sqlite://"
@@ -156,7 +164,8 @@ class ProductionConfig(Config):
     name = "production"
     SECRET_KEY_REQUIRED = True
     # Settings without which production must not start (each has a development default).
-    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "AUDIT_CHAIN_KEY", "PUBLIC_BASE_URL_ENV")
+    REQUIRED = ("SECRET_KEY", "CA_KEY", "KEYSTORE_KEY", "AUDIT_CHAIN_KEY", "API_TOKEN_KEY",
+                "PUBLIC_BASE_URL_ENV")
 
     def __init__(self) -> None:
         super().__init__()
@@ -167,7 +176,7 @@ class ProductionConfig(Config):
 
 
 # Secrets production checks for length and variety.
-SECRETS = ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY")
+SECRETS = ("SECRET_KEY", "CA_KEY", "AUDIT_CHAIN_KEY", "KEYSTORE_KEY", "API_TOKEN_KEY")
 MIN_SECRET_LENGTH = 32
 
 
@@ -197,6 +206,8 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
     if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
         problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED must not be false: the limits guard sign-in and lookups")
     limiter_storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
     if limiter_storage.split(":", 1)[0] in {"", "memory"}:
         problems.append("RATELIMIT_STORAGE_URI (or REDIS_URL) must name shared storage such as "

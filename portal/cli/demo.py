@@ -17,8 +17,8 @@ from portal.domain.forms import AkimatLevel, Frequency, Sex
 from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
-from portal.domain.workflow import Role
-from portal.models import Citizen, Desk, District, DistrictGround, StaffUser
+from portal.domain.workflow import Role, Status
+from portal.models import Application, ApplicationForm, Citizen, Desk, District, DistrictGround, StaffUser
 from portal.notify.mobile import register as register_phone
 from portal.services.events import Actor, record
 from portal.services.passwords import hash_password
@@ -91,6 +91,15 @@ GROUNDS = (
 )
 
 
+# L10.1: applications to look up at /status, by the 1414 operator and through the API (number,
+# applicant IIN, status). Fixed numbers, so the README can name them.
+APPLICATIONS = (
+    ("SA-2026-DEMO-0001", "850321301238", Status.REGISTERED, GroundCategory.LOW_INCOME),
+    ("SA-2026-DEMO-0002", "921231445671", Status.SUBMITTED, GroundCategory.FIRE),
+    ("SA-2026-DEMO-0003", "760212350620", Status.REGISTERED, GroundCategory.OLD_AGE_SELF_CARE),
+)
+
+
 def demo_password(login: str) -> str:
     return f"demo-{login}-2026"
 
@@ -109,6 +118,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             record(session, Actor.system(), "demo_data_loaded",
                    data={"district": demo_config.SECOND_DISTRICT_CODE})
         demo_config.ensure_members(session)
+        _applications(session)
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
         return False, accounts
@@ -154,6 +164,8 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             register_phone(session, iin, phone)
     demo_config.ensure_second_district(session, year)
     demo_config.ensure_members(session)
+    session.flush()
+    _applications(session)
     record(session, Actor.system(), "demo_data_loaded",
            data={"district": DISTRICT_CODE, "districts": [DISTRICT_CODE,
                                                           demo_config.SECOND_DISTRICT_CODE],
@@ -162,6 +174,36 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     accounts = _with_factors(session, accounts, record_events=False)
     session.commit()
     return True, accounts
+
+
+def _applications(session: Session) -> None:
+    """The demo applications, each once: submitted on the portal today, registered at once or
+    waiting for registration, with the term and the result's due date (L3.1, R7.1)."""
+    from portal.domain.deadlines import service_term_due
+    from portal.services.workdays import calendar
+
+    district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
+    if district is None:
+        return
+    cal, now = calendar(), utcnow()
+    term_start = cal.term_starts_on(now, Channel.PORTAL)
+    for number, iin, status, ground in APPLICATIONS:
+        if session.scalar(select(Application.id).where(Application.number == number)):
+            continue
+        citizen = session.scalar(select(Citizen).where(Citizen.iin == iin))
+        if citizen is None:
+            continue
+        session.add(Application(
+            number=number, citizen_id=citizen.id, district_id=district.id,
+            channel=Channel.PORTAL, form=ApplicationForm.F1_1, ground=ground, status=status,
+            applicant_iin=iin, applicant_surname=citizen.surname,
+            applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
+            applicant_birth_date=citizen.birth_date, arrived_at=now, submitted_at=now,
+            term_started_on=term_start, result_due_on=service_term_due(term_start, cal),
+            registered_on=(cal.registration_date(now, Channel.PORTAL)
+                           if status is Status.REGISTERED else None),
+        ))
+    session.flush()
 
 
 def _fit(text: str, limit: int = 64) -> str:

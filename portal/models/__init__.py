@@ -11,6 +11,7 @@ from portal.models.accounts import (
     SubjectKind,
     WebSession,
 )
+from portal.models.api import ApiToken
 from portal.models.application import (
     Application,
     ApplicationForm,
@@ -66,6 +67,7 @@ from portal.models.review import (
 from portal.models.signature import Signature, SigningBlob
 
 __all__ = [
+    "ApiToken",
     "Application",
     "ApplicationForm",
     "CalendarOverride",

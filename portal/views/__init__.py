@@ -6,7 +6,17 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import auth, citizen, files, operator, public, sign, staff, staff_admin
+    from portal.views import (
+        api,
+        auth,
+        citizen,
+        files,
+        operator,
+        public,
+        sign,
+        staff,
+        staff_admin,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp, url_prefix="/sign-in")
@@ -16,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operator.bp, url_prefix="/operator")
     app.register_blueprint(sign.bp, url_prefix="/sign")
     app.register_blueprint(files.bp, url_prefix="/files")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
 
     # Development pages (the SMS outbox) exist in development and test only: in production the
     # URLs are not there at all (404), not merely hidden.

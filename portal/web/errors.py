@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
@@ -29,12 +29,22 @@ def init_app(app: Flask) -> None:
     def http_error(e: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | Response:
         if e.code is None or e.code < 400:
             return e.get_response()
+        if e.response is not None:  # a view's own answer (the status lookup's 429)
+            return e.response  # type: ignore[return-value]
+        if request.path.startswith("/api/"):  # even where no API route matched: a problem
+            from portal.views.api import http_problem
+
+            return http_problem(e)
         headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
         return render_template("errors/error.html", code=e.code,
                                retry_at=_retry_at() if e.code == 429 else None), e.code, headers
 
     @app.errorhandler(Exception)
-    def unexpected(e: Exception) -> tuple[str, int]:
+    def unexpected(e: Exception) -> tuple[str, int] | Response:
         # Log the type and place only: the message may carry personal data.
         log.error("unhandled %s", type(e).__name__, exc_info=app.debug or app.testing)
+        if request.path.startswith("/api/"):
+            from portal.api.problems import problem
+
+            return problem(500, "server-error")
         return render_template("errors/error.html", code=500), InternalServerError.code

@@ -154,6 +154,24 @@ DUTY_LABELS = {
 def duty_label(rule: str, key: str = "") -> str:
     label = DUTY_LABELS.get((rule, key))
     return str(label) if label is not None else rule
+# L10.1: the next statutory step of a case, named by its clock (domain.lookup.step_name).
+STEP_LABELS = {
+    "decision_target": _l("Decision due by"),
+    "R7.2": _l("Documents to the precinct commission by"),
+    "R11.1": _l("Documents to the special commission by"),
+    "R15.1": _l("Decision not before"),
+    "R15.3": _l("Last day to object to the preliminary refusal"),
+    "R15.6": _l("Last day for remarks on the hearing protocol"),
+    "R15.7": _l("Decision not before"),
+    "R15.11": _l("Notification in the personal cabinet by"),
+}
+
+
+def step_label(deadline: object) -> str:
+    from portal.domain.lookup import step_name
+
+    name = step_name(deadline)  # type: ignore[arg-type]
+    return str(STEP_LABELS.get(name, name))
 
 
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
@@ -293,4 +311,5 @@ def init_app(app: Flask) -> None:
     filters["hearing_mode_label"] = lambda code: _word(HEARING_MODE_LABELS, code)
     filters["role_label"] = lambda code: _word(ROLE_LABELS, code)
     filters["desk_label"] = lambda code: _word(DESK_LABELS, code)
+    filters["step_label"] = step_label
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGES = ["/", "/operator/", "/cabinet/", "/staff/", "/sign-in/", "/sign-in/register",
+PAGES = ["/", "/status", "/operator/", "/cabinet/", "/staff/", "/sign-in/", "/sign-in/register",
          "/sign-in/reset", "/sign-in/staff", "/sign-in/eds", "/sign-in/staff/eds", "/dev/outbox",
          "/no-such-page"]
 
@@ -54,7 +54,7 @@ def test_the_open_phone_menu_has_no_wcag_violations(
 ) -> None:
     audited_phone.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     page = audited_phone.new_page()
-    page.goto(f"{live_server}/operator/")
+    page.goto(f"{live_server}/status")
     page.locator("details.site-menu > summary").click()
     assert page.locator("details.site-menu[open] [aria-current=page]").is_visible()
     assert _violations(page) == []

@@ -42,11 +42,11 @@ def test_language_switch_works_without_javascript_and_keeps_the_page(
     live_server: str, phone_no_js: Any
 ) -> None:
     page = phone_no_js.new_page()
-    page.goto(f"{live_server}/operator/")
+    page.goto(f"{live_server}/status")
     open_menu(page)
     page.get_by_role("link", name="Русский").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/operator/")
+    assert page.url.endswith("/status")
     assert page.locator("h1").inner_text() == "Проверить статус заявления"
     assert _no_horizontal_scroll(page)
 
@@ -61,7 +61,7 @@ def test_skip_link_moves_focus_to_the_main_content(live_server: str, phone: Any)
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in/", "/operator/", "/sign-in/eds"])
+@pytest.mark.parametrize("path", ["/", "/sign-in/", "/status", "/sign-in/eds"])
 def test_the_heading_is_seen_without_scrolling_on_a_phone_in_kazakh(
     live_server: str, phone: Any, path: str
 ) -> None:
@@ -78,7 +78,7 @@ def test_the_menu_opens_without_javascript_and_marks_the_current_page(
     live_server: str, phone_no_js: Any
 ) -> None:
     page = phone_no_js.new_page()
-    page.goto(f"{live_server}/operator/")
+    page.goto(f"{live_server}/status")
     assert not page.get_by_role("link", name="Басты бет").is_visible()
     open_menu(page)
     current = page.locator("details.site-menu [aria-current=page]")

@@ -9,10 +9,12 @@ from portal.domain.workflow import Role
 from portal.web.access import ANYONE, allow
 from tests.pages import ClientRequest
 
-PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "operator.lookup",
+PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "public.check_status",
+         "operator.lookup_cases",
          "dev.outbox"]
 # Pages only a signed-in person sees, and who: the rest are open to anyone.
-SIGNED_IN = {"citizen.cabinet": "citizen", "staff.queue": Role.SPECIALIST}
+SIGNED_IN = {"citizen.cabinet": "citizen", "staff.queue": Role.SPECIALIST,
+             "operator.lookup_cases": Role.OPERATOR}
 SERVICE_NAME = {
     "kk": "мұқтаж азаматтардың жекелеген санаттарына әлеуметтік көмек тағайындау",
     "ru": "Назначение социальной помощи отдельным категориям нуждающихся граждан",

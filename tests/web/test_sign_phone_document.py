@@ -130,7 +130,7 @@ def test_a_pin_of_the_wrong_length_costs_no_try_and_says_it_has_8_digits(
 
 @pytest.mark.parametrize(
     ("path", "label"),
-    [("/", "Басты бет"), ("/operator/", "Өтініш мәртебесін тексеру"), ("/sign-in/", "Кіру")],
+    [("/", "Басты бет"), ("/status", "Өтініш мәртебесін тексеру"), ("/sign-in/", "Кіру")],
 )
 def test_the_menu_marks_the_current_page_and_its_label_is_the_heading(
     client: FlaskClient, path: str, label: str

@@ -1,0 +1,1 @@
+"""The status API for contact-centre and partner systems (L10.1): tokens, problems, OpenAPI."""
