@@ -87,10 +87,25 @@ def four_workers(tmp_path: Path, redis_url: str) -> Iterator[tuple[int, Path]]:
                 break
             except OSError:
                 time.sleep(0.1)
+        _wait_for_workers(port, log)
         yield port, log
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _wait_for_workers(port: int, log: Path, wanted: int = 2, within: float = 30.0) -> None:
+    """gunicorn answers as soon as one worker has booted; the others may still be importing the
+    app. Wait until at least ``wanted`` workers have answered, so the test's requests spread."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _: _request(port, "GET", "/healthz"), range(16)))
+        time.sleep(0.2)
+        seen = {line.split()[0] for line in log.read_text().splitlines() if line.strip()}
+        if len(seen) >= wanted:
+            return
+        time.sleep(0.3)
 
 
 def _request(port: int, method: str, path: str, body: str = "",
