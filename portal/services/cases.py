@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.domain.calendar import WorkingCalendar, to_local
 from portal.domain.deadlines import (
@@ -26,7 +26,14 @@ from portal.domain.forms import NotificationChannel
 from portal.domain.grounds import GroundRule, load_ground_rules
 from portal.domain.guard import CaseState, check
 from portal.domain.workflow import Action, Actor, CaseFacts, Status
-from portal.models import Application, DistrictGround, Objection, Remark
+from portal.models import (
+    Application,
+    District,
+    DistrictGround,
+    Objection,
+    PreliminaryDecision,
+    Remark,
+)
 from portal.services import events
 
 __all__ = [
@@ -51,6 +58,18 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
 def _first(moments: Iterable[dt.datetime]) -> dt.date | None:
     days = [to_local(m).date() for m in moments]
     return min(days) if days else None
+
+
+# Everything `milestones` reads, in two queries instead of one per relation (a third of the
+# lookup's time went to those lazy loads). Use with ``session.execute(...).unique()``.
+MILESTONE_LOADS = (
+    joinedload(Application.district).selectinload(District.grounds),
+    joinedload(Application.income_computation), joinedload(Application.commission_conclusion),
+    joinedload(Application.decision),
+    joinedload(Application.preliminary_decisions).joinedload(PreliminaryDecision.hearing_protocol),
+    joinedload(Application.objections), joinedload(Application.remarks),
+    joinedload(Application.notifications),
+)
 
 
 def ground_rule(application: Application) -> GroundRule:

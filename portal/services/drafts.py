@@ -62,12 +62,17 @@ def citizen_actor(citizen: Citizen) -> events.Actor:
     return events.Actor("citizen", citizen.id, "citizen")
 
 
-def own_application(session: Session, citizen: Citizen, number: str) -> Application | None:
-    """The one loader of the journey: the citizen's own application by number, else None."""
-    return session.scalar(
-        select(Application).where(Application.number == number,
-                                  Application.citizen_id == citizen.id)
-    )
+def own_application(session: Session, citizen: Citizen, number: str, *,
+                    with_milestones: bool = False) -> Application | None:
+    """The one loader of the journey: the citizen's own application by number, else None;
+    ``with_milestones`` loads what its deadlines read in the same round trips."""
+    query = select(Application).where(Application.number == number,
+                                      Application.citizen_id == citizen.id)
+    if with_milestones:
+        from portal.services.cases import MILESTONE_LOADS
+
+        query = query.options(*MILESTONE_LOADS)
+    return session.execute(query).unique().scalar_one_or_none()
 
 
 def drafts_of(session: Session, citizen: Citizen) -> list[Application]:

@@ -7,26 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar, to_local
 from portal.domain.deadlines import Deadline, case_deadlines
 from portal.domain.lookup import Factor, OperatorReason, factor_matches, next_step
 from portal.domain.workflow import Status
-from portal.models import Application, Citizen, District, PreliminaryDecision, StaffUser
+from portal.models import Application, Citizen, StaffUser
 from portal.services import events
-from portal.services.cases import milestones
+from portal.services.cases import MILESTONE_LOADS, milestones
 
-# Everything `milestones` reads, in two queries instead of one per relation (a third of the
-# lookup's time went to those lazy loads).
-_CASE_LOADS = (
-    joinedload(Application.district).selectinload(District.grounds),
-    joinedload(Application.income_computation), joinedload(Application.commission_conclusion),
-    joinedload(Application.decision),
-    joinedload(Application.preliminary_decisions).joinedload(PreliminaryDecision.hearing_protocol),
-    joinedload(Application.objections), joinedload(Application.remarks),
-    joinedload(Application.notifications),
-)
+_CASE_LOADS = MILESTONE_LOADS
 
 # Decided: the decision exists; the notification issued is the next fact the answer gives.
 DECIDED = frozenset({Status.GRANTED, Status.REFUSED, Status.NOTIFIED})

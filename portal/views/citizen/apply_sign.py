@@ -414,7 +414,7 @@ def _confirm_by_sms(application: Application) -> None:
 @bp.get("/applications/<number>")
 @allow(CITIZEN)
 def application(number: str) -> BaseResponse:
-    found = drafts.own_application(db.session(), _citizen(), number)
+    found = drafts.own_application(db.session(), _citizen(), number, with_milestones=True)
     if found is None:
         abort(404)
     if found.status is Status.DRAFT:
