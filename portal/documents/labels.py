@@ -6,6 +6,8 @@ from typing import Any, Final
 
 from flask_babel import lazy_gettext as _l
 
+from portal.web.labels import ID_DOCUMENT_LABELS
+
 GROUNDS: Final[dict[str, Any]] = {
     "natural_disaster": _l("damage from a natural disaster"),
     "fire": _l("damage from a fire"),
@@ -25,10 +27,7 @@ CAPACITIES: Final[dict[str, Any]] = {
     "legal_representative": _l("as a legal representative"),
     "attorney": _l("under a power of attorney"),
 }
-ID_DOCUMENTS: Final[dict[str, Any]] = {  # forms/apply.py::ApplicantForm.id_doc_type
-    "id_card": _l("Identity card"), "passport": _l("Passport"),
-    "residence_permit": _l("Residence permit"), "digital": _l("Digital document (eGov)"),
-}
+ID_DOCUMENTS: Final[dict[str, Any]] = dict(ID_DOCUMENT_LABELS)
 SEXES: Final[dict[str, Any]] = {"male": _l("male"), "female": _l("female")}
 RELATIONS: Final[dict[str, Any]] = {
     "spouse": _l("spouse"), "child": _l("child"), "parent": _l("parent"), "ward": _l("ward"),

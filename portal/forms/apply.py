@@ -28,7 +28,7 @@ from portal.domain.forms import ApplicantCapacity
 from portal.domain.iban import IbanProblem, InvalidIban, normalise_iban
 from portal.forms import PortalForm
 from portal.forms.auth import _iin, _no_spaces, _phone
-from portal.web.labels import CAPACITY_LABELS, RELATION_LABELS
+from portal.web.labels import CAPACITY_LABELS, ID_DOCUMENT_LABELS, RELATION_LABELS
 
 IBAN_MESSAGES = {
     IbanProblem.EMPTY: _l("Enter the account number (IBAN)."),
@@ -110,9 +110,7 @@ class ApplicantForm(PortalForm):
     given_name = StringField(_l("Name"), validators=[Length(max=100)])
     patronymic = StringField(_l("Patronymic (if any)"), validators=[Length(max=100)])
     id_doc_type = SelectField(_l("Identity document"), choices=[
-        SelectChoice("id_card", _l("Identity card")), SelectChoice("passport", _l("Passport")),
-        SelectChoice("residence_permit", _l("Residence permit")),
-        SelectChoice("digital", _l("Digital document (eGov)")),
+        SelectChoice(code, label) for code, label in ID_DOCUMENT_LABELS.items()
     ], validators=[DataRequired(_l("Choose the identity document."))])
     id_doc_number = StringField(_l("Document number"),
                                 validators=[DataRequired(_l("Enter the document number.")),

@@ -22,6 +22,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from portal.web.i18n import local_date, local_datetime, tenge
+from portal.web.labels import ID_DOCUMENT_LABELS
 
 TEMPLATES: dict[str, str] = {
     "application": "sign/documents/application.html",
@@ -61,12 +62,7 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "other": _l("Other relative"),
     },
     "sex": {"male": _l("Male"), "female": _l("Female")},
-    "id_document": {  # forms/apply.py::ApplicantForm.id_doc_type
-        "id_card": _l("Identity card"),
-        "passport": _l("Passport"),
-        "residence_permit": _l("Residence permit"),
-        "digital": _l("Digital document (eGov)"),
-    },
+    "id_document": ID_DOCUMENT_LABELS,
     "income_kind": {
         "wages": _l("Wages"),
         "pension": _l("Pension"),

@@ -27,11 +27,14 @@ def cabinet() -> Response:
     from portal.domain.calendar import to_local
     from portal.domain.deadlines import DeadlineState
     from portal.services import case_view
+    from portal.services.cases import MILESTONE_LOADS
     from portal.services.workdays import calendar
 
-    applications = db.session().scalars(
-        select(Application).where(Application.citizen_id == principal.citizen.id)
-        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    # Each row's next step reads the case's milestones: loaded with the list, not per row.
+    applications = db.session().execute(
+        select(Application).options(*MILESTONE_LOADS)
+        .where(Application.citizen_id == principal.citizen.id)
+        .order_by(Application.created_at.desc(), Application.id.desc())).unique().scalars().all()
     today = to_local(utcnow()).date()
     next_steps = {}
     for application in applications:

@@ -229,17 +229,13 @@ def section_ground(number: str) -> BaseResponse:
             return _not_saved(Section.GROUND, draft, form, offers=offers)
         offer = next(o for o in offers if str(o.id) == form.offer.data)
         try:
-            sections_service_choose(draft, offer, form.requested.data or None)
+            drafts.choose_ground(db.session(), draft, _citizen(), offer,
+                                 form.requested.data or None)
         except drafts.DraftExists as exists:
             flash(_l("You already have a draft on this ground: continue it here."), "info")
             return redirect_after_post(url_for("citizen.task_list", number=exists.draft.number))
         return _saved_or_next(draft, Section.GROUND)
     return _page(Section.GROUND, draft, form, offers=offers)
-
-
-def sections_service_choose(draft: Application, offer: DistrictGround, requested: str | None
-                            ) -> None:
-    drafts.choose_ground(db.session(), draft, _citizen(), offer, requested)
 
 
 # -- on whose behalf (R3.1) -------------------------------------------------------------------------
@@ -403,7 +399,7 @@ def add_family_member(number: str) -> BaseResponse:
 @allow(CITIZEN)
 def remove_family_member(number: str, member_id: int) -> BaseResponse:
     draft = load_draft(number)
-    member = next((m for m in draft.family if m.id == member_id), None)
+    member = family_member(draft, member_id)
     if member is None or not ConfirmForm().validate_on_submit():
         abort(404)
     sections_service.remove_member(db.session(), draft, member)
