@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# Test processes: one per core (pytest-xdist); each gets its own PostgreSQL database.
+TEST_WORKERS ?= auto
 FLASK := $(VENV)/bin/flask
 HTMX := portal/static/vendor/htmx.min.js
 export FLASK_APP := wsgi
@@ -61,7 +63,7 @@ typecheck: setup
 	$(VENV)/bin/mypy portal signing
 
 pytest: setup
-	$(PY) -m pytest --cov --cov-report=term:skip-covered -q
+	$(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered -q
 	$(VENV)/bin/coverage report --include='portal/domain/*' --fail-under=100 >/dev/null \
 	  || (echo "portal/domain must keep full branch coverage"; $(VENV)/bin/coverage report --include='portal/domain/*' -m; exit 1)
 
