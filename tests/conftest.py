@@ -94,6 +94,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 def _make_app(url: str, tmp_path: Path, **overrides: Any) -> Flask:
     config = TestConfig()
     config.DATABASE_URL = url
+    # Uploaded files of a test live in its own directory, never in the checkout's instance/.
+    config.STORAGE_PATH = str(overrides.pop("STORAGE_PATH", tmp_path / "files"))
     app = create_app(config)
     app.instance_path = str(tmp_path / "instance")
     app.config.update(overrides)
