@@ -70,7 +70,8 @@ def package_gaps(
     """R6.2: what the package lacks on ``on`` for the ground of ``rule``.
 
     Identity is always needed (from the registers on the portal, L8), income papers only where
-    the ground needs income (L8.2), exactly one proof of this ground (L8.3), a power of attorney
+    the ground needs income (L8.2), exactly one proof of this ground (L8.3; none for low income,
+    whose income papers prove it), a power of attorney
     when a representative applies (R3.1); none of these may have expired. Only documents of the
     list count: an expired paper the ground does not ask for is no reason to refuse. Income
     papers come one per family member, so each must be valid; of the other kinds one valid
@@ -86,7 +87,9 @@ def package_gaps(
         needed.append(DocumentKind.POWER_OF_ATTORNEY)
     proofs = [d for d in docs if d.kind is DocumentKind.GROUND_PROOF and d.proves is rule.category]
     missing = [kind for kind in needed if not any(d.kind is kind for d in docs)]
-    if not proofs:
+    # L8.3 names no document for the low-income ground: its income papers are the proof (the
+    # portal asks the same — domain.apply.documents_needed).
+    if not proofs and rule.category is not GroundCategory.LOW_INCOME:
         missing.append(DocumentKind.GROUND_PROOF)
     relevant = [d for d in docs if d.kind in needed or d in proofs]
     lapsed = {d.kind for d in relevant if d.expired_on(on)}

@@ -56,6 +56,13 @@ def test_income_follows_the_districts_configuration_L8_2() -> None:
     )
 
 
+def test_the_low_income_ground_is_proved_by_its_income_papers_alone_L8_3() -> None:
+    # L8.3 lists no document for low income; the desk asks what the portal asks.
+    assert package_gaps(LOW_INCOME, [IDENTITY, INCOME], ON).complete
+    assert package_gaps(LOW_INCOME, [IDENTITY], ON).missing == (DocumentKind.INCOME,)
+    assert package_gaps(FIRE, [IDENTITY], ON).missing == (DocumentKind.GROUND_PROOF,)
+
+
 def test_a_proof_of_another_ground_does_not_prove_this_one_L8_3() -> None:
     gaps = package_gaps(FIRE, [IDENTITY, LOW_INCOME_PROOF], ON)
     assert gaps.missing == (DocumentKind.GROUND_PROOF,)
