@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import db
+from portal import db, logs
 from portal.config import (
     Config,
     config_from_env,
@@ -46,6 +46,7 @@ def create_app(config: Config | dict[str, Any] | None = None,
                        ("API_TOKEN_KEY", "api_token_key")):
         if not app.config.get(name):
             app.config[name] = instance_secret(app.instance_path, file)
+    logs.init_app(app)  # first: every later hook's log lines carry the request id
     hosts.init_app(app)  # wrapped by ProxyFix below, so it judges the forwarded host
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]

@@ -70,6 +70,9 @@ class Config:
         self.GATEWAY_SEED: int = int(_env("GATEWAY_SEED", "2026"))
         self.GATEWAY_DEMO_PEOPLE: int = int(_env("GATEWAY_DEMO_PEOPLE", "2000"))
         self.SMS_BACKEND: str = _env("SMS_BACKEND", "outbox")
+        # Logs: "json" (one object a line, with the request id; production's default) or "text".
+        self.LOG_FORMAT: str = _env("LOG_FORMAT", "json" if self.name == "production" else "text")
+        self.LOG_LEVEL: str = _env("LOG_LEVEL", "INFO")
         # Retries of a failed SMS: waits of BACKOFF, 2×, 4×… seconds, capped (docs/notify.md).
         self.SMS_MAX_ATTEMPTS: int = int(_env("SMS_MAX_ATTEMPTS", "6"))
         self.SMS_RETRY_BACKOFF_SECONDS: float = float(_env("SMS_RETRY_BACKOFF_SECONDS", "30"))

@@ -9,6 +9,8 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
+from portal import logs
+
 celery_app = Celery("portal")
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,17 @@ class FlaskTask(Task):  # type: ignore[misc]
         # built with: an eager job runs in the app that queued it (tests make many apps), a
         # worker's in the app it built. Always a fresh context: the job gets its own session.
         flask_app: Flask = current_app if has_app_context() else _latest_app[0]
-        with flask_app.app_context():
-            return self.run(*args, **kwargs)
+        # The id of the request that queued the job (portal.logs), else the job's own id (a
+        # scheduled job); an eager job keeps its request's id, being in the same context.
+        carried = logs.accepted(getattr(self.request, logs.TASK_HEADER, None))
+        token = logs.REQUEST_ID.set(
+            carried or logs.REQUEST_ID.get() or logs.accepted(self.request.id)
+            or logs.new_request_id())
+        try:
+            with flask_app.app_context():
+                return self.run(*args, **kwargs)
+        finally:
+            logs.REQUEST_ID.reset(token)
 
 
 def init_celery(app: Flask) -> Celery:

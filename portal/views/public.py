@@ -6,7 +6,6 @@ import hashlib
 
 from flask import Blueprint, Response, current_app, make_response, redirect, request
 from flask_limiter import RequestLimit
-from sqlalchemy import text
 
 from portal import db
 from portal.db import utcnow
@@ -14,7 +13,7 @@ from portal.domain.calendar import to_local
 from portal.domain.lookup import normalise_number, parse_factor
 from portal.extensions import limiter
 from portal.forms.lookup import StatusLookupForm
-from portal.services import lookup
+from portal.services import lookup, readiness
 from portal.services.workdays import calendar
 from portal.web import ratelimits
 from portal.web.access import ANYONE, allow
@@ -102,8 +101,16 @@ def set_language(code: str) -> Response:
 @bp.get("/healthz")
 @allow(ANYONE)
 def health() -> tuple[dict[str, str], int]:
-    try:
-        db.session().execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not ready"
-        return {"status": "unavailable"}, 503
+    """Liveness for a load balancer: the process answers. Touches nothing else (a database
+    outage must not make every worker look dead and be restarted); readiness is /readyz."""
     return {"status": "ok"}, 200
+
+
+@bp.get("/readyz")
+@allow(ANYONE)
+def ready() -> tuple[dict[str, object], int]:
+    """Readiness: the database, the rate-limit store and the job broker answer (each one that
+    this installation uses). 503 with the failing part named, never an error's text."""
+    checks = readiness.check(current_app.config, db.session())
+    ok = all(v in {"ok", "not used"} for v in checks.values())
+    return {"status": "ready" if ok else "unavailable", "checks": checks}, 200 if ok else 503

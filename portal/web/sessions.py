@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 
 # Immutable files and health probes never carry a cookie: a shared cache could hand one person's
 # cookie to another, and probes would renew sessions nobody is using.
-QUIET_ENDPOINTS = frozenset({"static", "public.health"})
+QUIET_ENDPOINTS = frozenset({"static", "public.health", "public.ready"})
 # Polls carry the cookie only when they change the session: polling is not activity, so it must
 # not keep an idle session alive.
 POLL_ENDPOINTS = frozenset({"sign.signing_status"})

@@ -10,6 +10,7 @@ EXPECTED = {
     "/",
     "/language/<code>",
     "/healthz",
+    "/readyz",
     "/sign-in/",
     "/sign-in/eds",
     "/sign-in/eds/complete",
