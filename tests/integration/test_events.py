@@ -33,7 +33,8 @@ def _three_events_then_tamper(session: Session, verb: str, statement: str) -> No
         session.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_change"))
     else:
         session.execute(text(f"DROP TRIGGER events_no_{verb}"))
-    session.execute(text(statement))
+    for one in statement.split(";"):
+        session.execute(text(one))
     if postgres:
         session.execute(text("ALTER TABLE events ENABLE TRIGGER events_no_change"))
     session.commit()
@@ -69,6 +70,20 @@ def test_an_empty_log_is_intact(session: Session) -> None:
 def test_removing_events_from_the_end_is_found(session: Session) -> None:
     _three_events_then_tamper(session, "delete", "DELETE FROM events WHERE seq = 3")
     assert verify_chain(session) == 3
+
+
+def test_an_event_deleted_from_the_middle_is_found(session: Session) -> None:
+    _three_events_then_tamper(session, "delete", "DELETE FROM events WHERE seq = 2")
+    assert verify_chain(session) == 3  # event 3 no longer links to the one before it
+
+
+def test_two_events_swapped_in_order_are_found(session: Session) -> None:
+    # Reordering: events 2 and 3 exchange their places in the sequence (via a free number).
+    _three_events_then_tamper(
+        session, "update",
+        "UPDATE events SET seq = 100 WHERE seq = 2; UPDATE events SET seq = 2 WHERE seq = 3;"
+        " UPDATE events SET seq = 3 WHERE seq = 100")
+    assert verify_chain(session) == 2
 
 
 def test_events_cannot_be_truncated_on_postgresql(session: Session) -> None:
