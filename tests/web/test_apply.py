@@ -37,6 +37,11 @@ HOLDER = Holder(iin=IIN, surname="ҚАСЫМОВ", name="БАУЫРЖАН", patr
 
 @pytest.fixture
 def applicant(app: Flask) -> Citizen:
+    return make_applicant(app)
+
+
+def make_applicant(app: Flask) -> Citizen:
+    """The demo low-income citizen with the registers, the district and a key file."""
     with app.app_context():
         session = db.session()
         load_registers(session)
