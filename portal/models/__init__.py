@@ -129,3 +129,8 @@ __all__ = [
     "SupportKind",
     "WebSession",
 ]
+
+from portal.models.application import Statement  # noqa: E402
+from portal.models.inbox import InboxKind, InboxMessage  # noqa: E402  (the cabinet's messages)
+
+__all__ += ["InboxKind", "InboxMessage", "Statement"]

@@ -202,6 +202,10 @@ def change(
         from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),
         at=now,
     )
+    # R15.9, R15.11: the steps the person must know of reach the cabinet (and SMS) at once.
+    from portal.services import inbox
+
+    inbox.on_change(session, application, action, now=now)
     session.commit()
     return target
 

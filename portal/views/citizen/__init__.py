@@ -63,3 +63,4 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
 
 
 from portal.views.citizen import apply, apply_sign, refusal  # noqa: E402,F401  (routes on bp)
+from portal.views.citizen import inbox  # noqa: E402,F401  (the cabinet's messages)
