@@ -130,7 +130,7 @@ __all__ = [
     "WebSession",
 ]
 
-from portal.models.application import Statement  # noqa: E402
-from portal.models.inbox import InboxKind, InboxMessage  # noqa: E402  (the cabinet's messages)
+from portal.models.application import Statement
+from portal.models.inbox import InboxKind, InboxMessage
 
 __all__ += ["InboxKind", "InboxMessage", "Statement"]

@@ -33,8 +33,18 @@ from portal.notify import mobile
 from portal.notify.phones import InvalidPhone
 from portal.notify.sms import Sms
 
-__all__ = ["KIND_OF_ACTION", "SMS_PURPOSE", "mark_all_read", "mark_read", "on_change", "own",
-           "sms_text", "title", "unread_count", "body"]
+__all__ = [
+    "KIND_OF_ACTION",
+    "SMS_PURPOSE",
+    "body",
+    "mark_all_read",
+    "mark_read",
+    "on_change",
+    "own",
+    "sms_text",
+    "title",
+    "unread_count",
+]
 
 log = logging.getLogger(__name__)
 
@@ -93,35 +103,35 @@ def body(message: InboxMessage, number: str) -> str:
     """The message's words in the current language."""
     data = message.data or {}
     if message.kind is InboxKind.REGISTERED:
-        return gettext("Application %(number)s is registered. The result is due by %(due)s.",
-                       number=number, due=_date(data.get("result_due_on")))
+        return str(gettext("Application %(number)s is registered. The result is due by %(due)s.",
+                       number=number, due=_date(data.get("result_due_on"))))
     if message.kind is InboxKind.PRELIMINARY_REFUSAL:
-        return gettext("The department found a reason to refuse application %(number)s. This "
+        return str(gettext("The department found a reason to refuse application %(number)s. This "
                        "is not the decision yet: you may object within 2 working days, and you "
                        "are invited to a hearing on %(when)s (%(mode)s).",
                        number=number, when=_moment(data.get("hearing_at")),
-                       mode=_mode(data.get("hearing_mode")))
+                       mode=_mode(data.get("hearing_mode"))))
     if message.kind is InboxKind.PROTOCOL_READY:
-        return gettext("The protocol of the hearing on application %(number)s is ready. Once "
+        return str(gettext("The protocol of the hearing on application %(number)s is ready. Once "
                        "you open it, you have 3 working days to send remarks on it.",
-                       number=number)
-    return gettext("The decision on application %(number)s and its notification are in your "
-                   "personal cabinet.", number=number)
+                       number=number))
+    return str(gettext("The decision on application %(number)s and its notification are in your "
+                   "personal cabinet.", number=number))
 
 
 def sms_text(kind: InboxKind, number: str, data: dict[str, Any]) -> str:
     """The SMS: short, in the current language, no personal data but the number."""
     if kind is InboxKind.REGISTERED:
-        return gettext("Application %(number)s is registered. Result due by %(due)s. "
+        return str(gettext("Application %(number)s is registered. Result due by %(due)s. "
                        "Details: personal cabinet.", number=number,
-                       due=_date(data.get("result_due_on")))
+                       due=_date(data.get("result_due_on"))))
     if kind is InboxKind.PRELIMINARY_REFUSAL:
-        return gettext("Application %(number)s: preliminary decision to refuse. Hearing "
+        return str(gettext("Application %(number)s: preliminary decision to refuse. Hearing "
                        "%(when)s, %(mode)s. You may object within 2 working days in the "
                        "personal cabinet.", number=number, when=_moment(data.get("hearing_at")),
-                       mode=_mode(data.get("hearing_mode")))
-    return gettext("Application %(number)s: the hearing protocol is ready in the personal "
-                   "cabinet.", number=number)
+                       mode=_mode(data.get("hearing_mode"))))
+    return str(gettext("Application %(number)s: the hearing protocol is ready in the personal "
+                   "cabinet.", number=number))
 
 
 def _data(session: Session, application: Application, kind: InboxKind) -> dict[str, Any]:
