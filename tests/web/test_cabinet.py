@@ -405,3 +405,64 @@ def test_r15_3_an_objection_at_23_59_on_the_last_day_counts_and_at_00_01_it_does
                                    now=almaty(dt.date(2027, 3, 11), 0, 1), cal=CAL)
         assert refused.value.rule == "R15.3"
         assert refused.value.closed_on == dt.date(2027, 3, 10)
+
+
+def test_l10_1_every_cabinet_url_with_another_citizens_ids_is_not_found(
+        client_request: ClientRequest, app: Flask, citizen: Citizen) -> None:
+    """Every cabinet and file URL — the application page, the notice's objection and remarks
+    pages and their signing, the protocol, the messages — given another person's application
+    number, message, document and file, answers 404, as for ids that do not exist; and nothing
+    of theirs changes."""
+    from portal.domain.package import DocumentKind
+    from portal.models import InboxKind, InboxMessage
+
+    number = _refusal(app, citizen, utcnow(), protocol=True)
+    with app.app_context():
+        session = db.session()
+        application = session.scalar(select(Application).where(Application.number == number))
+        assert application is not None
+        holder = Document(application_id=application.id, kind=DocumentKind.OTHER, title="x",
+                          statement=Statement.OBJECTION)
+        session.add(holder)
+        session.flush()
+        file = DocumentFile(document_id=holder.id, storage_key="0" * 64,
+                            content_type="image/jpeg", size_bytes=1, sha256="0" * 64,
+                            original_name="a.jpg")
+        message = InboxMessage(citizen_id=citizen.id, application_id=application.id,
+                               kind=InboxKind.PROTOCOL_READY, data={})
+        session.add_all([file, message])
+        session.commit()
+        ids = {"document_id": holder.id, "file_id": file.id, "message_id": message.id,
+               "member_id": 1}
+        other = create_citizen(session, iin="921231445671", confirmed_at=utcnow())
+        session.commit()
+        session.expunge(other)
+        events_before = _count(app, Event)
+    client_request.login(other)
+    client = client_request.client
+    token = _csrf(check_page(client.get("/cabinet/")))
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("citizen.", "files.")) or not rule.arguments:
+            continue
+        url = rule.rule.replace("<number>", number)
+        for name, value in ids.items():
+            url = url.replace(f"<int:{name}>", str(value))
+        assert "<" not in url, url
+        if "GET" in (rule.methods or set()):
+            assert client.get(url).status_code == 404, f"GET {url}"
+        if "POST" in (rule.methods or set()):
+            response = client.post(url, data={"csrf_token": token, "text": "Not my case at all.",
+                                              "decision": "sign", "signer": "keyfile",
+                                              "remove": str(file.id), "next": "/cabinet/"})
+            assert response.status_code == 404, f"POST {url}: {response.status_code}"
+        checked += 1
+    assert checked >= 20
+    for url in ("/cabinet/messages", "/cabinet/"):
+        assert number not in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        session = db.session()
+        assert session.get(InboxMessage, message.id).read_at is None  # type: ignore[union-attr]
+        assert _count(app, Objection) == 0 and _count(app, DocumentFile) == 1
+        actions = set(session.scalars(select(Event.action).order_by(Event.id).offset(events_before)))
+        assert not actions & {"submit_objection", "read_protocol", "submit_remarks"}

@@ -199,7 +199,7 @@ def submit_statement(number: str, name: str) -> BaseResponse:
     signer = request.form.get("signer", "")
     errors = [] if form.validate() else [str(m) for m in form.text.errors] or [str(kind.empty)]
     if signer not in signers():
-        errors.append(str(_l("Choose how to sign.")))
+        errors.append(str(_l("Choose how you will sign.")))
     if errors:
         return _page(application, kind, text=text, errors=errors, status=422)
     return _start(application, kind, str(form.text.data), signer)
