@@ -188,6 +188,9 @@ def test_r15_3_an_objection_is_signed_with_its_attachments_and_they_are_sealed(
     assert removed.status_code == 200
     assert [a.get_text() for a in check_page(removed).select(".file-list .file-name")] == [
         "payslip.pdf"]
+    # not sent yet: the application's "what was sent" does not list it
+    sent = check_page(client.get(f"/cabinet/applications/{number}")).select_one("#sent")
+    assert sent is not None and "payslip.pdf" not in sent.find_next("ul").get_text()  # type: ignore[union-attr]
     response = _sign(client, number, "objection", "The payslip shows this quarter's income.")
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
     with app.app_context():
@@ -209,6 +212,7 @@ def test_r15_3_an_objection_is_signed_with_its_attachments_and_they_are_sealed(
                                                                       "citizen"))
     page = check_page(client.get(f"/cabinet/applications/{number}"))
     assert page.select_one(f"#refusal a[href='/files/{pdf_id}?download=1']") is not None
+    assert "payslip.pdf" in page.select_one("#sent").find_next("ul").get_text()  # type: ignore[union-attr]
 
 
 def test_r15_3_a_late_objection_is_refused_with_the_reason_and_saved_nowhere(
