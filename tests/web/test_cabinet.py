@@ -470,3 +470,32 @@ def test_l10_1_every_cabinet_url_with_another_citizens_ids_is_not_found(
         assert _count(app, Objection) == 0 and _count(app, DocumentFile) == 1
         actions = set(session.scalars(select(Event.action).order_by(Event.id).offset(events_before)))
         assert not actions & {"submit_objection", "read_protocol", "submit_remarks"}
+
+
+def test_r15_3_no_objection_page_without_a_preliminary_refusal_and_a_plain_reason_after_it(
+        client_request: ClientRequest, app: Flask, citizen: Citizen) -> None:
+    """Nothing to object to: 404. A case decided meanwhile: the page says the step is no longer
+    open, in the person's language, and a POST saves nothing."""
+    number = _refusal(app, citizen, utcnow(), protocol=True)
+    with app.app_context():
+        session = db.session()
+        plain = create_application(session, citizen=session.get(Citizen, citizen.id),
+                                   status=Status.REGISTERED)
+        decided = session.scalar(select(Application).where(Application.number == number))
+        assert decided is not None
+        decided.status = Status.REFUSED  # decided by the head on the back office's pages
+        session.commit()
+        plain_number = plain.number
+    client_request.login(citizen)
+    client_request.set_language("en")
+    client = client_request.client
+    for kind in ("objection", "remarks"):
+        assert client.get(f"/cabinet/applications/{plain_number}/{kind}").status_code == 404
+    page = check_page(client.get(f"/cabinet/applications/{number}/objection"))
+    reason = page.select_one("#statement-closed")
+    assert reason is not None and "no longer open" in reason.get_text()
+    response = client.post(f"/cabinet/applications/{number}/objection",
+                           data={"csrf_token": _csrf(page), "text": "Decided already, still.",
+                                 "decision": "sign", "signer": "keyfile"})
+    assert response.status_code == 303
+    assert _count(app, Objection) == 0

@@ -52,6 +52,8 @@ REFUSED = {
     "remarks_window_closed": _l("The 3 working days for remarks ended on %(day)s, so the "
                                 "remarks were not saved."),
 }
+# Any other refusal of the guard (the case was decided meanwhile, …), in words.
+NOT_NOW = _l("This step is no longer open for this application, so nothing was saved.")
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _reason(error: IllegalTransition) -> str:
     text = REFUSED.get(error.reason or "")
     if text is not None and day:
         return str(text) % {"day": local_date(day)}
-    return str(text) if text is not None else str(error)
+    return str(text) if text is not None else str(NOT_NOW)
 
 
 def _refused(application: Application, error: IllegalTransition,
@@ -133,11 +135,17 @@ def _closed(application: Application, kind: Kind) -> IllegalTransition | None:
     return None
 
 
-def _kind(name: str) -> Kind:
+def _kind(name: str, application: Application) -> Kind:
+    """The statement's kind; 404 where the case has nothing to object to or remark on."""
     try:
-        return KINDS[Statement(name)]
+        kind = KINDS[Statement(name)]
     except ValueError:
         abort(404)
+    exists = (application.preliminary_decision if kind.statement is Statement.OBJECTION
+              else application.hearing_protocol)
+    if exists is None:
+        abort(404)
+    return kind
 
 
 def _page(application: Application, kind: Kind, *, text: str = "", errors: list[str] | None = None,
@@ -155,7 +163,7 @@ def _page(application: Application, kind: Kind, *, text: str = "", errors: list[
 @allow(CITIZEN)
 def statement(number: str, name: str) -> BaseResponse:
     application = _own(number)
-    kind = _kind(name)
+    kind = _kind(name, application)
     return _page(application, kind, closed=_closed(application, kind))
 
 
@@ -169,7 +177,7 @@ def _uploads() -> list[FileStorage]:
 def submit_statement(number: str, name: str) -> BaseResponse:
     """Add or remove files (the page again, the text kept), or start signing."""
     application = _own(number)
-    kind = _kind(name)
+    kind = _kind(name, application)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     closed = _closed(application, kind)
@@ -267,7 +275,7 @@ def sign_statement(number: str, name: str) -> BaseResponse:
     """Finish signing; the statement is recorded only with a verified signature over exactly
     this text and these files, and only while the law's window is open."""
     application = _own(number)
-    kind = _kind(name)
+    kind = _kind(name, application)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     here = url_for(f"citizen.{kind.slug}", number=number)
