@@ -252,9 +252,10 @@ def test_r15_11_the_messages_read_in_each_language(client_request: ClientRequest
     assert len(seen) == 3
 
 
-def test_no_bell_for_staff_or_anonymous(client: object, app: Flask) -> None:
-    from flask.testing import FlaskClient
-
-    assert isinstance(client, FlaskClient)
-    page = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+def test_no_bell_for_staff_or_anonymous(client_request: ClientRequest, app: Flask) -> None:
+    page = check_page(client_request.client.get("/"))
     assert page.select_one("a.inbox-bell") is None
+    client_request.login_as(Role.SPECIALIST)
+    staff_page = check_page(client_request.client.get("/staff/"))
+    assert staff_page.select_one("a.inbox-bell") is None
+    assert client_request.client.get("/cabinet/messages").status_code in {403, 404}
