@@ -129,3 +129,8 @@ __all__ = [
     "SupportKind",
     "WebSession",
 ]
+
+from portal.models.application import Statement
+from portal.models.inbox import InboxKind, InboxMessage
+
+__all__ += ["InboxKind", "InboxMessage", "Statement"]

@@ -268,6 +268,14 @@ class IncomeRecord(Base):
     application: Mapped[Application] = relationship(back_populates="incomes")
 
 
+class Statement(StrEnum):
+    """A person's own signed statement on a preliminary refusal whose attachments a Document
+    holds (R15.3 objection, R15.6 remarks on the hearing protocol)."""
+
+    OBJECTION = "objection"
+    REMARKS = "remarks"
+
+
 class Document(Base):
     """An attached document of the List (L8) — listed on F1, checked at intake (R6.2).
 
@@ -302,6 +310,12 @@ class Document(Base):
     because: Mapped[GatewayQuery | None] = mapped_column(
         enum_column(GatewayQuery, name="document_because")
     )
+    # The attachments of an objection or remarks (R15.3, R15.6): open to files until the
+    # statement is signed and recorded (sealed), then as fixed as the application's own.
+    statement: Mapped[Statement | None] = mapped_column(
+        enum_column(Statement, name="document_statement")
+    )
+    sealed_at: Mapped[dt.datetime | None]
 
     application: Mapped[Application] = relationship(back_populates="documents")
     # The uploaded pages and photos of this item (R3.4): several per document.

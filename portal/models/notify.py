@@ -22,6 +22,8 @@ class SmsPurpose(enum.StrEnum):
     PRELIMINARY_NOTICE = "preliminary_notice"  # R15.1–R15.2
     SUBMISSION = "submission"  # the portal application was submitted (F1-1)
     SIGNING_CODE = "signing_code"  # a one-time code confirming a signature (signing/sms.py)
+    REGISTERED = "registered"  # R7.1: the application is registered (services/inbox.py)
+    PROTOCOL_READY = "protocol_ready"  # R15.5: the hearing protocol can be read
 
 
 class SmsStatus(enum.StrEnum):

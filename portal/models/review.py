@@ -320,7 +320,11 @@ class Objection(Base):
     oral: Mapped[bool] = mapped_column(default=False)  # R15.4: an oral one goes to the protocol
     text: Mapped[str] = mapped_column(Text)
 
+    # Signed in the cabinet (R15.3, R15.6): the signature and the attachments' document.
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     application: Mapped[Application] = relationship(back_populates="objections")
+    document: Mapped[Document | None] = relationship()
 
 
 class HearingProtocol(Base):
@@ -354,7 +358,11 @@ class Remark(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text)
 
+    # Signed in the cabinet (R15.3, R15.6): the signature and the attachments' document.
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     application: Mapped[Application] = relationship(back_populates="remarks")
+    document: Mapped[Document | None] = relationship()
 
 
 class Decision(Base):

@@ -30,15 +30,18 @@ from portal.models import (
     Application,
     District,
     DistrictGround,
+    Document,
     Objection,
     PreliminaryDecision,
     Remark,
+    Signature,
 )
 from portal.services import events
 
 __all__ = [
     "case_state",
     "change",
+    "check_allowed",
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
@@ -202,6 +205,10 @@ def change(
         from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),
         at=now,
     )
+    # R15.9, R15.11: the steps the person must know of reach the cabinet (and SMS) at once.
+    from portal.services import inbox
+
+    inbox.on_change(session, application, action, now=now)
     session.commit()
     return target
 
@@ -244,12 +251,17 @@ def submit_objection(
     oral: bool,
     now: dt.datetime,
     cal: WorkingCalendar,
+    signature: Signature | None = None,
+    attachments: Document | None = None,
 ) -> Objection:
-    """R15.3, R15.4: an objection, written or oral, while the window is open."""
-    objection = Objection(application_id=application.id, submitted_at=now, oral=oral, text=text)
+    """R15.3, R15.4: an objection, written or oral, while the window is open; one signed in the
+    cabinet names its signature and its attachments (sealed from now on)."""
+    objection = Objection(application_id=application.id, submitted_at=now, oral=oral, text=text,
+                          signature_id=signature.id if signature else None)
 
     def effect() -> None:
         application.objections.append(objection)
+        _seal(objection, attachments, now)
 
     change(session, application, Action.SUBMIT_OBJECTION, actor, who, now=now, cal=cal,
            data={"oral": oral}, effect=effect)
@@ -311,13 +323,32 @@ def submit_remarks(
     text: str,
     now: dt.datetime,
     cal: WorkingCalendar,
+    signature: Signature | None = None,
+    attachments: Document | None = None,
 ) -> Remark:
-    """R15.6: remarks on the protocol within 3 working days of reading it."""
-    remark = Remark(application_id=application.id, submitted_at=now, text=text)
+    """R15.6: remarks on the protocol within 3 working days of reading it (signed, with their
+    attachments, when made in the cabinet)."""
+    remark = Remark(application_id=application.id, submitted_at=now, text=text,
+                    signature_id=signature.id if signature else None)
 
     def effect() -> None:
         application.remarks.append(remark)
+        _seal(remark, attachments, now)
 
     change(session, application, Action.SUBMIT_REMARKS, actor, who, now=now, cal=cal,
            effect=effect)
     return remark
+
+
+def _seal(statement: Objection | Remark, attachments: Document | None, now: dt.datetime) -> None:
+    if attachments is not None:
+        statement.document = attachments
+        attachments.sealed_at = now  # its files are fixed from now on (services/uploads.py)
+
+
+def check_allowed(application: Application, action: Action, actor: Actor, *, now: dt.datetime,
+                  cal: WorkingCalendar) -> None:
+    """Ask the guard whether ``action`` may be taken today, changing nothing: a page asks before
+    it takes files or starts a signature (raises ``IllegalTransition`` with the rule and the
+    day, as :func:`change` would)."""
+    check(case_state(application), action, actor, to_local(now).date(), cal)

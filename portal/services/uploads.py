@@ -31,7 +31,7 @@ from portal.services import events
 from portal.storage import Storage, storage
 
 __all__ = ["MAX_SIDE", "CheckedFile", "FilesLocked", "Refused", "attach_files", "check_file",
-           "remove_file"]
+           "files_locked", "remove_file"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,15 @@ class Refused(ValueError):
 
 class FilesLocked(RuntimeError):
     """Files of a signed or handed-in application do not change."""
+
+
+def files_locked(document: Document) -> bool:
+    """The one lock: an application's documents change only while it is a draft; the
+    attachments of an objection or remarks (R15.3, R15.6) only until the statement is signed and
+    recorded (sealed). Whether the window is still open is the statement page's question."""
+    if document.statement is not None:
+        return document.sealed_at is not None
+    return not files_may_change(document.application.status)
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,7 @@ def attach_files(
     The caller has checked that ``actor`` may change this document (its owner or the district's
     staff); :class:`FilesLocked` when the application no longer takes files.
     """
-    if not files_may_change(document.application.status):
+    if files_locked(document):
         raise FilesLocked(document.application.number)
     store = store or storage()
     config = current_app.config if has_app_context() else {}
@@ -277,7 +286,7 @@ def attach_files(
 def remove_file(session: Session, file: DocumentFile, *, actor: events.Actor) -> None:
     """Remove one file; its stored objects go once the removal has committed."""
     document = file.document
-    if not files_may_change(document.application.status):
+    if files_locked(document):
         raise FilesLocked(document.application.number)
     events.record(session, actor, "document_file_removed", application_id=document.application_id,
                   data={"document_id": document.id, "file_id": file.id, "sha256": file.sha256})

@@ -86,6 +86,8 @@ def upload_files(document_id: int) -> BaseResponse:
     """Add files to a document item without a page of its own: the result is flashed and the
     person goes back to ``next`` (the journey's page, which shows the list again)."""
     document = load_document(document_id)
+    if document.statement is not None:
+        abort(409)  # an objection's or remarks' files: only on its own page, in its window
     form = DocumentUploadForm()
     back = safe_next(form.next.data or request.args.get("next"), "/")
     if not form.validate():
@@ -114,6 +116,8 @@ def _added_note(count: int) -> str:
 @allow(CITIZEN, STAFF)
 def remove(file_id: int) -> BaseResponse:
     row = load_file(file_id)
+    if row.document.statement is not None:
+        abort(409)  # an objection's or remarks' files: only on its own page
     form = FileRemoveForm()
     back = safe_next(form.next.data or request.args.get("next"), "/")
     try:

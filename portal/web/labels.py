@@ -210,6 +210,9 @@ EVENT_LABELS = {
     "case_viewed": _l("opened the application"),
     "operator_lookup": _l("looked up the status for a caller"),
     "status_lookup": _l("looked up the status"),
+    # files of the application (a draft) or of an objection or remarks being written
+    "document_files_added": _l("Files were added"),
+    "document_file_removed": _l("A file was removed"),
 }
 # The statutory clocks (domain.deadlines) in words, by rule and key.
 DEADLINE_LABELS = {

@@ -1,5 +1,8 @@
-"""A preliminary refusal read and answered in the cabinet, in Chromium at 360×740 in Kazakh with
-JavaScript on: the notice, an objection, the protocol, a remark; axe on every step (R15.1–R15.6)."""
+"""A preliminary refusal read and answered in the cabinet, in Chromium at 360×740 in Kazakh, with
+JavaScript on and off (R15.1–R15.6, R15.11): the message under the bell, the notice, an objection
+with an attachment signed with the key file, the protocol (made by the service) read, a signed
+remark; an objection whose window closed while the page was open is refused; axe on every step
+(where JavaScript runs)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from portal import create_app, db
@@ -19,57 +23,115 @@ from portal.db import utcnow
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.forms import NotificationChannel
 from portal.domain.hearing import HearingMode, RefusalGround
-from portal.domain.workflow import Actor, Role, Status
-from portal.models import HearingProtocol
+from portal.domain.workflow import Action, Actor, Role, Status
+from portal.models import Application, Citizen, HearingProtocol, Objection
 from portal.models.review import PreliminaryDecision
 from portal.services import cases, events
+from portal.services import signing as signing_service
+from signing import Holder
+from tests import samples
 from tests.browser.test_accessibility import AXE, _violations
-from tests.factories import create_application, create_citizen
+from tests.factories import create_application, create_citizen, create_district
 from tests.pages import ClientRequest
 
 pytestmark = pytest.mark.browser
 CAL = WorkingCalendar()
 STAFF = events.Actor("staff", 1, "specialist")
+SPECIALIST = Actor(Role.SPECIALIST)
+KEY_PASSWORD = "key-pass-2026"
+SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+PEOPLE = {True: "850321301238", False: "921231445671"}  # JavaScript on / off
 
 
 @pytest.fixture(scope="module")
-def refusal_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-                   ) -> Iterator[tuple[Any, str, str]]:
+def cabinet_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+                   ) -> Iterator[tuple[Any, str]]:
     copy = tmp_path_factory.mktemp("cabinet") / "portal.db"
     shutil.copyfile(sqlite_template, copy)
     config = TestConfig()
     config.DATABASE_URL = f"sqlite:///{copy}"
     app = create_app(config)
-    with app.app_context():
-        session = db.session()
-        citizen = create_citizen(session, confirmed_at=utcnow())
-        application = create_application(session, citizen=citizen,
-                                         status=Status.PRELIMINARY_REFUSAL)
-        application.preliminary_decisions.append(PreliminaryDecision(
-            refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
-            reasons="Учаскелік комиссия мұқтаждық жоқ деп қорытынды берді.",
-            issued_at=utcnow() - dt.timedelta(hours=1), hearing_at=utcnow() + dt.timedelta(days=4),
-            hearing_mode=HearingMode.VIDEO_OR_COMMUNICATION,
-            hearing_link="https://meet.example/hearing"))
-        session.commit()
-        cases.deliver_preliminary_notice(session, application, Actor(Role.SPECIALIST), STAFF,
-                                         delivered_at=utcnow(), via=NotificationChannel.CABINET,
-                                         now=utcnow(), cal=CAL)
-        number = application.number
-        session.expunge(citizen)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.server_port}", number, citizen  # type: ignore[misc]
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     db.engine_of(app).dispose()
 
 
+def _refused_case(app: Any, citizen_id: int) -> str:
+    """A registered case the specialist refuses preliminarily (through the service: the cabinet
+    message comes from there), the notice delivered to the cabinet now."""
+    with app.app_context():
+        session = db.session()
+        application = create_application(session, citizen=session.get(Citizen, citizen_id),
+                                         district=create_district(session),
+                                         status=Status.REGISTERED)
+        session.commit()
+        cases.change(session, application, Action.ISSUE_PRELIMINARY_REFUSAL, SPECIALIST, STAFF,
+                     now=utcnow(), cal=CAL, effect=lambda: application.preliminary_decisions.append(
+                         PreliminaryDecision(
+                             refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+                             reasons="Учаскелік комиссия мұқтаждық жоқ деп қорытынды берді.",
+                             hearing_at=utcnow() + dt.timedelta(days=4),
+                             hearing_mode=HearingMode.VIDEO_OR_COMMUNICATION,
+                             hearing_link="https://meet.example/hearing")))
+        cases.deliver_preliminary_notice(session, application, SPECIALIST, STAFF,
+                                         delivered_at=utcnow(), via=NotificationChannel.CABINET,
+                                         now=utcnow(), cal=CAL)
+        return application.number
+
+
+def _person(app: Any, js: bool) -> Citizen:
+    with app.app_context():
+        session = db.session()
+        citizen = create_citizen(session, iin=PEOPLE[js], confirmed_at=utcnow())
+        session.commit()
+        signing_service.context().signer("keyfile").enroll(  # type: ignore[attr-defined]
+            Holder(iin=PEOPLE[js], surname="ҚАСЫМОВ", name="БАУЫРЖАН"), KEY_PASSWORD)
+        session.expunge(citizen)
+        return citizen
+
+
+def _check(page: Any, js: bool, label: str) -> None:
+    """Every step: a screenshot, no horizontal scroll at 360 px, axe finds nothing (axe runs
+    where JavaScript runs: the same pages pass it with JavaScript on)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"cabinet-{'js' if js else 'nojs'}-{label}.png"),
+                    full_page=True)
+    if js:
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+            label
+        assert _violations(page) == [], label
+
+
+def _sign_with_key(page: Any, text: str, attachment: Path | None) -> None:
+    """On the statement page: the text, a file added (the page comes back with it and the text
+    kept), the key file chosen, the password."""
+    page.locator("#statement-text").fill(text)
+    if attachment is not None:
+        page.locator("#statement-files").set_input_files(str(attachment))
+        page.locator("button[name=decision][value=upload]").click()
+        assert attachment.name in page.locator(".file-list").inner_text()
+        assert page.locator("#statement-text").input_value() == text
+    page.locator("#signer-keyfile").check()
+    page.locator("#statement-sign").click()
+    page.locator("#key-password").fill(KEY_PASSWORD)
+    page.locator("form:has(#key-password) button[type=submit]").click()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
 def test_r15_the_person_reads_the_notice_objects_reads_the_protocol_and_remarks(
-        browser: Any, refusal_server: Any) -> None:
+        browser: Any, cabinet_server: tuple[Any, str], tmp_path: Path, js: bool) -> None:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make setup` (npm install)")
-    app, base, number, citizen = refusal_server
-    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    app, base = cabinet_server
+    citizen = _person(app, js)
+    number = _refused_case(app, citizen.id)
+    late_number = _refused_case(app, citizen.id)
+    attachment = tmp_path / "tolem-parakshasy.pdf"
+    attachment.write_bytes(samples.pdf())
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True,
+                                  java_script_enabled=js)
     try:
         # signed in as the journey ends (the sign-in pages have their own browser tests)
         client = app.test_client()
@@ -78,30 +140,69 @@ def test_r15_the_person_reads_the_notice_objects_reads_the_protocol_and_remarks(
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
         page = context.new_page()
         page.goto(f"{base}/cabinet/")
-        page.locator(f"a[href$='/applications/{number}']").click()
+        bell = page.locator("a.inbox-bell")
+        assert bell.get_attribute("aria-label") == "Хабарламалар, 2 оқылмаған"
+        _check(page, js, "cabinet")
+        bell.click()
+        _check(page, js, "messages")
+        page.locator(".inbox-message", has_text=number).locator(
+            "a[href^='/cabinet/messages/']").click()
+        assert number in page.locator(".inbox-body").inner_text()
+        assert page.locator("a.inbox-bell").get_attribute("aria-label") == \
+            "Хабарламалар, 1 оқылмаған"
+        _check(page, js, "message")
+        page.locator("main a.button").click()
         assert page.locator("#refusal").is_visible()
-        assert _violations(page) == []
-        page.locator("#objection-text").fill("Табыс өткен жылғы, осы тоқсандағы емес.")
-        page.locator("#objection button[type=submit]").click()
-        assert "Қарсылығыңыз" in page.locator("main").inner_text()
+        _check(page, js, "notice")
+        page.locator("#objection-start").click()
+        _check(page, js, "objection")
+        _sign_with_key(page, "Табыс өткен жылғы, осы тоқсандағы емес.", attachment)
+        assert "Қарсылығыңызға қол қойылып" in page.locator("main").inner_text()
+        assert attachment.name in page.locator("#refusal").inner_text()
+        _check(page, js, "objection-sent")
         with app.app_context():
             session = db.session()
-            from portal.models import Application
-
-            application = session.query(Application).filter_by(number=number).one()
-            cases.change(session, application, cases.Action.HOLD_HEARING, Actor(Role.SPECIALIST),
-                         STAFF, now=utcnow(), cal=CAL, effect=lambda: session.add(HearingProtocol(
-                             application_id=application.id,
-                             preliminary_decision_id=application.preliminary_decision.id,
+            application = session.scalar(select(Application).where(Application.number == number))
+            assert application is not None
+            objection = session.scalar(select(Objection).where(
+                Objection.application_id == application.id))
+            assert objection is not None and objection.signature_id is not None
+            pre = application.preliminary_decision
+            assert pre is not None
+            cases.change(session, application, Action.HOLD_HEARING, SPECIALIST, STAFF,
+                         now=utcnow(), cal=CAL, effect=lambda: session.add(HearingProtocol(
+                             application_id=application.id, preliminary_decision_id=pre.id,
                              held_at=utcnow(), text="Өтініш беруші табыс дұрыс есептелмеді деді.")))
         page.reload()
+        assert page.locator("a.inbox-bell .bell-count").inner_text() == "2"  # the protocol's
         page.locator("#protocol button[type=submit]").click()
         assert "табыс дұрыс есептелмеді" in page.locator("#protocol").inner_text()
-        assert _violations(page) == []
-        page.locator("#remarks-text").fill("Хаттамада екінші дәлелім жоқ.")
-        page.locator("#remarks button[type=submit]").click()
-        assert "Ескертулеріңіз" in page.locator("main").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        assert _violations(page) == []
+        _check(page, js, "protocol")
+        page.locator("#remarks-start").click()
+        _sign_with_key(page, "Хаттамада екінші дәлелім жоқ.", None)
+        assert "Ескертулеріңізге қол қойылып" in page.locator("main").inner_text()
+        _check(page, js, "remarks-sent")
+        # An objection whose window closes while its page is open: refused, saved nowhere.
+        page.goto(f"{base}/cabinet/applications/{late_number}/objection")
+        page.locator("#statement-text").fill("Кеш қалған қарсылық.")
+        with app.app_context():
+            session = db.session()
+            late = session.scalar(select(Application).where(Application.number == late_number))
+            assert late is not None and late.preliminary_decision is not None
+            long_ago = dt.datetime(2026, 4, 6, 10, tzinfo=dt.UTC)
+            late.preliminary_decision.delivered_at = long_ago
+            late.preliminary_decision.objection_due_on = dt.date(2026, 4, 8)
+            session.commit()
+        page.locator("#statement-sign").click()
+        assert "08.04.2026 аяқталды" in page.locator("main").inner_text()
+        assert page.locator("#objection-start").count() == 0
+        _check(page, js, "objection-late")
+        page.goto(f"{base}/cabinet/applications/{late_number}/objection")
+        assert page.locator("#statement-closed").is_visible()
+        assert page.locator("#statement-text").count() == 0
+        with app.app_context():
+            session = db.session()
+            late = session.scalar(select(Application).where(Application.number == late_number))
+            assert late is not None and late.objections == []
     finally:
         context.close()

@@ -246,7 +246,14 @@ def test_every_citizen_url_with_another_citizens_ids_is_not_found(
         submitted = create_application(session, citizen=session.get(Citizen, applicant.id),
                                        district=draft.district, status=Status.SUBMITTED)
         session.commit()
-        ids = {"member_id": draft.family[0].id, "document_id": document.id, "file_id": file.id}
+        from portal.models import InboxKind, InboxMessage
+
+        message = InboxMessage(citizen_id=applicant.id, application_id=submitted.id,
+                               kind=InboxKind.REGISTERED, data={})
+        session.add(message)
+        session.commit()
+        ids = {"member_id": draft.family[0].id, "document_id": document.id, "file_id": file.id,
+               "message_id": message.id}
         numbers = [number, submitted.number]
         other = create_citizen(session, iin="921231445671", confirmed_at=utcnow())
         session.commit()

@@ -34,6 +34,12 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/cabinet/messages",
+    "/cabinet/messages/<int:message_id>",
+    "/cabinet/applications/<number>/objection",
+    "/cabinet/applications/<number>/objection/sign",
+    "/cabinet/applications/<number>/remarks",
+    "/cabinet/applications/<number>/remarks/sign",
 }
 
 

@@ -62,4 +62,9 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
     return redirect(request.path, code=303)
 
 
-from portal.views.citizen import apply, apply_sign, refusal  # noqa: E402,F401  (routes on bp)
+from portal.views.citizen import (  # noqa: E402,F401  (routes on bp)
+    apply,
+    apply_sign,
+    inbox,
+    refusal,
+)

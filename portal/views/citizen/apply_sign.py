@@ -8,7 +8,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import abort, flash, redirect, request, session, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -22,7 +22,7 @@ from portal.forms.apply import ConfirmForm
 from portal.forms.uploads import DocumentUploadForm
 from portal.models import Application
 from portal.models.application import IncomeKind
-from portal.services import drafts, signing_sms, submission
+from portal.services import drafts, submission
 from portal.services import signing as signing_service
 from portal.services.cases import ground_rule
 from portal.services.draft_sections import (
@@ -35,7 +35,7 @@ from portal.services.draft_sections import (
 )
 from portal.services.register_queries import outcomes
 from portal.services.workdays import calendar
-from portal.views.citizen import bp
+from portal.views.citizen import bp, signing_flow
 from portal.views.citizen.apply import (
     TITLES,
     _citizen,
@@ -50,6 +50,7 @@ from portal.views.citizen.apply import (
     member_choices,
     quarter,
 )
+from portal.views.citizen.signing_flow import SigningFlow
 from portal.views.sign import remember_challenge
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, redirect_after_post, render
@@ -64,8 +65,9 @@ INCOME_KINDS = {
     IncomeKind.FARM: _l("Personal subsidiary farm"),
     IncomeKind.OTHER: _l("Other income"),
 }
-_SIGNING = "apply_signing"
-_RECORD = "portal-apply/{}"
+# The F1-1's signing: the same session key and storage records as before the flow was shared.
+FLOW = SigningFlow(key="apply_signing", purpose=submission.PURPOSE,
+                   document_kind=submission.DOCUMENT_KIND, record="portal-apply/{}")
 
 
 # -- income (L8.2) ----------------------------------------------------------------------------------
@@ -217,11 +219,7 @@ def check_answers(number: str) -> BaseResponse:
         flash(_l("Some sections are not done yet."), "info")
         return redirect(url_for("citizen.task_list", number=number), code=303)
     form = ConfirmForm()
-    # On a phone, signing on the phone comes first; the key file needs a computer (NCALayer).
-    preferred = ["mobile", "sms", "keyfile"]
-    available = list(signing_service.context().signers)
-    signers = [s for s in preferred if s in available] + [
-        s for s in available if s not in preferred]
+    signers = signing_flow.signers()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -269,27 +267,15 @@ def _document(draft: Application) -> dict[str, Any]:
 
 
 def _start_signing(draft: Application, signer: str) -> BaseResponse:
-    citizen = _citizen()
     document = _document(draft)
-    data = submission.document_bytes(document)
-    title = str(_l("Application %(number)s", number=draft.number))
-    actor = drafts.citizen_actor(citizen)
     try:
-        if signer == "sms":
-            challenge = signing_sms.start_sms_signing(
-                db.session(), actor, document=data, signer_iin=citizen.iin,
-                purpose=submission.PURPOSE, title=title)
-        else:
-            challenge = signing_service.start_signing(
-                db.session(), actor, signer_name=signer, document=data,
-                signer_iin=citizen.iin, purpose=submission.PURPOSE, title=title)
+        challenge = FLOW.start(_citizen(), signer, submission.document_bytes(document),
+                               title=str(_l("Application %(number)s", number=draft.number)),
+                               number=draft.number,
+                               digest=submission.content_digest(document))
     except SigningError as error:
-        db.session().rollback()
         flash(describe(error), "error")
         return redirect(url_for("citizen.check_answers", number=draft.number), code=303)
-    signing_service.context().storage.put(_RECORD.format(challenge.id), data)
-    session[_SIGNING] = {"challenge": challenge.id, "number": draft.number, "signer": signer,
-                         "digest": submission.content_digest(document)}
     return _sign_page(draft, challenge)
 
 
@@ -311,18 +297,9 @@ def _again(draft: Application, signer: str, challenge_id: str, error: SigningErr
     """The same exchange again with the reason (a wrong password or code spends a try, a
     misshapen one does not); an exchange that cannot go on sends the person back to sign anew."""
     try:
-        if signer == "sms":
-            challenge = signing_sms.sms_challenge(challenge_id)
-        elif signer == "keyfile":
-            certificate = signing_service.context().signer("keyfile").usable_certificate(  # type: ignore[attr-defined]
-                _citizen().iin)
-            challenge = Challenge(id=challenge_id, signer="keyfile",
-                                  action=Action.ENTER_PASSWORD, expires_at=utcnow(),
-                                  certificate=certificate)
-        else:
-            raise error
+        challenge = FLOW.again(_citizen(), signer, challenge_id, error)
     except SigningError as final:
-        session.pop(_SIGNING, None)
+        FLOW.forget()
         flash(describe(final), "error")
         return redirect_after_post(url_for("citizen.check_answers", number=draft.number))
     return _sign_page(draft, challenge, describe(error), status=422)
@@ -332,7 +309,6 @@ def _again(draft: Application, signer: str, challenge_id: str, error: SigningErr
 @limiter.limit(SIGNING_LIMIT)
 @allow(CITIZEN)
 def complete_signing(number: str) -> BaseResponse:
-    pending = session.get(_SIGNING)
     citizen = _citizen()
     application = drafts.own_application(db.session(), citizen, number)
     if application is None:
@@ -340,53 +316,46 @@ def complete_signing(number: str) -> BaseResponse:
     if application.status is not Status.DRAFT:
         # A second tap, the back button, another tab: the application is already in.
         return redirect_after_post(url_for("citizen.application", number=number))
-    if not isinstance(pending, dict) or pending.get("number") != number:
+    pending = FLOW.pending(number)
+    if pending is None:
         flash(_l("The signing was not started in this browser or has ended. Sign again."), "info")
         return redirect_after_post(url_for("citizen.check_answers", number=number))
     challenge_id = str(pending["challenge"])
     if submission.content_digest(_document(application)) != pending.get("digest"):
-        session.pop(_SIGNING, None)
+        FLOW.forget()
         flash(_l("The application changed after signing began (in another tab?). Check it and "
                  "sign again."), "info")
         return redirect_after_post(url_for("citizen.check_answers", number=number))
-    data = signing_service.context().storage.get(_RECORD.format(challenge_id))
+    data = FLOW.data(challenge_id)
     if data is None:
         abort(404)
     signer = str(pending["signer"])
     if signer == "sms" and request.form.get("decision") == "resend":
         try:
-            challenge = signing_sms.resend_sms_code(db.session(), drafts.citizen_actor(citizen),
-                                                    challenge_id)
+            challenge = FLOW.resend(citizen, challenge_id)
         except SigningError as error:
-            db.session().rollback()
             return _again(application, signer, challenge_id, error)
         return _sign_page(application, challenge)
     answer = request.form.get("code" if signer == "sms" else "password") or None
     try:
-        signature = signing_service.complete_signing(
-            db.session(), drafts.citizen_actor(citizen), signer_name=signer,
-            challenge_id=challenge_id, answer=answer,
-            document=data, expected_iin=citizen.iin, purpose=submission.PURPOSE,
-            # Tied to the case by submit(): an event naming a draft would keep the draft from
-            # being deleted.
-            document_kind=submission.DOCUMENT_KIND, application_id=None)
+        # Tied to the case by submit(): an event naming a draft would keep the draft from
+        # being deleted.
+        signature = FLOW.complete(citizen, pending, answer, data=data, application_id=None)
     except SigningPending:
         return no_store(render(
             "sign/status.html", state="pending", message=None,
             continue_url=url_for("citizen.complete_signing", number=number),
             status_url=url_for("sign.signing_status", challenge_id=challenge_id)))
     except SigningError as error:
-        db.session().rollback()
         return _again(application, signer, challenge_id, error)
     except (signing_service.SignatureRejected, signing_service.SignatureRejectedBefore):
-        session.pop(_SIGNING, None)
         flash(_l("The signature did not pass the checks, so the application was not submitted. "
                  "Sign again; if it happens again, call 1414."), "error")
         return redirect_after_post(url_for("citizen.check_answers", number=number))
     with contextlib.suppress(submission.AlreadySubmitted):
         submission.submit(db.session(), application, citizen, signature, now=utcnow(),
                           cal=calendar(), signer=signer)
-    session.pop(_SIGNING, None)
+    FLOW.forget()
     _confirm_by_sms(application)
     return redirect_after_post(url_for("citizen.application", number=number))
 
