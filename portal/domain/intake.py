@@ -101,6 +101,9 @@ def desk_gaps(rule: GroundRule, shown: Iterable[ShownDocument], on: date, *,
     law = package_gaps(rule, documents, on, representative=representative)
     named_missing = {r.item.kind for r in rows if r.item.key in missing}
     named_expired = {r.item.kind for r in rows if r.item.key in expired}
+    if rule.category is GroundCategory.LOW_INCOME:  # its proof's gap is the income papers' gap
+        named_missing.add(DocumentKind.GROUND_PROOF)
+        named_expired.add(DocumentKind.GROUND_PROOF)
     missing += [k.value for k in law.missing if k not in named_missing]
     expired += [k.value for k in law.expired if k not in named_expired]
     return DeskGaps(tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(expired)))

@@ -46,6 +46,7 @@ __all__ = [
     "checklist",
     "desk_drafts",
     "desk_of",
+    "district_case",
     "document_key",
     "find_or_create_citizen",
     "gaps",
@@ -171,6 +172,15 @@ def desk_drafts(session: Session, staff: StaffUser, desk: Desk) -> list[Applicat
     if staff.role is Role.INTAKE:
         query = query.where(Application.desk_id == desk.id)
     return list(session.scalars(query.order_by(Application.created_at.desc()).limit(50)))
+
+
+def district_case(session: Session, staff: StaffUser, number: str) -> Application | None:
+    """Any case of the official's district by number (its receipts are printed from here)."""
+    if staff.district_id is None:
+        return None
+    return session.scalar(select(Application).where(
+        Application.number == number, Application.district_id == staff.district_id,
+        Application.status != Status.DRAFT))
 
 
 def own_draft(session: Session, staff: StaffUser, desk: Desk | None,
@@ -369,7 +379,7 @@ def refuse(session: Session, draft: Application, staff: StaffUser, *, now: dt.da
 # -- a submitted application, from the case page --------------------------------------------------
 
 def register_submitted(session: Session, application: Application, actor: Actor,
-                       staff: StaffUser, *, now: dt.datetime, cal: WorkingCalendar) -> None:
+                       who: events.Actor, *, now: dt.datetime, cal: WorkingCalendar) -> None:
     """R7.1: the provider or the rural akim registers a submitted application — a portal one
     not yet registered, or a paper one the State Corporation forwarded — on the day it does."""
     today = to_local(now).date()
@@ -378,19 +388,19 @@ def register_submitted(session: Session, application: Application, actor: Actor,
         application.version = application.version + 1
         application.registered_on = today
 
-    cases.change(session, application, Action.REGISTER, actor, staff_actor(staff), now=now,
-                 cal=cal, data={"registered_on": today.isoformat()}, effect=registered)
+    cases.change(session, application, Action.REGISTER, actor, who, now=now, cal=cal,
+                 data={"registered_on": today.isoformat()}, effect=registered)
 
 
 def refuse_submitted(session: Session, application: Application, actor: Actor,
-                     staff: StaffUser, *, missing: Iterable[str], expired: Iterable[str],
-                     now: dt.datetime, cal: WorkingCalendar) -> Receipt:
+                     who: events.Actor, staff: StaffUser, *, missing: Iterable[str],
+                     expired: Iterable[str], now: dt.datetime,
+                     cal: WorkingCalendar) -> Receipt:
     """R6.2 for a submitted application (line 45): the provider or the rural akim finds the
     package incomplete or a document expired and issues the F2-1 receipt naming them."""
     lacking, lapsed = list(dict.fromkeys(missing)), list(dict.fromkeys(expired))
     if not lacking and not lapsed:
         raise ValueError("name what is missing or expired")
-    today = to_local(now).date()
     arrived = application.arrived_at or application.submitted_at or now
     receipt = Receipt(
         kind=ReceiptKind.REFUSAL_TO_ACCEPT, number=f"F21-{application.number}", issued_at=now,
@@ -402,10 +412,9 @@ def refuse_submitted(session: Session, application: Application, actor: Actor,
         application.version = application.version + 1
         application.receipts.append(receipt)
 
-    cases.change(session, application, Action.REFUSE_ACCEPTANCE, actor, staff_actor(staff),
-                 now=now, cal=cal, reason="R6.2",
-                 data={"receipt": receipt.number, "missing": lacking, "expired": lapsed,
-                       "on": today.isoformat()},
+    cases.change(session, application, Action.REFUSE_ACCEPTANCE, actor, who, now=now, cal=cal,
+                 reason="R6.2",
+                 data={"receipt": receipt.number, "missing": lacking, "expired": lapsed},
                  effect=refused)
     return receipt
 

@@ -490,7 +490,9 @@ def _gap_titles(draft: Application) -> dict[str, str]:
 @allow(*INTAKE_ROLES)
 def intake_receipt(number: str, receipt_id: int) -> BaseResponse:
     """The printable receipt: the coupon, the electronic receipt, or the F2-1."""
-    application = load_draft(number, drafts_only=False)
+    application = intake_service.district_case(db.session(), _staff(), number)
+    if application is None:
+        abort(404)
     receipt = intake_service.receipt_of(application, receipt_id)
     if receipt is None:
         abort(404)
