@@ -33,6 +33,17 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/staff/intake/",
+    "/staff/intake/<number>/ground",
+    "/staff/intake/<number>/applicant",
+    "/staff/intake/<number>/family",
+    "/staff/intake/<number>/family/add",
+    "/staff/intake/<number>/family/<int:member_id>/remove",
+    "/staff/intake/<number>/registers",
+    "/staff/intake/<number>/documents",
+    "/staff/intake/<number>/consents",
+    "/staff/intake/<number>/finish",
+    "/staff/intake/<number>/receipts/<int:receipt_id>",
 }
 
 

@@ -159,8 +159,9 @@ def test_r6_1_r7_1_l3_1_provider_desk_accepts_registers_and_issues_the_coupon(
     assert case.registered_on == today
     [coupon] = case.receipts
     assert coupon.kind is ReceiptKind.COUPON
-    due = service_term_due(calendar().term_starts_on(case.arrived_at, Channel.PROVIDER),
-                           calendar())
+    with app.app_context():
+        cal = calendar()
+        due = service_term_due(cal.term_starts_on(case.arrived_at, Channel.PROVIDER), cal)
     assert coupon.result_due_on == due == case.result_due_on
     assert due.strftime("%d.%m.%Y") in page.get_text()
     assert coupon.issued_by_name == "Сейткали Айгерім" and coupon.issued_by_position
