@@ -141,13 +141,16 @@ def find_or_create_citizen(session: Session, gateway: Gateway, iin: str,
 
 
 def start(session: Session, staff: StaffUser, desk: Desk, citizen: Citizen, *,
-          queued_at: dt.datetime | None, now: dt.datetime) -> Application:
+          queued_at: dt.datetime | None, now: dt.datetime,
+          number: str | None = None) -> Application:
     """A paper draft (F1) at this desk: the person is being served from ``now`` (L3.3), after
-    waiting since ``queued_at``, the queue ticket's time (L3.2)."""
+    waiting since ``queued_at``, the queue ticket's time (L3.2). ``number``: a fixed case
+    number (the demo data's); a new random one by default."""
     if staff.district_id is None:
         raise ValueError("the official belongs to no district")
     draft = Application(
-        number=new_number(now), citizen_id=citizen.id, district_id=staff.district_id,
+        number=number or new_number(now), citizen_id=citizen.id,
+        district_id=staff.district_id,
         channel=desk.channel, form=ApplicationForm.F1, status=Status.DRAFT, desk_id=desk.id,
         capacity=ApplicantCapacity.SELF, submission_key=secrets.token_urlsafe(32),
         applicant_iin=citizen.iin, applicant_surname=citizen.surname,
