@@ -23,6 +23,7 @@ from portal.domain.apply import Section
 from portal.domain.calendar import ALMATY, to_local
 from portal.domain.forms import ApplicantCapacity, ConsentKind, Relation
 from portal.domain.package import DocumentKind
+from portal.domain.registers import GatewayQuery
 from portal.domain.workflow import Action, IllegalTransition, Role, Status
 from portal.forms.apply import ConsentsForm, MemberForm
 from portal.forms.intake import (
@@ -35,7 +36,7 @@ from portal.forms.intake import (
 )
 from portal.gateway import gateway
 from portal.models import Application, Desk, StaffUser
-from portal.services import cases, draft_sections, drafts
+from portal.services import cases, draft_sections, drafts, events
 from portal.services import intake as intake_service
 from portal.services.register_queries import ask_registers, progress
 from portal.services.workdays import calendar
@@ -211,7 +212,9 @@ def intake_applicant(number: str) -> BaseResponse:
     draft = load_draft(number)
     session = db.session()
     staff = _staff()
-    if draft_sections.register_address(draft) is None and request.method == "GET":
+    asked = any(a.subject_iin == draft.applicant_iin and a.query is GatewayQuery.RESIDENCE
+                for a in draft.gateway_answers)
+    if not asked and request.method == "GET":
         # R3.3: the accepting specialist asks the State database "Individuals" for the person
         # and the registered address (once; "ask again" repeats it).
         draft_sections.confirm_applicant(session, gateway(), draft, draft.citizen,
@@ -453,6 +456,8 @@ def intake_finish(number: str) -> BaseResponse:
             problem = str(_l("Your role or desk may not do this (%(reason)s).",
                              reason=refused.reason))
         status = 422
+    if draft.status is not Status.DRAFT:
+        _viewed(draft, staff)
     gaps = intake_service.gaps(draft, today) if draft.ground is not None else None
     allowed = _desk_actions(draft, staff)
     return _page("finish", draft, form, status=status, problem=problem, gaps=gaps,
@@ -460,6 +465,14 @@ def intake_finish(number: str) -> BaseResponse:
                  times=intake_service.times(draft, now if draft.status is Status.DRAFT
                                             else None),
                  allowed=allowed, titles=_gap_titles(draft))
+
+
+def _viewed(application: Application, staff: StaffUser) -> None:
+    """Every staff view of a case is an event (the citizen's "who looked at my data")."""
+    session = db.session()
+    events.record(session, intake_service.staff_actor(staff), "case_viewed",
+                  application_id=application.id)
+    session.commit()
 
 
 def _desk_actions(draft: Application, staff: StaffUser) -> set[str]:
@@ -496,6 +509,7 @@ def intake_receipt(number: str, receipt_id: int) -> BaseResponse:
     receipt = intake_service.receipt_of(application, receipt_id)
     if receipt is None:
         abort(404)
+    _viewed(application, _staff())
     return no_store(render("staff/intake/receipt.html", application=application,
                            receipt=receipt, titles=_gap_titles(application),
                            desk=application.desk))
