@@ -389,6 +389,18 @@ def test_another_districts_desk_cannot_see_the_draft(client_request: ClientReque
     assert number not in client_request.client.get("/staff/intake/").get_data(as_text=True)
 
 
+def test_another_districts_official_cannot_open_a_receipt(client_request: ClientRequest) -> None:
+    app = client_request.app
+    client_request.login(_desk_staff(app, Channel.PROVIDER))
+    number = _start(client_request)
+    _fill(client_request, number)
+    _documents(client_request, number)
+    receipt_url = _finish(client_request, number, "accept").headers["Location"]
+    assert client_request.client.get(receipt_url).status_code == 200
+    client_request.login(_desk_staff(app, Channel.PROVIDER, district_code="other-district"))
+    assert client_request.client.get(receipt_url).status_code == 404
+
+
 def test_another_desk_of_the_district_does_not_see_the_draft(
         client_request: ClientRequest) -> None:
     app = client_request.app
