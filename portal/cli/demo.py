@@ -121,6 +121,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         _applications(session)
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
+        intake_demo(session)
         return False, accounts
     mrp = MRP_TIYN[year]
     district = District(
@@ -173,6 +174,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     session.flush()
     accounts = _with_factors(session, accounts, record_events=False)
     session.commit()
+    intake_demo(session)
     return True, accounts
 
 
@@ -278,3 +280,80 @@ def _with_factors(session: Session, accounts: list[DemoAccount], *,
                                                                 record_event=record_events))
         out.append(account)
     return out
+
+
+# -- intake at the desks (issue 11) --------------------------------------------------------------
+
+# Paper applications made at the demo district's desks, each once: one registered at the
+# provider's desk with its coupon (R6.1, R7.1), one refused at the rural akim's desk with the
+# F2-1 receipt because the proof of the ground was not brought (R6.2).
+INTAKE_CASES = (
+    ("SA-2026-DESK-0001", "intake", "500706400099", GroundCategory.OLD_AGE_SELF_CARE, True),
+    ("SA-2026-DESK-0002", "akim", "921231445671", GroundCategory.NATURAL_DISASTER, False),
+)
+# F1's list of attached documents, as a desk in Astana writes it (no request, so no gettext).
+INTAKE_TITLES = {
+    "identity": "Жеке басын куәландыратын құжат",
+    "ground_proof": "Негізді растайтын құжат (медициналық қорытынды / ТЖ қызметінің анықтамасы)",
+}
+# An intake official at each desk type, if a database from before lacks one.
+INTAKE_STAFF = {
+    Channel.PROVIDER: ("intake", "Сейткали Айгерім Маратқызы", "Бас маман (қабылдау)"),
+    Channel.RURAL_AKIM: ("akim", "Омаров Ерлан Бекұлы", "Ауылдық округ әкімінің маманы"),
+    Channel.STATE_CORP: ("corp", "Ким Ольга Викторовна", "Мемлекеттік корпорация қызметкері"),
+}
+
+
+def intake_demo(session: Session) -> None:
+    """The intake officials of the demo district and two paper cases made through the intake
+    services (services/intake.py), as a desk would: one accepted and registered, one refused."""
+    from portal.services import drafts
+    from portal.services import intake as intake_service
+    from portal.services.workdays import calendar
+
+    district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
+    if district is None:
+        return
+    for desk in district.desks:
+        staffed = session.scalar(select(StaffUser.id).where(StaffUser.desk_id == desk.id,
+                                                            StaffUser.role == Role.INTAKE))
+        login, name, position = INTAKE_STAFF[desk.channel]
+        if staffed is None and session.scalar(
+                select(StaffUser.id).where(StaffUser.login == login)) is None:
+            session.add(StaffUser(login=login, full_name=name, position=position,
+                                  role=Role.INTAKE, desk_id=desk.id, district_id=district.id,
+                                  password_hash=hash_password(demo_password(login)),
+                                  iin=STAFF_IINS[login]))
+    session.commit()
+    cal = calendar()
+    for number, login, iin, ground, complete in INTAKE_CASES:
+        if session.scalar(select(Application.id).where(Application.number == number)):
+            continue
+        staff = session.scalar(select(StaffUser).where(StaffUser.login == login))
+        citizen = session.scalar(select(Citizen).where(Citizen.iin == iin))
+        if staff is None or staff.desk is None or citizen is None:
+            continue
+        offer = next((g for g in district.grounds if g.category is ground and g.current), None)
+        if offer is None:
+            continue
+        now = utcnow()
+        draft = intake_service.start(session, staff, staff.desk, citizen,
+                                     queued_at=now - dt.timedelta(minutes=12), now=now,
+                                     number=number)
+        drafts.choose_ground(session, draft, citizen, offer, None)
+        draft.id_doc_type, draft.id_doc_number = "id_card", f"0{iin[-8:]}"
+        draft.id_doc_issued_by, draft.id_doc_issued_on = "ҚР ІІМ", dt.date(2019, 5, 14)
+        draft.addr_region, draft.addr_city = "Астана қаласы", "Есіл ауданы"
+        draft.addr_street, draft.addr_house = "Қабанбай батыр даңғылы", "11"
+        session.commit()
+        entries = [intake_service.DocumentEntry(
+            item=item, provided=complete or item.kind.value == "identity",
+            title=INTAKE_TITLES.get(item.kind.value, item.kind.value),
+            original_compared=True, sheets=2 if item.kind.value == "ground_proof" else 1)
+            for item in intake_service.checklist(draft)]
+        intake_service.save_documents(session, draft, entries, staff, now=utcnow())
+        if complete:
+            intake_service.accept(session, draft, staff, now=utcnow(), cal=cal)
+        else:
+            intake_service.refuse(session, draft, staff, now=utcnow(), cal=cal)
+

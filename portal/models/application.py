@@ -150,6 +150,11 @@ class Application(Base):
     submitted_to_commission_on: Mapped[dt.date | None] = mapped_column(Date)
     result_due_on: Mapped[dt.date | None] = mapped_column(Date)  # L3.1
     result_issued_at: Mapped[dt.datetime | None]  # L3.1 met: the notification issued
+    # L3.2 / L3.3 at a desk: the queue ticket's time, and when serving the person began and
+    # ended (the receipt keeps the two spans in seconds).
+    queued_at: Mapped[dt.datetime | None]
+    service_started_at: Mapped[dt.datetime | None]
+    service_ended_at: Mapped[dt.datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # The specialist the case is assigned to (the case page assigns; the queue filters by it).
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
@@ -304,6 +309,8 @@ class Document(Base):
     sheets: Mapped[int] = mapped_column(Integer, default=1)
     note: Mapped[str | None] = mapped_column(String(300))
     provided: Mapped[bool] = mapped_column(default=True)
+    # L8: at a desk the original is shown, compared with the copy and returned.
+    original_compared: Mapped[bool] = mapped_column(Boolean, default=False)
     storage_key: Mapped[str | None] = mapped_column(String(200))
     # On the portal (R3.4): whom the item is about and the register query that did not answer.
     subject_iin: Mapped[str | None] = mapped_column(String(12))
@@ -438,12 +445,16 @@ class Receipt(Base):
     number: Mapped[str] = mapped_column(String(30), unique=True)
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     issued_by_name: Mapped[str] = mapped_column(String(200))
+    issued_by_position: Mapped[str | None] = mapped_column(String(200))
     result_due_on: Mapped[dt.date | None] = mapped_column(Date)
     # F2-1: the date of the application, which limb applies, what was missing or expired
     application_date: Mapped[dt.date | None] = mapped_column(Date)
     incomplete: Mapped[bool] = mapped_column(default=False)
     expired: Mapped[bool] = mapped_column(default=False)
+    # Items of the intake checklist (services/intake.py: kind, or kind-IIN for a member's
+    # identity document), missing and expired apart.
     missing_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expired_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     # L3.2 / L3.3: queue wait and service time measured at the desk, in seconds
     wait_seconds: Mapped[int | None] = mapped_column(Integer)
     service_seconds: Mapped[int | None] = mapped_column(Integer)

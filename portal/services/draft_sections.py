@@ -98,15 +98,17 @@ def save_behalf(session: Session, draft: Application, citizen: Citizen,
 # -- F1-1: the applicant, confirmed by the State database "Individuals" ---------------------------
 
 def confirm_applicant(session: Session, gateway: Gateway, draft: Application,
-                      citizen: Citizen) -> GatewayResult:
+                      citizen: Citizen, *, requester: Requester = Requester.APPLICANT,
+                      staff_id: int | None = None) -> GatewayResult:
     """Ask the State database "Individuals" about the applicant (residence: person and address)
     and keep the answer on the case; the person then confirms or, where it did not answer,
     types their details and attaches the identity document (R3.4)."""
     if draft.applicant_iin is None:
         raise ValueError("choose on whose behalf first")
     session.commit()
-    result = gateway.ask(GatewayQuery.RESIDENCE, draft.applicant_iin, Requester.APPLICANT,
-                         citizen_id=citizen.id, application_id=draft.id)
+    # R6.3 the applicant asks; R3.3 at a desk the accepting specialist does (``requester``).
+    result = gateway.ask(GatewayQuery.RESIDENCE, draft.applicant_iin, requester,
+                         citizen_id=citizen.id, staff_id=staff_id, application_id=draft.id)
     keep_answer(draft, result)
     iin = parse_iin(draft.applicant_iin)
     person = result.person
@@ -177,12 +179,14 @@ def save_address(session: Session, draft: Application, values: dict[str, Any],
 # -- family members, each fetched by IIN ----------------------------------------------------------
 
 def add_member(session: Session, gateway: Gateway, draft: Application, citizen: Citizen,
-               iin: str, relation: Relation, *, typed_name: str | None = None) -> GatewayResult:
+               iin: str, relation: Relation, *, typed_name: str | None = None,
+               requester: Requester = Requester.APPLICANT,
+               staff_id: int | None = None) -> GatewayResult:
     """Add a family member: the State database "Individuals" names them; where it does not
     answer, the name typed is kept and the identity document is asked for later (R3.4)."""
     session.commit()
-    result = gateway.ask(GatewayQuery.IDENTITY, iin, Requester.APPLICANT,
-                         citizen_id=citizen.id, application_id=draft.id)
+    result = gateway.ask(GatewayQuery.IDENTITY, iin, requester, citizen_id=citizen.id,
+                         staff_id=staff_id, application_id=draft.id)
     person = result.person
     if person is None and not typed_name:
         raise NameNeeded(result)

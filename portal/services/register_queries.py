@@ -55,9 +55,11 @@ def _latest(session: Session, draft: Application) -> dict[tuple[str, GatewayQuer
 
 
 def ask_registers(session: Session, gateway: Gateway, draft: Application, citizen: Citizen, *,
-                  retry: bool = False) -> int:
+                  retry: bool = False, requester: Requester = Requester.APPLICANT,
+                  staff_id: int | None = None) -> int:
     """Ask every planned query not answered yet (and, with ``retry``, those that timed out or
-    found the register down). Returns how many were asked."""
+    found the register down). Returns how many were asked. ``requester``: the applicant on the
+    portal (R6.3), the accepting specialist at a desk (R3.3, with ``staff_id``)."""
     latest = _latest(session, draft)
     todo = []
     for iin, _name, query in planned(draft):
@@ -66,7 +68,7 @@ def ask_registers(session: Session, gateway: Gateway, draft: Application, citize
             todo.append((iin, query))
     session.commit()
     for iin, query in todo:
-        gateway.submit(query, iin, Requester.APPLICANT, citizen_id=citizen.id,
+        gateway.submit(query, iin, requester, citizen_id=citizen.id, staff_id=staff_id,
                        application_id=draft.id)
     return len(todo)
 

@@ -27,7 +27,8 @@ def test_demo_data_loads_once_and_is_idempotent(session: Session) -> None:
     roles = set(session.scalars(select(StaffUser.role)))
     assert {Role.INTAKE, Role.PRECINCT, Role.SPECIALIST, Role.COMMISSION, Role.HEAD,
             Role.OPERATOR, Role.ADMIN} <= roles
-    assert session.scalar(select(func.count()).select_from(Event)) == 1
+    assert session.scalar(select(func.count()).select_from(Event)
+                          .where(Event.action == "demo_data_loaded")) == 1
     head = session.scalar(select(StaffUser).where(StaffUser.login == "head"))
     assert head is not None
     assert check_password(head.password_hash, demo.demo_password("head"))
@@ -57,3 +58,27 @@ def test_cli_checks_the_schema_and_the_event_chain(db_app: Flask) -> None:
     runner = db_app.test_cli_runner()
     assert "agree" in runner.invoke(args=["db", "check"]).output
     assert "intact" in runner.invoke(args=["events", "verify"]).output
+
+
+def test_demo_has_a_paper_case_registered_with_a_coupon_and_one_refused_with_the_f2_1_r6_1_r6_2(
+        session: Session) -> None:
+    from portal.domain.calendar import Channel
+    from portal.domain.workflow import Status
+    from portal.models import Application
+    from portal.models.application import ReceiptKind
+
+    demo.load(session)
+    demo.load(session)  # once only
+    registered = session.scalar(select(Application).where(
+        Application.number == "SA-2026-DESK-0001"))
+    refused = session.scalar(select(Application).where(Application.number == "SA-2026-DESK-0002"))
+    assert registered is not None and refused is not None
+    assert registered.status is Status.REGISTERED and registered.channel is Channel.PROVIDER
+    assert [r.kind for r in registered.receipts] == [ReceiptKind.COUPON]
+    assert refused.status is Status.REFUSED_ACCEPTANCE and refused.channel is Channel.RURAL_AKIM
+    [f21] = refused.receipts
+    assert f21.kind is ReceiptKind.REFUSAL_TO_ACCEPT and f21.missing_documents == ["ground_proof"]
+    desks = {s.desk.channel for s in session.scalars(select(StaffUser).where(
+        StaffUser.role == Role.INTAKE)) if s.desk is not None}
+    assert desks == {Channel.PROVIDER, Channel.RURAL_AKIM, Channel.STATE_CORP}
+

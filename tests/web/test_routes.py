@@ -40,6 +40,17 @@ EXPECTED = {
     "/cabinet/applications/<number>/objection/sign",
     "/cabinet/applications/<number>/remarks",
     "/cabinet/applications/<number>/remarks/sign",
+    "/staff/intake/",
+    "/staff/intake/<number>/ground",
+    "/staff/intake/<number>/applicant",
+    "/staff/intake/<number>/family",
+    "/staff/intake/<number>/family/add",
+    "/staff/intake/<number>/family/<int:member_id>/remove",
+    "/staff/intake/<number>/registers",
+    "/staff/intake/<number>/documents",
+    "/staff/intake/<number>/consents",
+    "/staff/intake/<number>/finish",
+    "/staff/intake/<number>/receipts/<int:receipt_id>",
 }
 
 
