@@ -79,6 +79,11 @@ class Application(Base):
             sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),
             postgresql_where=text("status = 'draft' AND ground IS NOT NULL"),
         ),
+        # The dashboard (services/dashboard.py, migration 0008): the period's cases by the day
+        # their term started, with the status (the count by status reads the index alone), and
+        # the L3.1 table by the day the term ends.
+        Index("ix_applications_dashboard_started", "district_id", "term_started_on", "status"),
+        Index("ix_applications_dashboard_due", "district_id", "result_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -414,6 +419,7 @@ class Receipt(Base):
             "AND application_date IS NOT NULL)",
             name="refusal_has_reason",
         ),
+        Index("ix_receipts_issued_at", "issued_at"),  # the dashboard's intake table (L3.2, L3.3)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
@@ -285,6 +286,7 @@ class PreliminaryDecision(Base):
         CheckConstraint(
             "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
         ),
+        Index("ix_preliminary_decisions_issued_at", "issued_at"),  # the dashboard, by period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -407,6 +409,8 @@ class Notification(Base):
         CheckConstraint(
             "(form = 'F6') = decision_granted", name="form_matches_decision"
         ),
+        # The dashboard: the notifications not yet delivered (pending, failed) by channel.
+        Index("ix_notifications_undelivered", "status", "channel", "application_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
