@@ -43,8 +43,8 @@ class DashboardFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    start = _day(_l("From"), "from")
-    end = _day(_l("To"), "to")
+    start = _day(_l("First day of the period"), "from")
+    end = _day(_l("Last day of the period"), "to")
     district = SelectField(_l("District"), validate_choice=True)
 
     def validate_start(self, field: DateField) -> None:
