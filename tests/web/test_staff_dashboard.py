@@ -21,7 +21,6 @@ from portal.models import District, StaffUser
 from portal.services import dashboard as figures
 from portal.web.spreadsheet import BOM, csv_text, safe_cell
 from tests.dashboard_cases import (
-    PERIOD,
     seed_cases,
     seed_notifications,
     seed_receipts,
@@ -175,7 +174,7 @@ def test_the_page_speaks_kazakh_by_default_and_russian_and_english(head: Office)
 
 
 def test_a_head_sees_only_their_district_another_ones_id_answers_404(head: Office) -> None:
-    with head.seed() as (s, mine, other):
+    with head.seed() as (s, _mine, other):
         create_application(s, district=other, term_started_on=dt.date(2026, 11, 5))
     page = head.page(**PERIOD_ARGS)
     assert page.select_one("#district") is None  # a head has nothing to choose
@@ -315,3 +314,11 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_escaped() -> None:
     assert text.startswith(BOM)
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows == [["Аудан", "'=1+1"], ["a,b", "3"], ['say "hi"', "4"]]
+
+
+def test_the_queue_links_to_the_dashboard_for_a_head_and_not_for_a_specialist(
+        client_request: ClientRequest) -> None:
+    client_request.login_as(Role.HEAD)
+    assert client_request.get("staff.queue").select_one('a[href="/staff/dashboard"]')
+    client_request.login_as(Role.SPECIALIST)
+    assert client_request.get("staff.queue").select_one('a[href="/staff/dashboard"]') is None
