@@ -80,10 +80,15 @@ class Application(Base):
             postgresql_where=text("status = 'draft' AND ground IS NOT NULL"),
         ),
         # The dashboard (services/dashboard.py, migration 0008): the period's cases by the day
-        # their term started, with the status (the count by status reads the index alone), and
-        # the L3.1 table by the day the term ends.
-        Index("ix_applications_dashboard_started", "district_id", "term_started_on", "status"),
-        Index("ix_applications_dashboard_due", "district_id", "result_due_on"),
+        # their term started, the L3.1 table by the day the term ends, the open cases by status;
+        # on PostgreSQL each covers what the aggregates read, so they scan the index alone.
+        Index("ix_applications_dashboard_started", "district_id", "term_started_on", "status",
+              postgresql_include=["ground", "channel", "result_due_on", "result_issued_at",
+                                  "id"]),
+        Index("ix_applications_dashboard_due", "district_id", "result_due_on",
+              postgresql_include=["status", "result_issued_at", "id"]),
+        Index("ix_applications_dashboard_open", "district_id", "status",
+              postgresql_include=["next_due_on", "result_due_on", "result_issued_at", "id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
