@@ -67,8 +67,10 @@ INDEXES = {
         "applications (district_id, status)"
         " INCLUDE (next_due_on, result_due_on, result_issued_at, id)",
     "ix_decisions_dashboard": "decisions (application_id, decided_on, granted)",
-    "ix_preliminary_decisions_issued_at": "preliminary_decisions (issued_at)",
-    "ix_receipts_issued_at": "receipts (issued_at)",
+    "ix_preliminary_decisions_issued_at":
+        "preliminary_decisions (issued_at) INCLUDE (application_id, lapsed_at)",
+    "ix_receipts_issued_at":
+        "receipts (issued_at) INCLUDE (application_id, wait_seconds, service_seconds)",
     "ix_notifications_undelivered": "notifications (status, channel, application_id)",
 }
 

@@ -286,7 +286,8 @@ class PreliminaryDecision(Base):
         CheckConstraint(
             "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
         ),
-        Index("ix_preliminary_decisions_issued_at", "issued_at"),  # the dashboard, by period
+        Index("ix_preliminary_decisions_issued_at", "issued_at",  # the dashboard, by period
+              postgresql_include=["application_id", "lapsed_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

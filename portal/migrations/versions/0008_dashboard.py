@@ -30,8 +30,10 @@ def upgrade() -> None:
     op.create_index('ix_decisions_dashboard', 'decisions',
                     ['application_id', 'decided_on', 'granted'], unique=False)
     op.create_index('ix_preliminary_decisions_issued_at', 'preliminary_decisions',
-                    ['issued_at'], unique=False)
-    op.create_index('ix_receipts_issued_at', 'receipts', ['issued_at'], unique=False)
+                    ['issued_at'], unique=False,
+                    postgresql_include=['application_id', 'lapsed_at'])
+    op.create_index('ix_receipts_issued_at', 'receipts', ['issued_at'], unique=False,
+                    postgresql_include=['application_id', 'wait_seconds', 'service_seconds'])
     op.create_index('ix_notifications_undelivered', 'notifications',
                     ['status', 'channel', 'application_id'], unique=False)
 
