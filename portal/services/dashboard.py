@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Date, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, and_, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -142,32 +142,9 @@ def _table(name: str, columns: Sequence[str], keys: Iterable[str],
     return Table(name, tuple(columns), tuple(rows))
 
 
-# A case has its decision F5 exactly when its status says so (workflow: DECIDE_GRANT, DECIDE_REFUSE,
-# then NOTIFY), as services/lookup.py reads it too.
-DECIDED: Final = (Status.GRANTED, Status.REFUSED, Status.NOTIFIED)
-
-
-def _decision(column: Any) -> ColumnElement[Any]:
-    """The case's decision's ``column``, looked up (by its index) only for a decided case —
-    cheaper than joining every decision when a period holds hundreds of thousands of cases."""
-    looked_up = select(column).where(Decision.application_id == Application.id).scalar_subquery()
-    return case((Application.status.in_(DECIDED), looked_up), else_=None)
-
-
 def _decided_day() -> ColumnElement[dt.date]:
     """L3.1: the day the result was issued or, until it is, the day of the decision."""
-    return func.coalesce(local_day(Application.result_issued_at), _decision(Decision.decided_on))
-
-
-def _granted() -> ColumnElement[bool]:
-    return or_(Application.status == Status.GRANTED,
-               and_(Application.status == Status.NOTIFIED, _decision(Decision.granted).is_(True)))
-
-
-def _refused() -> ColumnElement[bool]:
-    return or_(Application.status == Status.REFUSED,
-               and_(Application.status == Status.NOTIFIED,
-                    _decision(Decision.granted).is_(False)))
+    return func.coalesce(local_day(Application.result_issued_at), Decision.decided_on)
 
 
 def _started_in(district_id: int, period: Period) -> list[ColumnElement[bool]]:
@@ -202,6 +179,8 @@ def service_term(session: Session, district_id: int, period: Period, today: dt.d
             func.count().filter(undecided, Application.result_due_on >= today),
             func.count().filter(decided.is_(None), ended),
         )
+        .select_from(Application)
+        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(Application.district_id == district_id,
                Application.result_due_on.between(period.start, period.end),
                Application.status != Status.DRAFT)
@@ -228,6 +207,8 @@ def now(session: Session, district_id: int, today: dt.date) -> Table:
             func.count().filter(Application.next_due_on < today),
             func.count().filter(_decided_day().is_(None), Application.result_due_on < today),
         )
+        .select_from(Application)
+        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(Application.district_id == district_id, Application.status.in_(OPEN_STATUSES))
     ).one()
     return Table("now", ("cases",), tuple((k, (_int(v),)) for k, v in zip(
@@ -243,10 +224,12 @@ def _breakdown(session: Session, name: str, column: Any, keys: Iterable[str],
         select(
             column,
             func.count(),
-            func.count().filter(_granted()),
-            func.count().filter(_refused()),
+            func.count().filter(Decision.granted.is_(True)),
+            func.count().filter(Decision.granted.is_(False)),
             func.count().filter(_decided_day() <= Application.result_due_on),
         )
+        .select_from(Application)
+        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(*_started_in(district_id, period))
         .group_by(column))}
     return _table(name, BREAKDOWN_COLUMNS, keys, found)
