@@ -56,7 +56,7 @@ _PRELIMINARY_ROWS = {
     "pending": _l("No decision yet"),
 }
 _NOTIFICATION_ROWS = {
-    NotificationChannel.SMS.value: _l("SMS"),
+    NotificationChannel.SMS.value: _l("By SMS"),
     NotificationChannel.CABINET.value: _l("Personal cabinet"),
     NotificationChannel.PRINT.value: _l("Printed, to hand over"),
 }
