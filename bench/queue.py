@@ -67,8 +67,8 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def create_database() -> None:
-    base, name = _libpq(URL).rsplit("/", 1)
+def create_database(url: str = URL) -> None:
+    base, name = _libpq(url).rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -112,13 +112,15 @@ def _due(status: Status, ground: GroundCategory, channel: Channel, started: dt.d
     return registered, sent, next_due(case_deadlines(m, CAL)), received
 
 
-def load() -> None:
-    engine = make_engine(URL)
+def load(url: str = URL) -> None:
+    """Migrate the database at ``url`` and load the cases (bench/dashboard.py loads its own
+    database with this too, then adds what the dashboard counts)."""
+    engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
     rng = random.Random(20261127)
     started_at = time.perf_counter()
-    with psycopg.connect(_libpq(URL)) as conn:
+    with psycopg.connect(_libpq(url)) as conn:
         for n in range(1, len(SHARES) + 1):
             conn.execute(
                 "INSERT INTO districts (code, name_kk, name_ru, name_en, provider_name_kk,"

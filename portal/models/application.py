@@ -79,6 +79,16 @@ class Application(Base):
             sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),
             postgresql_where=text("status = 'draft' AND ground IS NOT NULL"),
         ),
+        # The dashboard (services/dashboard.py, migration 0008): the period's cases by the day
+        # their term started, the L3.1 table by the day the term ends, the open cases by status;
+        # on PostgreSQL each covers what the aggregates read, so they scan the index alone.
+        Index("ix_applications_dashboard_started", "district_id", "term_started_on", "status",
+              postgresql_include=["ground", "channel", "result_due_on", "result_issued_at",
+                                  "id"]),
+        Index("ix_applications_dashboard_due", "district_id", "result_due_on",
+              postgresql_include=["status", "result_issued_at", "id"]),
+        Index("ix_applications_dashboard_open", "district_id", "status",
+              postgresql_include=["next_due_on", "result_due_on", "result_issued_at", "id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -435,6 +445,9 @@ class Receipt(Base):
             "AND application_date IS NOT NULL)",
             name="refusal_has_reason",
         ),
+        # The dashboard's intake table (L3.2, L3.3), by the day of the receipt.
+        Index("ix_receipts_issued_at", "issued_at",
+              postgresql_include=["application_id", "wait_seconds", "service_seconds"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

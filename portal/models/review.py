@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
@@ -285,6 +286,8 @@ class PreliminaryDecision(Base):
         CheckConstraint(
             "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
         ),
+        Index("ix_preliminary_decisions_issued_at", "issued_at",  # the dashboard, by period
+              postgresql_include=["application_id", "lapsed_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -377,6 +380,8 @@ class Decision(Base):
             name="grant_has_amount",
         ),
         CheckConstraint("granted OR refusal_ground IS NOT NULL", name="refusal_has_ground"),
+        # The dashboard joins a district's cases to their decisions' day and outcome.
+        Index("ix_decisions_dashboard", "application_id", "decided_on", "granted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -415,6 +420,8 @@ class Notification(Base):
         CheckConstraint(
             "(form = 'F6') = decision_granted", name="form_matches_decision"
         ),
+        # The dashboard: the notifications not yet delivered (pending, failed) by channel.
+        Index("ix_notifications_undelivered", "status", "channel", "application_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

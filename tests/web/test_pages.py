@@ -11,10 +11,10 @@ from tests.pages import ClientRequest
 
 PAGES = ["public.index", "auth.sign_in", "citizen.cabinet", "staff.queue", "public.check_status",
          "operator.lookup_cases",
-         "dev.outbox"]
+         "dev.outbox", "staff.dashboard"]
 # Pages only a signed-in person sees, and who: the rest are open to anyone.
 SIGNED_IN = {"citizen.cabinet": "citizen", "staff.queue": Role.SPECIALIST,
-             "operator.lookup_cases": Role.OPERATOR}
+             "operator.lookup_cases": Role.OPERATOR, "staff.dashboard": Role.HEAD}
 SERVICE_NAME = {
     "kk": "мұқтаж азаматтардың жекелеген санаттарына әлеуметтік көмек тағайындау",
     "ru": "Назначение социальной помощи отдельным категориям нуждающихся граждан",

@@ -51,6 +51,8 @@ EXPECTED = {
     "/staff/intake/<number>/consents",
     "/staff/intake/<number>/finish",
     "/staff/intake/<number>/receipts/<int:receipt_id>",
+    "/staff/dashboard",
+    "/staff/dashboard/<name>.csv",
 }
 
 
