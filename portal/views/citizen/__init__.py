@@ -62,4 +62,4 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
     return redirect(request.path, code=303)
 
 
-from portal.views.citizen import apply, apply_sign, refusal  # noqa: E402,F401  (routes on bp)
+from portal.views.citizen import apply, apply_sign, forms, refusal  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,58 @@
+"""Serving an official form (portal/documents/forms.py) as a printable page or a PDF, for the
+staff and the citizen views alike: the language, the QR code's SVG and the response headers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, current_app, make_response, render_template, request
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from portal.documents.cache import pdf_of
+from portal.documents.model import FormDocument
+from portal.web.htmx import no_store
+
+__all__ = ["SLUGS", "language", "page_response", "pdf_response", "qr_svg"]
+
+# The URL rule's converter: exactly the forms of portal/documents/forms.py::FORMS.
+SLUGS = 'any(coupon, receipt, f1, "f2-1", f3, f4, f5, f6, f7)'
+# The citizen's forms (F1, F3 and F4 are the office's working papers).
+CITIZEN_SLUGS = 'any(coupon, receipt, "f2-1", f5, f6, f7)'
+
+
+def language() -> str:
+    """The document's language: ``?lang=`` (kk, ru, en) when given, else the reader's own."""
+    chosen = request.args.get("lang", "")
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    return chosen if chosen in languages else str(get_locale() or "kk")
+
+
+def qr_svg(url: str) -> Markup:
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(
+        scale=3, svgclass="qr-code", lineclass=None,
+        title=str(_l("QR code: opens the page that checks this document")))
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 — segno's own SVG
+
+
+def page_response(document: FormDocument, *, back_url: str, pdf_endpoint: str,
+                  **url_values: str) -> Response:
+    """The printable page: A4 print stylesheet, no navigation, the PDF and the other language
+    one link away (those links are hidden when printing)."""
+    with force_locale(document.language):
+        html = render_template(
+            "documents/form.html", document=document, back_url=back_url,
+            pdf_endpoint=pdf_endpoint, url_values=url_values,
+            qr=qr_svg(document.seal.url) if document.seal and document.seal.url else None)
+    return no_store(make_response(html))
+
+
+def pdf_response(document: FormDocument) -> Response:
+    response = make_response(pdf_of(document))
+    response.headers["Content-Type"] = "application/pdf"
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{document.filename}-{document.language}.pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return no_store(response)
