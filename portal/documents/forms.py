@@ -251,7 +251,7 @@ def f1(session: Session, application: Application, language: str) -> FormDocumen
                       str(ID_DOCUMENT_LABELS.get(kind, kind)) if kind else _DASH),
                 Field(_("Document series"), _t(a.id_doc_series)),
                 Field(_("Document number"), _t(a.id_doc_number)),
-                Field(_("Issued by"), _t(a.id_doc_issued_by)),
+                Field(_("Issued by whom"), _t(a.id_doc_issued_by)),
                 Field(_("Date of issue"), _date(a.id_doc_issued_on)),
             )),
             Section(_("Address of the permanent place of residence"), (
@@ -543,7 +543,7 @@ def f5(session: Session, application: Application, language: str) -> FormDocumen
             Text(_("1. Grant social assistance."), strong=True),
             Field(_("Amount of social assistance"), money(d.amount_tiyn),
                   words=money_words(d.amount_tiyn, language)),
-            Field(_("Frequency"), labels.word(labels.FREQUENCIES,
+            Field(_("Frequency of the assistance"), labels.word(labels.FREQUENCIES,
                                               d.frequency.value if d.frequency else None),
                   hint=_("(in words)")),
         )
