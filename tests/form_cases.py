@@ -121,7 +121,7 @@ def make_cases(session: Session, district: District) -> Cases:
         car="жоқ", other_housing="жоқ",
         prior_assistance=(SupportRow("бір жолғы көмек", 5_000_000, "әкімдік"),),
         other_income=(SupportRow("алимент", 2_400_000, "сот шешімі"),),
-        school_supplies="қамтамасыз етілген", sanitary_state="қанағаттанарлық"))
+        school_supplies="қамтамасыз етілген, жиһаз бар", sanitary_state="қанағаттанарлық"))
     session.add(act)
     session.flush()
     accept_sig = signature(session, granted, "F4", "precinct")

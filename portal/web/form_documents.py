@@ -14,12 +14,8 @@ from portal.documents.cache import pdf_of
 from portal.documents.model import FormDocument
 from portal.web.htmx import no_store
 
-__all__ = ["SLUGS", "language", "page_response", "pdf_response", "qr_svg"]
+__all__ = ["language", "page_response", "pdf_response", "qr_svg"]
 
-# The URL rule's converter: exactly the forms of portal/documents/forms.py::FORMS.
-SLUGS = 'any(coupon, receipt, f1, "f2-1", f3, f4, f5, f6, f7)'
-# The citizen's forms (F1, F3 and F4 are the office's working papers).
-CITIZEN_SLUGS = 'any(coupon, receipt, "f2-1", f5, f6, f7)'
 
 
 def language() -> str:

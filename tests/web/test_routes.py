@@ -33,6 +33,10 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/staff/cases/<number>/forms/<form>",
+    "/staff/cases/<number>/forms/<form>.pdf",
+    "/cabinet/applications/<number>/forms/<form>",
+    "/cabinet/applications/<number>/forms/<form>.pdf",
 }
 
 

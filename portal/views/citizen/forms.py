@@ -14,7 +14,7 @@ from portal.services import drafts
 from portal.views.citizen import bp
 from portal.views.citizen.apply import _citizen
 from portal.web.access import CITIZEN, allow
-from portal.web.form_documents import CITIZEN_SLUGS, language, page_response, pdf_response
+from portal.web.form_documents import language, page_response, pdf_response
 
 
 def _document(number: str, form: str) -> FormDocument:
@@ -30,7 +30,7 @@ def _document(number: str, form: str) -> FormDocument:
     return document
 
 
-@bp.get(f"/applications/<number>/forms/<{CITIZEN_SLUGS}:form>")
+@bp.get("/applications/<number>/forms/<form>")
 @allow(CITIZEN)
 def form_page(number: str, form: str) -> Response:
     return page_response(_document(number, form),
@@ -38,7 +38,7 @@ def form_page(number: str, form: str) -> Response:
                          pdf_endpoint="citizen.form_pdf", number=number, form=form)
 
 
-@bp.get(f"/applications/<number>/forms/<{CITIZEN_SLUGS}:form>.pdf")
+@bp.get("/applications/<number>/forms/<form>.pdf")
 @allow(CITIZEN)
 def form_pdf(number: str, form: str) -> Response:
     return pdf_response(_document(number, form))

@@ -15,7 +15,7 @@ from portal.models import Application
 from portal.services import events
 from portal.views.staff import bp
 from portal.web.access import BACK_OFFICE, allow, current
-from portal.web.form_documents import SLUGS, language, page_response, pdf_response
+from portal.web.form_documents import language, page_response, pdf_response
 
 
 def _document(number: str, form: str, kind: str) -> FormDocument:
@@ -37,7 +37,7 @@ def _document(number: str, form: str, kind: str) -> FormDocument:
     return document
 
 
-@bp.get(f"/cases/<number>/forms/<{SLUGS}:form>")
+@bp.get("/cases/<number>/forms/<form>")
 @allow(BACK_OFFICE)
 def form_page(number: str, form: str) -> Response:
     document = _document(number, form, "page")
@@ -45,7 +45,7 @@ def form_page(number: str, form: str) -> Response:
                          pdf_endpoint="staff.form_pdf", number=number, form=form)
 
 
-@bp.get(f"/cases/<number>/forms/<{SLUGS}:form>.pdf")
+@bp.get("/cases/<number>/forms/<form>.pdf")
 @allow(BACK_OFFICE)
 def form_pdf(number: str, form: str) -> Response:
     return pdf_response(_document(number, form, "pdf"))
