@@ -45,6 +45,8 @@ class SignatureInfo:
     certificate_serial: str | None = None
     certificate_issuer: str | None = None
     verification_code: str | None = None
+    # /verify/<short code> (portal/documents/verification.py): printed with its QR code
+    verification_url: str | None = None
 
 
 def _language(code: object) -> str:
@@ -327,6 +329,19 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         rows.append((_("Verification code"), sig.verification_code))
     rows.append((_("Prepared"), _moment(doc.get("prepared_at"))))
     _pairs(pdf, rows)
+    if sig.verification_url:
+        from portal.documents.pdf import draw_qr
+
+        pdf.ln(2)
+        if pdf.will_page_break(36):
+            pdf.add_page()
+        top = pdf.get_y()
+        side = draw_qr(pdf, sig.verification_url, pdf.l_margin, top, 30)
+        pdf.set_xy(pdf.l_margin + side + 4, top + 4)
+        pdf.set_font(FONT, "", 8.5)
+        pdf.multi_cell(0, 4.6, _("Check this document: scan the QR code or open %(url)s",
+                                 url=sig.verification_url), align="L")
+        pdf.set_y(top + side + 1)
     pdf.ln(2)
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(160, 0, 0)

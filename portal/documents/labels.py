@@ -118,3 +118,15 @@ AKIMAT_LEVELS: Final[dict[str, Any]] = {
     "district": _l("a district"),
     "regional_city": _l("a city of regional significance"),
 }
+# The forms as a list of links names them (templates/documents/_links.html).
+FORM_TITLES: Final[dict[str, Any]] = {
+    "coupon": _l("Tear-off coupon"),
+    "receipt": _l("Electronic receipt of acceptance of documents"),
+    "f1": _l("Application (form F1)"),
+    "f2-1": _l("Receipt of refusal to accept the application (form F2-1)"),
+    "f3": _l("Act of inspection of the material situation (form F3)"),
+    "f4": _l("Conclusion of the precinct commission (form F4)"),
+    "f5": _l("Decision on social assistance (form F5)"),
+    "f6": _l("Notification of granting (form F6)"),
+    "f7": _l("Notification of refusal (form F7)"),
+}

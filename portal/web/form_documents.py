@@ -4,17 +4,19 @@ staff and the citizen views alike: the language, the QR code's SVG and the respo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import Response, current_app, make_response, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal.documents.cache import pdf_of
 from portal.documents.model import FormDocument
+from portal.models import Application
 from portal.web.htmx import no_store
 
-__all__ = ["language", "page_response", "pdf_response", "qr_svg"]
+__all__ = ["FormLink", "form_links", "language", "page_response", "pdf_response", "qr_svg"]
 
 
 
@@ -52,3 +54,23 @@ def pdf_response(document: FormDocument) -> Response:
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{document.filename}-{document.language}.pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return no_store(response)
+
+
+@dataclass(frozen=True)
+class FormLink:
+    title: str
+    page: str
+    pdf: str
+
+
+def form_links(application: Application, *, citizen: bool) -> list[FormLink]:
+    """The forms the case has, as links to their page and PDF: for a template's list."""
+    from portal.documents import labels
+    from portal.documents.forms import available
+
+    page, pdf = ("citizen.form_page", "citizen.form_pdf") if citizen else (
+        "staff.form_page", "staff.form_pdf")
+    return [FormLink(labels.word(labels.FORM_TITLES, spec.slug),
+                     url_for(page, number=application.number, form=spec.slug),
+                     url_for(pdf, number=application.number, form=spec.slug))
+            for spec in available(application, citizen=citizen)]

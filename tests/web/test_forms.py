@@ -400,3 +400,18 @@ def test_verify_url_is_the_verify_page_of_the_short_code_or_none(app: Flask) -> 
         assert verify_url(SimpleNamespace(short_code=None)) is None
         assert verify_url(SimpleNamespace()) is None
         assert verify_url(None) is None
+
+
+def test_forms_the_case_pages_list_the_forms_each_reader_may_open(office: Office) -> None:
+    client_request = office.client_request
+    number = office.numbers["granted"]
+    page = client_request.get_url(f"/staff/cases/{number}")
+    links = {a["href"] for a in page.select("ul.form-links a")}
+    assert {f"/staff/cases/{number}/forms/{slug}" for slug in
+            ("coupon", "f1", "f3", "f4", "f5", "f6")} <= links
+    assert f"/staff/cases/{number}/forms/f7" not in links
+    client_request.login(office.citizen)
+    page = client_request.get_url(f"/cabinet/applications/{number}")
+    links = {a["href"] for a in page.select("ul.form-links a")}
+    assert links == {f"/cabinet/applications/{number}/forms/{slug}{suffix}"
+                     for slug in ("coupon", "f5", "f6") for suffix in ("", ".pdf")}

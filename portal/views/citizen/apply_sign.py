@@ -474,6 +474,7 @@ def application_pdf(number: str) -> BaseResponse:
     signing and the state bodies' data."""
     from flask import make_response
 
+    from portal.documents import verification
     from portal.documents.f1_1 import SignatureInfo, SignerKind
     from portal.documents.f1_1 import application_pdf as make_pdf
     from signing.jws import parse_envelope
@@ -494,7 +495,8 @@ def application_pdf(number: str) -> BaseResponse:
         signer_name=name, masked_iin="•••••••" + signature.signer_iin[-5:], kind=kind,
         signed_at=signature.signed_at, certificate_serial=signature.certificate_serial,
         certificate_issuer=getattr(info, "issuer", None),
-        verification_code=signature.verification_code), _locale())
+        verification_code=signature.verification_code,
+        verification_url=verification.verify_url(signature)), _locale())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="F1-1-{found.number}.pdf"'

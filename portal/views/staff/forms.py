@@ -49,3 +49,11 @@ def form_page(number: str, form: str) -> Response:
 @allow(BACK_OFFICE)
 def form_pdf(number: str, form: str) -> Response:
     return pdf_response(_document(number, form, "pdf"))
+
+
+@bp.context_processor
+def _form_links() -> dict[str, object]:
+    """``case_forms(application)`` for this blueprint's templates: the forms' links."""
+    from portal.web.form_documents import form_links
+
+    return {"case_forms": lambda application: form_links(application, citizen=False)}
