@@ -204,7 +204,7 @@ def _in_order(text: str, labels: list[str]) -> None:
 @needs_pdftotext
 @pytest.mark.parametrize("language", ["kk", "ru"])
 @pytest.mark.parametrize("slug", list(FORMS))
-def test_forms_each_form_page_and_pdf_hold_every_field_in_order(
+def test_r6_1_r6_2_f1_to_f7_each_form_page_and_pdf_hold_every_field_in_order(
         office: Office, slug: str, language: str, tmp_path: Path) -> None:
     client_request = office.client_request
     number = office.numbers[FORMS[slug][0]]
@@ -269,7 +269,7 @@ def _qr_squares(data: bytes) -> int:
     return page.get_contents().get_data().count(b" re")  # type: ignore[union-attr]
 
 
-def test_forms_the_qr_code_is_drawn_in_the_pdf_of_a_signed_document(
+def test_l5_the_qr_code_is_drawn_in_the_pdf_of_a_signed_decision(
         office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
     client_request = office.client_request
     url = f"/staff/cases/{office.numbers['granted']}/forms/f5.pdf"
