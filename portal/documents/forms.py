@@ -43,6 +43,7 @@ from portal.documents.model import (
 )
 from portal.documents.words import tenge_in_words
 from portal.domain.forms import ConsentKind, NotificationForm, NotificationStatus
+from portal.domain.inspection import CategoryPresent
 from portal.models import Application, Signature
 from portal.models.application import Receipt, ReceiptKind
 from portal.models.review import Decision, Notification, SupportKind
@@ -342,8 +343,10 @@ def f3(session: Session, application: Application, language: str) -> FormDocumen
                                     a.addr_flat and _("flat %(n)s", n=a.addr_flat)) if p)
     family = tuple((str(n), m.full_name, str(RELATION_LABELS.get(m.relation, m.relation)),
                     _date(m.birth_date), _t(m.occupation)) for n, m in enumerate(a.family, 1))
-    categories = [labels.word(labels.CATEGORIES_PRESENT, c.category.value)
-                  for c in act.categories]
+    present = {c.category for c in act.categories}
+    # in the order the form lists them (seed L413), "another category" by its own name
+    categories = [labels.word(labels.CATEGORIES_PRESENT, c.value) for c in CategoryPresent
+                  if c in present and not (c is CategoryPresent.OTHER and act.other_category)]
     if act.other_category:
         categories.append(act.other_category)
     housing = (labels.word(labels.HOUSING, act.housing.value) if act.housing is not None
@@ -532,7 +535,8 @@ def f5(session: Session, application: Application, language: str) -> FormDocumen
     if cc is None:
         commission = _DASH
     else:
-        outcome = _("need") if cc.needs_assistance else _("no need")
+        outcome = (_("needs social assistance") if cc.needs_assistance
+                   else _("does not need social assistance"))
         commission = _("%(outcome)s, of %(date)s", outcome=outcome, date=_date(cc.concluded_on))
         if cc.model_rules_ground:
             commission += "; " + _("subparagraph %(n)s) of paragraph 8", n=cc.model_rules_ground)
