@@ -111,26 +111,3 @@ class FormDocument:
         data = json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True,
                           separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-    def texts(self) -> list[str]:
-        """Every label and value, in order (for tests and the bench)."""
-        out = [*self.addressee, self.title, self.subtitle, *self.intro]
-        for section in self.sections:
-            out.append(section.heading)
-            for item in section.items:
-                match item:
-                    case Field():
-                        out += [item.label, item.value, item.hint, item.words]
-                    case Text():
-                        out.append(item.text)
-                    case Choice():
-                        out += [text for text, _chosen in item.options]
-                    case Table():
-                        out += list(item.head)
-                        out += [cell for row in item.rows for cell in row]
-                    case SignatureLine():
-                        out += [item.role, item.name, item.hint]
-        if self.seal is not None:
-            out.append(self.seal.heading)
-            out += [text for row in self.seal.rows for text in row]
-        return [t for t in out if t]
