@@ -54,6 +54,7 @@ class Cases:
     refused: Application
     state_corp: Application
     refused_acceptance: Application
+    portal: Application
 
 
 def signature(session: Session, application: Application, kind: str, role: str) -> Signature:
@@ -193,5 +194,22 @@ def make_cases(session: Session, district: District) -> Cases:
                         issued_at=almaty(DAY, 12), issued_by_name="Серікбаев Ұлан",
                         application_date=DAY, incomplete=True, expired=False,
                         missing_documents=["Өрт туралы анықтама", "Табыс туралы анықтама"]))
+    # -- F1-1: a portal application signed with its document --------------------------------------
+    portal = create_application(session, district=district, citizen=granted.citizen,
+                                channel=Channel.PORTAL, status=Status.REGISTERED,
+                                submitted_at=almaty(DAY, 9))
+    portal_signature = signature(session, portal, "application", "applicant")
+    portal_signature.document = portal_document(portal.number)
+    portal_signature.document_digest = hashlib.sha256(portal_signature.document).hexdigest()
     session.commit()
-    return Cases(granted, refused, state_corp, refused_acceptance)
+    return Cases(granted, refused, state_corp, refused_acceptance, portal)
+
+
+def portal_document(number: str) -> bytes:
+    """The signed F1-1 document of the portal case (the unit test's, with this case's number)."""
+    import json
+
+    from tests.unit.test_f1_1_pdf import f1_1_document
+
+    return json.dumps({**f1_1_document(), "number": number}, ensure_ascii=False,
+                      sort_keys=True).encode()

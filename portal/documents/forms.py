@@ -7,6 +7,7 @@ annexes, `shared/seeds/`; where the seed is cut, docs/seed-notes.md §1.2–1.3 
 | coupon | tear-off coupon (R6.1, provider / rural akim) | `Receipt` kind coupon |
 | receipt | electronic receipt (R6.1, State Corporation) | `Receipt` kind electronic_receipt, `Document` |
 | f1 | F1, the written application (Annex 1) | `Application`, `Document`, `Consent` |
+| f1-1 | F1-1, the portal application as signed (Annex 1-1) | the `Signature`'s signed document |
 | f2-1 | F2-1, refusal to accept (Annex 2-1, R6.2) | `Receipt` kind refusal_to_accept |
 | f3 | F3, act of inspection (Annex 3) | `InspectionAct` and its rows, `FamilyMember` |
 | f4 | F4, precinct commission conclusion (Annex 4) | `PrecinctConclusion` (+ `Signature`) |
@@ -29,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.documents import labels, verification
-from portal.documents.f1_1 import signing_time
+from portal.documents.f1_1 import SignatureInfo, SignerKind, application_form, signing_time
 from portal.documents.model import (
     Choice,
     Field,
@@ -655,6 +656,45 @@ def f7(session: Session, application: Application, language: str) -> FormDocumen
     return _notification(session, application, language, NotificationForm.F7)
 
 
+# -- F1-1, the portal application as signed (Annex 1-1), from the signed bytes ------------------------
+
+def f1_1_signature(session: Session, application: Application,
+                   signature: Signature) -> SignatureInfo:
+    """Who signed the F1-1 and how, as its printout shows it."""
+    from portal.services import submission
+    from signing.base import SigningError
+    from signing.jws import parse_envelope
+    from signing.names import describe_certificate
+
+    kind = SignerKind(submission.signer_of(session, application) or "keyfile")
+    try:
+        certificates = parse_envelope(signature.envelope).certificates
+    except (SigningError, ValueError):
+        certificates = None
+    info = describe_certificate(certificates[0]) if certificates else None
+    name = (application.citizen.full_name if kind is SignerKind.SMS_CODE or info is None
+            else info.common_name)
+    return SignatureInfo(
+        signer_name=name, masked_iin="•••••••" + signature.signer_iin[-5:], kind=kind,
+        signed_at=_aware(signature.signed_at), certificate_serial=signature.certificate_serial,
+        certificate_issuer=info.issuer if info is not None else None,
+        verification_code=signature.verification_code,
+        verification_url=verification.verify_url(signature),
+        short_code=verification.short_code(signature))
+
+
+def f1_1(session: Session, application: Application, language: str) -> FormDocument | None:
+    import json
+
+    from portal.services import submission
+
+    signature = submission.signature_of(session, application)
+    if signature is None:
+        return None
+    return application_form(json.loads(signature.document),
+                            f1_1_signature(session, application, signature), language)
+
+
 # -- the list of forms -------------------------------------------------------------------------------
 
 Builder = Callable[[Session, Application, str], FormDocument | None]
@@ -662,6 +702,12 @@ Builder = Callable[[Session, Application, str], FormDocument | None]
 
 def _receipt_exists(kind: ReceiptKind) -> Callable[[Application], bool]:
     return lambda a: _latest_receipt(a, kind) is not None
+
+
+def _portal_application(a: Application) -> bool:
+    from portal.models.application import ApplicationForm
+
+    return a.form is ApplicationForm.F1_1 and a.submitted_at is not None
 
 
 def _decision_signed(a: Application) -> bool:
@@ -691,6 +737,7 @@ FORMS: dict[str, FormSpec] = {spec.slug: spec for spec in (
     FormSpec("receipt", "receipt", electronic_receipt,
              _receipt_exists(ReceiptKind.ELECTRONIC_RECEIPT)),
     FormSpec("f1", "F1", f1),
+    FormSpec("f1-1", "F1-1", f1_1, _portal_application, signed=True),
     FormSpec("f2-1", "F2-1", f2_1, _receipt_exists(ReceiptKind.REFUSAL_TO_ACCEPT)),
     FormSpec("f3", "F3", f3),
     FormSpec("f4", "F4", f4, signed=True),
@@ -729,6 +776,7 @@ def _exists(a: Application, slug: str) -> bool:
         "coupon": lambda: _latest_receipt(a, ReceiptKind.COUPON),
         "receipt": lambda: _latest_receipt(a, ReceiptKind.ELECTRONIC_RECEIPT),
         "f1": lambda: a.form is ApplicationForm.F1 or None,
+        "f1-1": lambda: _portal_application(a),
         "f2-1": lambda: _latest_receipt(a, ReceiptKind.REFUSAL_TO_ACCEPT),
         "f3": lambda: a.inspection_act,
         "f4": lambda: a.precinct_conclusion,

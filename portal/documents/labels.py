@@ -123,6 +123,7 @@ FORM_TITLES: Final[dict[str, Any]] = {
     "coupon": _l("Tear-off coupon"),
     "receipt": _l("Electronic receipt of acceptance of documents"),
     "f1": _l("Application (form F1)"),
+    "f1-1": _l("Application as signed (form F1-1)"),
     "f2-1": _l("Receipt of refusal to accept the application (form F2-1)"),
     "f3": _l("Act of inspection of the material situation (form F3)"),
     "f4": _l("Conclusion of the precinct commission (form F4)"),

@@ -12,10 +12,11 @@ import datetime as dt
 import segno
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from portal.documents.f1_1 import FONT, _Pdf
+from portal.documents.fonts import font_paths
 from portal.documents.model import (
     Choice,
     Field,
@@ -27,12 +28,40 @@ from portal.documents.model import (
     Text,
 )
 
-__all__ = ["draw_qr", "render_pdf"]
+__all__ = ["FONT", "draw_qr", "render_pdf"]
+
+FONT = "DejaVu"
 
 _WIDTH = 174  # mm between the margins (A4 210 − 2 × 18)
 # A fixed creation date keeps the bytes of a PDF a function of the document alone (the cache and
 # the tests rely on it); the document's own dates are printed in it.
 _EPOCH = dt.datetime(2025, 2, 7, tzinfo=dt.UTC)  # Order No. 36 registered
+
+
+class _Pdf(FPDF):
+    def __init__(self, test_mark: str, footer_text: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.test_mark = test_mark
+        self.footer_text = footer_text
+        for style, path in font_paths().items():
+            self.add_font(FONT, style, str(path))
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=18)
+
+    def header(self) -> None:
+        # A pale TEST across the page, drawn first so the text stays on top of it.
+        with self.local_context(text_color=(225, 225, 225)):
+            self.set_font(FONT, "B", 72)
+            with self.rotation(45, x=self.w / 2, y=self.h / 2):
+                self.text(self.w / 2 - 40, self.h / 2 + 10, self.test_mark)
+        self.set_font(FONT, "", 10)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FONT, "", 7.5)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 4, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
 
 
 def render_pdf(document: FormDocument) -> bytes:

@@ -111,9 +111,21 @@ FORMS: dict[str, tuple[str, list[str], list[str]]] = {
         "The notification is certified with the electronic digital signature of the "
         "responsible person", "Responsible person", "Signed by", "Verification code",
     ], ["Қасымов Бауыржан Өмірұлы", "21.03.1985", "27.11.2026", "Нұрланова Сәуле"]),
+    "f1-1": ("portal", [
+        "To the head of the local executive body", "Application for social assistance",
+        "Surname", "Given name", "Date of birth", "IIN",
+        "Confirmation of state bodies: data received from the State database \"Individuals\"",
+        "Identity document", "Series", "Number", "Issued by", "Date of issue",
+        "Permanent address", "Region", "City or district", "Street or microdistrict", "House",
+        "Flat", "Request", "List of attached documents", "Bank name", "Account number (IBAN)",
+        "Phone", "E-mail", "Consents and undertakings",
+        "Electronic digital signature of the applicant", "Date and time of signing",
+    ], ["Қасымов", "Бауыржан", "Өмірұлы", "21.03.1985", "850321301238", "041234567",
+        "Қабанбай батыр даңғылы", "KZ86125KZT5004100100", "b.kassymov@example.kz",
+        "Дербес деректерді жинауға және өңдеуге келісемін.", "Жалақы туралы анықтама"]),
 }
 WITH_AMOUNT = {"f5", "f6"}
-SIGNED = {"f4", "f5", "f6", "f7"}
+SIGNED = {"f1-1", "f4", "f5", "f6", "f7"}
 
 
 @dataclass
@@ -158,6 +170,11 @@ def office(client_request: ClientRequest, with_codes: None) -> Office:
         for slug, (case, _labels, _values) in FORMS.items():
             if slug in SIGNED:
                 application = getattr(cases, case)
+                if slug == "f1-1":
+                    found = s.scalar(select(Signature).where(
+                        Signature.application_id == application.id))
+                    codes[slug] = _short_code(found) or ""
+                    continue
                 row = {"f4": application.precinct_conclusion,
                        "f5": application.decision}.get(slug)
                 signature_id = (row.accepted_signature_id if slug == "f4" else row.signature_id) \
@@ -301,7 +318,7 @@ def test_forms_staff_of_another_district_and_another_citizen_get_404(office: Off
             response = client_request.client.get(f"/staff/cases/{case}/forms/{slug}{suffix}")
             assert response.status_code == 404, (slug, suffix)
     client_request.login(other)
-    for slug in ("coupon", "f2-1", "f5", "f6", "f7"):
+    for slug in ("coupon", "f2-1", "f5", "f6", "f7", "f1-1"):
         case = office.numbers[FORMS[slug][0]]
         for suffix in ("", ".pdf"):
             url = f"/cabinet/applications/{case}/forms/{slug}{suffix}"
@@ -313,7 +330,7 @@ def test_forms_the_citizen_opens_their_own_documents_and_not_the_office_papers(
         office: Office, tmp_path: Path) -> None:
     client_request = office.client_request
     client_request.login(office.citizen)
-    for slug in ("coupon", "f2-1", "f5", "f6", "f7", "receipt"):
+    for slug in ("coupon", "f2-1", "f5", "f6", "f7", "receipt", "f1-1"):
         case = office.numbers[FORMS[slug][0]]
         page = client_request.get_url(f"/cabinet/applications/{case}/forms/{slug}?lang=ru")
         assert page.h1 is not None
