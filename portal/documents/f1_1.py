@@ -41,8 +41,10 @@ class SignatureInfo:
     certificate_issuer: str | None = None
     verification_code: str | None = None
     # /verify/<short code> (portal/documents/verification.py): printed with its QR code
-    verification_url: str | None = None
+    verify_url: str | None = None
     short_code: str | None = None
+    keywords: str | None = None  # the PDF's keywords: "verify:<code> sha256:<digest>"
+    signature_id: int | None = None  # the stored Signature (an issued PDF is remembered by it)
 
 
 def _language(code: object) -> str:
@@ -256,8 +258,9 @@ def _build(doc: dict[str, Any], sig: SignatureInfo, locale: str) -> FormDocument
         sections=tuple(sections),
         seal=Seal(heading=_("Electronic digital signature of the applicant"),
                   rows=tuple(seal_rows),
-                  code=(sig.short_code or sig.verification_code) if sig.verification_url else None,
-                  url=sig.verification_url,
+                  code=(sig.short_code or sig.verification_code) if sig.verify_url else None,
+                  url=sig.verify_url, keywords=sig.keywords or "",
+                  signature_id=sig.signature_id,
                   note=_("TEST: signed with a TEST certificate of a simulated certification "
                          "authority.")),
         filename=f"F1-1-{_text(doc.get('number'))}")

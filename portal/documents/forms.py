@@ -140,6 +140,7 @@ def _seal(session: Session, signature_id: int | None, heading: str, name: str,
     if code:
         rows.append((_("Verification code"), code))
     return Seal(heading=heading, rows=tuple(rows), code=code, url=url,
+                keywords=verification.pdf_keywords(signature) or "", signature_id=signature.id,
                 note=_("TEST: signed with a TEST certificate of a simulated certification "
                        "authority."))
 
@@ -679,8 +680,9 @@ def f1_1_signature(session: Session, application: Application,
         signed_at=_aware(signature.signed_at), certificate_serial=signature.certificate_serial,
         certificate_issuer=info.issuer if info is not None else None,
         verification_code=signature.verification_code,
-        verification_url=verification.verify_url(signature),
-        short_code=verification.short_code(signature))
+        verify_url=verification.verify_url(signature),
+        short_code=verification.short_code(signature),
+        keywords=verification.pdf_keywords(signature), signature_id=signature.id)
 
 
 def f1_1(session: Session, application: Application, language: str) -> FormDocument | None:

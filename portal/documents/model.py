@@ -89,6 +89,8 @@ class Seal:
     code: str | None = None
     url: str | None = None
     note: str = ""
+    keywords: str = ""  # the PDF's keywords, by which an uploaded copy names its signature
+    signature_id: int | None = None
 
 
 @dataclass(frozen=True)

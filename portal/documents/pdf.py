@@ -82,6 +82,8 @@ def _build(doc: FormDocument) -> bytes:
     pdf.set_creator("social-assistance-portal")
     pdf.set_creation_date(_EPOCH)
     pdf.set_lang(doc.language)
+    if doc.seal is not None and doc.seal.keywords:
+        pdf.set_keywords(doc.seal.keywords)
     pdf.alias_nb_pages()
     pdf.add_page()
 

@@ -49,7 +49,18 @@ def page_response(document: FormDocument, *, back_url: str, pdf_endpoint: str,
 
 
 def pdf_response(document: FormDocument) -> Response:
-    response = make_response(pdf_of(document))
+    """The PDF as an attachment; a signed one is remembered as issued (/verify knows it)."""
+    data = pdf_of(document)
+    if document.seal is not None and document.seal.signature_id is not None:
+        from portal import db
+        from portal.documents import verification
+        from portal.models import Signature
+
+        session = db.session()
+        signature = session.get(Signature, document.seal.signature_id)
+        if signature is not None:
+            data = verification.remember_pdf(session, signature, data)
+    response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{document.filename}-{document.language}.pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

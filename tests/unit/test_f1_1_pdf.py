@@ -149,7 +149,7 @@ def test_f1_1_pdf_carries_the_qr_code_of_its_verification_page(
     with app_no_db.app_context():
         plain = application_pdf(f1_1_document(), SIGNATURE, "kk")
         with_qr = application_pdf(f1_1_document(),
-                                  dataclasses.replace(SIGNATURE, verification_url=url), "kk")
+                                  dataclasses.replace(SIGNATURE, verify_url=url), "kk")
 
     def squares(data: bytes) -> int:
         return sum(page.get_contents().get_data().count(b" re")  # type: ignore[union-attr]

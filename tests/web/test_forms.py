@@ -432,3 +432,30 @@ def test_forms_the_case_pages_list_the_forms_each_reader_may_open(office: Office
     links = {a["href"] for a in page.select("ul.form-links a")}
     assert links == {f"/cabinet/applications/{number}/forms/{slug}{suffix}"
                      for slug in ("coupon", "f5", "f6") for suffix in ("", ".pdf")}
+
+
+def test_l5_a_signed_pdf_names_its_signature_and_is_remembered_as_issued(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/verify knows an uploaded copy: the keywords name the code, the bytes are remembered."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    issued: list[str] = []
+
+    def remember(session: Any, signature: Any, pdf: bytes) -> bytes:
+        issued.append(hashlib.sha256(pdf).hexdigest())
+        return pdf
+
+    monkeypatch.setattr(verification, "remember_pdf", remember)
+    client = office.client_request.client
+    number = office.numbers["granted"]
+    data = client.get(f"/staff/cases/{number}/forms/f5.pdf?lang=kk").data
+    metadata = PdfReader(io.BytesIO(data)).metadata
+    assert metadata is not None
+    assert str(metadata["/Keywords"]).startswith(f"verify:{office.codes['f5']} sha256:")
+    assert issued == [hashlib.sha256(data).hexdigest()]
+    again = client.get(f"/staff/cases/{number}/forms/f5.pdf?lang=kk").data  # from the cache
+    assert again == data and issued == [hashlib.sha256(data).hexdigest()] * 2
+    client.get(f"/staff/cases/{number}/forms/f3.pdf")  # unsigned: nothing to remember
+    assert len(issued) == 2
