@@ -17,17 +17,12 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
 from portal.documents import labels
-from portal.documents.fonts import font_paths
+from portal.documents.model import Field, FormDocument, Item, Seal, Section, Table, Text
 from portal.domain.calendar import ALMATY
 
-__all__ = ["SignatureInfo", "SignerKind", "application_pdf", "signing_time"]
-
-FONT = "DejaVu"
+__all__ = ["SignatureInfo", "SignerKind", "application_form", "application_pdf", "signing_time"]
 
 
 class SignerKind(enum.StrEnum):
@@ -45,6 +40,11 @@ class SignatureInfo:
     certificate_serial: str | None = None
     certificate_issuer: str | None = None
     verification_code: str | None = None
+    # /verify/<short code> (portal/documents/verification.py): printed with its QR code
+    verify_url: str | None = None
+    short_code: str | None = None
+    keywords: str | None = None  # the PDF's keywords: "verify:<code> sha256:<digest>"
+    signature_id: int | None = None  # the stored Signature (an issued PDF is remembered by it)
 
 
 def _language(code: object) -> str:
@@ -93,167 +93,101 @@ def _text(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-class _Pdf(FPDF):
-    def __init__(self, test_mark: str, footer_text: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.test_mark = test_mark
-        self.footer_text = footer_text
-        for style, path in font_paths().items():
-            self.add_font(FONT, style, str(path))
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=18)
-
-    def header(self) -> None:
-        # A pale TEST across the page, drawn first so the text stays on top of it.
-        with self.local_context(text_color=(225, 225, 225)):
-            self.set_font(FONT, "B", 72)
-            with self.rotation(45, x=self.w / 2, y=self.h / 2):
-                self.text(self.w / 2 - 40, self.h / 2 + 10, self.test_mark)
-        self.set_font(FONT, "", 10)
-
-    def footer(self) -> None:
-        self.set_y(-13)
-        self.set_font(FONT, "", 7.5)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 4, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
-        self.set_text_color(0, 0, 0)
-
-
-def _heading(pdf: _Pdf, text: str) -> None:
-    pdf.ln(2)
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_font(FONT, "", 9.5)
-
-
-def _pairs(pdf: _Pdf, rows: list[tuple[str, str]]) -> None:
-    """Label | value, one row per F1 field."""
-    pdf.set_font(FONT, "", 9.5)
-    with pdf.table(col_widths=(62, 112), first_row_as_headings=False, line_height=5,
-                   text_align=("LEFT", "LEFT"), borders_layout="HORIZONTAL_LINES") as table:
-        for label, value in rows:
-            row = table.row()
-            row.cell(label)
-            row.cell(value)
-
-
-def _grid(pdf: _Pdf, head: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-    pdf.set_font(FONT, "", 8.5)
-    with pdf.table(col_widths=widths, line_height=4.5, text_align="LEFT",
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 238, 238))) as table:
-        heading = table.row()
-        for text in head:
-            heading.cell(text)
-        for values in rows:
-            row = table.row()
-            for text in values:
-                row.cell(text)
-    pdf.set_font(FONT, "", 9.5)
+def _grid(head: list[str], rows: list[list[str]], widths: tuple[int, ...], empty: str) -> Table:
+    return Table(head=tuple(head), rows=tuple(tuple(r) for r in rows), widths=widths, empty=empty)
 
 
 def application_pdf(document: dict[str, Any], signature: SignatureInfo, locale: str) -> bytes:
     """The signed F1-1 as an A4 PDF in ``locale`` (kk, ru or en). Needs an app context (for the
     translations and PDF_FONT_DIR); :class:`~portal.documents.fonts.FontMissing` without the font.
     """
+    from portal.documents.pdf import render_pdf
+
+    return render_pdf(application_form(document, signature, locale))
+
+
+def application_form(document: dict[str, Any], signature: SignatureInfo,
+                     locale: str) -> FormDocument:
+    """The signed F1-1 as a :class:`FormDocument` (the printable page and the PDF draw it), in
+    the seed's order (Annex 1-1, L216–286; docs/seed-notes.md §1.1): the citizen, the state
+    bodies' confirmation, the applicant's document, the address, the request, the attachments,
+    bank details and contacts, the four statements, the EDS and the time of signing."""
     with force_locale(locale):
-        return _build(document, signature)
+        return _build(document, signature, locale)
 
 
-def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
-    pdf = _Pdf(_("TEST"), _("TEST document: the electronic signatures of this installation are "
-                            "simulated and have no legal force."))
-    pdf.set_title(_("Application for social assistance (form F1-1)"))
-    pdf.set_creator("social-assistance-portal")
-    pdf.set_creation_date(sig.signed_at)
-    pdf.alias_nb_pages()
-    pdf.add_page()
-
+def _build(doc: dict[str, Any], sig: SignatureInfo, locale: str) -> FormDocument:
     district = doc.get("district") or {}
-    pdf.set_font(FONT, "", 9.5)
-    pdf.multi_cell(0, 5, "\n".join([
-        _("To the head of the local executive body"),
-        _text(district.get("name")),
-        _("Service provider: %(provider)s", provider=_text(district.get("provider"))),
-    ]), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 7, _("Application for social assistance"), align="C",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 9.5)
-    pdf.multi_cell(0, 5, _("Form F1-1 (portal) · No. %(number)s", number=_text(doc.get("number"))),
-                   align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
     applicant = doc.get("applicant") or {}
     identity = applicant.get("id_document") or {}
-    _heading(pdf, _("Applicant"))
-    _pairs(pdf, [
-        (_("Surname"), _text(applicant.get("surname"))),
-        (_("Given name"), _text(applicant.get("given_name"))),
-        (_("Patronymic (if any)"), _text(applicant.get("patronymic"))),
-        (_("Date of birth"), _date(applicant.get("birth_date"))),
-        (_("Sex"), labels.word(labels.SEXES, applicant.get("sex"))),
-        (_("IIN"), _text(applicant.get("iin"))),
-        (_("Identity document"), labels.word(labels.ID_DOCUMENTS, identity.get("type"))),
-        (_("Series"), _text(identity.get("series"))),
-        (_("Number"), _text(identity.get("number"))),
-        (_("Issued by"), _text(identity.get("issued_by"))),
-        (_("Date of issue"), _date(identity.get("issued_on"))),
-        (_("Applying"), labels.word(labels.CAPACITIES, doc.get("capacity"))),
-    ])
+    sections: list[Section] = [Section("", (
+        Field(_("Surname"), _text(applicant.get("surname"))),
+        Field(_("Given name"), _text(applicant.get("given_name"))),
+        Field(_("Patronymic (if any)"), _text(applicant.get("patronymic"))),
+        Field(_("Date of birth"), _date(applicant.get("birth_date"))),
+        Field(_("Sex"), labels.word(labels.SEXES, applicant.get("sex"))),
+        Field(_("IIN"), _text(applicant.get("iin"))),
+    ))]
+
+    bodies = doc.get("state_bodies") or []
+    sections.append(Section(
+        _("Confirmation of state bodies: data received from the State database "
+          "\"Individuals\""),
+        (_grid([_("Data requested"), _("Information system"), _("IIN"), _("Answer"),
+                _("Received"), _("Fingerprint (SHA-256)")],
+               [[labels.word(labels.QUERIES, b.get("query")),
+                 labels.word(labels.SOURCES, b.get("source_system")), _text(b.get("subject_iin")),
+                 labels.word(labels.OUTCOMES, b.get("outcome")), _moment(b.get("answered_at")),
+                 (_text(b.get("sha256"))[:12] + "…") if b.get("sha256") else "—"]
+                for b in bodies], (28, 34, 26, 24, 30, 32), _("No requests were made.")),)))
+
+    sections.append(Section(_("Applicant"), (
+        Field(_("Identity document"), labels.word(labels.ID_DOCUMENTS, identity.get("type"))),
+        Field(_("Series"), _text(identity.get("series"))),
+        Field(_("Number"), _text(identity.get("number"))),
+        Field(_("Issued by"), _text(identity.get("issued_by"))),
+        Field(_("Date of issue"), _date(identity.get("issued_on"))),
+        Field(_("Applying"), labels.word(labels.CAPACITIES, doc.get("capacity"))),
+    )))
     representative = doc.get("representative")
     if representative:
-        _heading(pdf, _("Representative"))
-        _pairs(pdf, [
-            (_("Full name"), _text(representative.get("full_name"))),
-            (_("IIN"), _text(representative.get("iin"))),
-            (_("Power of attorney No."), _text(representative.get("poa_number"))),
-            (_("Power of attorney date"), _date(representative.get("poa_date"))),
-        ])
+        sections.append(Section(_("Representative"), (
+            Field(_("Full name"), _text(representative.get("full_name"))),
+            Field(_("IIN"), _text(representative.get("iin"))),
+            Field(_("Power of attorney No."), _text(representative.get("poa_number"))),
+            Field(_("Power of attorney date"), _date(representative.get("poa_date"))),
+        )))
 
     address = doc.get("address") or {}
-    _heading(pdf, _("Permanent address"))
-    rows = [
-        (_("Region"), _text(address.get("region"))),
-        (_("City or district"), _text(address.get("city"))),
-        (_("Village"), _text(address.get("village"))),
-        (_("Street or microdistrict"), _text(address.get("street"))),
-        (_("House"), _text(address.get("house"))),
-        (_("Flat"), _text(address.get("flat"))),
-        (_("Source"), _("from the register") if address.get("from_register")
-         else _("corrected by the applicant")),
+    rows: list[Item] = [
+        Field(_("Region"), _text(address.get("region"))),
+        Field(_("City or district"), _text(address.get("city"))),
+        Field(_("Village"), _text(address.get("village"))),
+        Field(_("Street or microdistrict"), _text(address.get("street"))),
+        Field(_("House"), _text(address.get("house"))),
+        Field(_("Flat"), _text(address.get("flat"))),
+        Field(_("Source"), _("from the register") if address.get("from_register")
+              else _("corrected by the applicant")),
     ]
     if address.get("correction_reason"):
-        rows.append((_("Reason for the correction"), _text(address.get("correction_reason"))))
-    _pairs(pdf, rows)
-
-    bank = doc.get("bank") or {}
-    contacts = doc.get("contacts") or {}
-    _heading(pdf, _("Bank details and contacts"))
-    _pairs(pdf, [
-        (_("Bank name"), _text(bank.get("bank_name"))),
-        (_("Account number (IBAN)"), _text(bank.get("iban"))),
-        (_("Phone"), _text(contacts.get("phone"))),
-        (_("E-mail"), _text(contacts.get("email"))),
-    ])
+        rows.append(Field(_("Reason for the correction"),
+                          _text(address.get("correction_reason"))))
+    sections.append(Section(_("Permanent address"), tuple(rows)))
 
     assistance = doc.get("assistance") or {}
-    _heading(pdf, _("Request"))
-    pdf.multi_cell(0, 5, _(
+    sections.append(Section(_("Request"), (Text(_(
         "I ask to assign me %(what)s social assistance on the ground: %(ground)s (%(frequency)s).",
         what=_text(assistance.get("requested")),
         ground=labels.word(labels.GROUNDS, assistance.get("ground")),
         frequency=labels.word(labels.FREQUENCIES, assistance.get("frequency")),
-    ), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    )),)))
 
     family = doc.get("family") or []
-    _heading(pdf, _("Family members"))
-    if family:
-        _grid(pdf, [_("No."), _("Full name"), _("IIN"), _("Relation"), _("Date of birth")],
-              [[str(n), _text(m.get("full_name")), _text(m.get("iin")),
-                labels.word(labels.RELATIONS, m.get("relation")), _date(m.get("birth_date"))]
-               for n, m in enumerate(family, 1)], (10, 62, 34, 38, 30))
-    else:
-        pdf.multi_cell(0, 5, _("None listed."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    sections.append(Section(_("Family members"), (_grid(
+        [_("No."), _("Full name"), _("IIN"), _("Relation"), _("Date of birth")],
+        [[str(n), _text(m.get("full_name")), _text(m.get("iin")),
+          labels.word(labels.RELATIONS, m.get("relation")), _date(m.get("birth_date"))]
+         for n, m in enumerate(family, 1)], (10, 62, 34, 38, 30), _("None listed.")),)))
 
     income = doc.get("income")
     if income:
@@ -261,61 +195,50 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         if "/" in quarter:
             start, end = quarter.split("/", 1)
             quarter = f"{_date(start)} — {_date(end)}"
-        _heading(pdf, _("Income for the quarter %(quarter)s", quarter=quarter))
-        _grid(pdf, [_("No."), _("Family member"), _("Income type"), _("Amount"), _("Source")],
-              [[str(n), _text(r.get("member")), labels.word(labels.INCOME_KINDS, r.get("kind")),
-                _money(r.get("amount")), labels.word(labels.INCOME_SOURCES, r.get("source"))]
-               for n, r in enumerate(income.get("records") or [], 1)], (10, 60, 40, 34, 30))
-        _pairs(pdf, [
-            (_("Family members counted"), _text(income.get("members"))),
-            (_("Average monthly income per person"), _money(income.get("per_capita"))),
-        ])
+        sections.append(Section(_("Income for the quarter %(quarter)s", quarter=quarter), (
+            _grid([_("No."), _("Family member"), _("Income type"), _("Amount"), _("Source")],
+                  [[str(n), _text(r.get("member")),
+                    labels.word(labels.INCOME_KINDS, r.get("kind")), _money(r.get("amount")),
+                    labels.word(labels.INCOME_SOURCES, r.get("source"))]
+                   for n, r in enumerate(income.get("records") or [], 1)],
+                  (10, 60, 40, 34, 30), "—"),
+            Field(_("Family members counted"), _text(income.get("members"))),
+            Field(_("Average monthly income per person"), _money(income.get("per_capita"))),
+        )))
 
     documents = doc.get("documents") or []
-    _heading(pdf, _("List of attached documents"))
-    if documents:
-        _grid(pdf, [_("No."), _("Document name"), _("Files"), _("Note")],
-              [[str(n), _text(d.get("title")), _text(d.get("files")),
-                labels.word(labels.DOCUMENT_KINDS, d.get("kind"))]
-               for n, d in enumerate(documents, 1)], (10, 94, 20, 50))
-    else:
-        pdf.multi_cell(0, 5, _("None: the data came from the state information systems."),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    sections.append(Section(_("List of attached documents"), (_grid(
+        [_("No."), _("Document name"), _("Files"), _("Note")],
+        [[str(n), _text(d.get("title")), _text(d.get("files")),
+          labels.word(labels.DOCUMENT_KINDS, d.get("kind"))]
+         for n, d in enumerate(documents, 1)], (10, 94, 20, 50),
+        _("None: the data came from the state information systems.")),)))
 
-    _heading(pdf, _("Confirmation of state bodies: data received from the State database "
-                    "\"Individuals\""))
-    bodies = doc.get("state_bodies") or []
-    if bodies:
-        _grid(pdf, [_("Data requested"), _("Information system"), _("IIN"), _("Answer"),
-                    _("Received"), _("Fingerprint (SHA-256)")],
-              [[labels.word(labels.QUERIES, b.get("query")),
-                labels.word(labels.SOURCES, b.get("source_system")), _text(b.get("subject_iin")),
-                labels.word(labels.OUTCOMES, b.get("outcome")), _moment(b.get("answered_at")),
-                (_text(b.get("sha256"))[:12] + "…") if b.get("sha256") else "—"]
-               for b in bodies], (28, 34, 26, 24, 30, 32))
-    else:
-        pdf.multi_cell(0, 5, _("No requests were made."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    bank = doc.get("bank") or {}
+    contacts = doc.get("contacts") or {}
+    sections.append(Section(_("Bank details and contacts"), (
+        Field(_("Bank name"), _text(bank.get("bank_name"))),
+        Field(_("Account number (IBAN)"), _text(bank.get("iban"))),
+        Field(_("Phone"), _text(contacts.get("phone"))),
+        Field(_("E-mail"), _text(contacts.get("email"))),
+    )))
 
-    _heading(pdf, _("Consents and undertakings"))
+    statements: list[Item] = []
     for consent in doc.get("consents") or []:
         mark = "☒" if consent.get("given") else "☐"
-        pdf.set_font(FONT, "B", 9.5)
-        pdf.multi_cell(0, 5, f"{mark} {labels.word(labels.CONSENTS, consent.get('kind'))}"
-                       f" — {_('given') if consent.get('given') else _('not given')}",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 4.6, _text(consent.get("text")), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        pdf.set_font(FONT, "", 7.5)
-        pdf.multi_cell(0, 4, _("Wording version %(version)s, language %(locale)s",
-                               version=_text(consent.get("version")),
-                               locale=_language(consent.get("locale"))),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        pdf.ln(1)
+        statements += [
+            Text(f"{mark} {labels.word(labels.CONSENTS, consent.get('kind'))}"
+                 f" — {_('given') if consent.get('given') else _('not given')}", strong=True),
+            Text(_text(consent.get("text"))),
+            Text(_("Wording version %(version)s, language %(locale)s",
+                   version=_text(consent.get("version")),
+                   locale=_language(consent.get("locale")))),
+        ]
+    sections.append(Section(_("Consents and undertakings"), tuple(statements)))
 
     kinds = {SignerKind.KEY_FILE: _("EDS key file"), SignerKind.MOBILE: _("eGov Mobile"),
              SignerKind.SMS_CODE: _("one-time SMS code")}
-    _heading(pdf, _("Electronic digital signature of the applicant"))
-    rows = [
+    seal_rows = [
         (_("Signed by"), sig.signer_name),
         (_("IIN"), sig.masked_iin),
         (_("Signed with"), kinds[sig.kind]),
@@ -324,13 +247,20 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         (_("Certificate issued by"), _text(sig.certificate_issuer)),
     ]
     if sig.verification_code:
-        rows.append((_("Verification code"), sig.verification_code))
-    rows.append((_("Prepared"), _moment(doc.get("prepared_at"))))
-    _pairs(pdf, rows)
-    pdf.ln(2)
-    pdf.set_font(FONT, "B", 9)
-    pdf.set_text_color(160, 0, 0)
-    pdf.multi_cell(0, 5, _("TEST: signed with a TEST certificate of a simulated certification "
-                           "authority."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_text_color(0, 0, 0)
-    return bytes(pdf.output())
+        seal_rows.append((_("Verification code"), sig.verification_code))
+    seal_rows.append((_("Prepared"), _moment(doc.get("prepared_at"))))
+    return FormDocument(
+        form="F1-1", slug="f1-1", language=locale,
+        title=_("Application for social assistance"),
+        subtitle=_("Form F1-1 (portal) · No. %(number)s", number=_text(doc.get("number"))),
+        addressee=(_("To the head of the local executive body"), _text(district.get("name")),
+                   _("Service provider: %(provider)s", provider=_text(district.get("provider")))),
+        sections=tuple(sections),
+        seal=Seal(heading=_("Electronic digital signature of the applicant"),
+                  rows=tuple(seal_rows),
+                  code=(sig.short_code or sig.verification_code) if sig.verify_url else None,
+                  url=sig.verify_url, keywords=sig.keywords or "",
+                  signature_id=sig.signature_id,
+                  note=_("TEST: signed with a TEST certificate of a simulated certification "
+                         "authority.")),
+        filename=f"F1-1-{_text(doc.get('number'))}")

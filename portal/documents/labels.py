@@ -84,3 +84,50 @@ def word(table: dict[str, Any], code: str | None) -> str:
         return "—"
     label = table.get(code)
     return str(label) if label is not None else code
+
+
+# -- forms F3, F4, F5 (portal/documents/forms.py) ------------------------------------------------
+# F3 item 5 (seed L415): how the family lives.
+HOUSING: Final[dict[str, Any]] = {
+    "dormitory": _l("dormitory"), "rented": _l("rented housing"),
+    "privatised": _l("privatised housing"), "service": _l("service housing"),
+    "cooperative": _l("housing cooperative"), "private_house": _l("private house"),
+    "other": _l("other"),
+}
+# F3 (seed L413): the categories present in the family.
+CATEGORIES_PRESENT: Final[dict[str, Any]] = {
+    "war_veteran": _l("veterans of the Great Patriotic War"),
+    "equated_veteran": _l("veterans equated in benefits to veterans of the Great Patriotic War"),
+    "combat_veteran": _l("veterans of combat operations on the territory of other states"),
+    "pensioner": _l("pensioners"),
+    "over_80": _l("elderly people over 80"),
+    "socially_significant_disease": _l("people with socially significant diseases"),
+    "disability": _l("people with disabilities"),
+    "child_with_disability": _l("children with disabilities"),
+    "other": _l("another category"),
+}
+# F4 (seed L506): who accepted the conclusion with the documents.
+ACCEPTORS: Final[dict[str, Any]] = {
+    "rural_akim": _l("akim of the settlement, village or rural district"),
+    "department": _l("employee of the authorised body for social assistance"),
+}
+# F5 title (seed L523): whose akimat decides, as the title's genitive needs it.
+AKIMAT_LEVELS: Final[dict[str, Any]] = {
+    "republican_city": _l("a city of republican significance"),
+    "capital": _l("the capital"),
+    "district": _l("a district"),
+    "regional_city": _l("a city of regional significance"),
+}
+# The forms as a list of links names them (templates/documents/_links.html).
+FORM_TITLES: Final[dict[str, Any]] = {
+    "coupon": _l("Tear-off coupon"),
+    "receipt": _l("Electronic receipt of acceptance of documents"),
+    "f1": _l("Application (form F1)"),
+    "f1-1": _l("Application as signed (form F1-1)"),
+    "f2-1": _l("Receipt of refusal to accept the application (form F2-1)"),
+    "f3": _l("Act of inspection of the material situation (form F3)"),
+    "f4": _l("Conclusion of the precinct commission (form F4)"),
+    "f5": _l("Decision on social assistance (form F5)"),
+    "f6": _l("Notification of granting (form F6)"),
+    "f7": _l("Notification of refusal (form F7)"),
+}

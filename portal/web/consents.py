@@ -37,3 +37,28 @@ CONSENT_TEXTS = {
         "paid from the local budget, and that third parties may not levy execution on the money "
         "in such an account."),
 }
+
+# Form F1 (the paper application, seed L184–190) words the same four statements a little
+# differently from F1-1 (docs/seed-notes.md §3.4): its printout uses its own wording.
+F1_CONSENT_TEXTS = {
+    ConsentKind.PERSONAL_DATA: _l(
+        "Under the Law of the Republic of Kazakhstan \"On personal data and their protection\", I "
+        "consent to the collection and processing of my personal data needed when the payment is "
+        "assigned (recalculated) and when the authorised body for social assistance fulfils its "
+        "obligations under the legislation of the Republic of Kazakhstan, and to the storage and "
+        "use of information constituting a secret protected by law held in information systems."),
+    ConsentKind.BANK_INFORMATION: _l(
+        "As the holder of a bank account, I consent to obtaining information about me and about "
+        "the number of my bank account in second-tier banks, in organisations licensed by the "
+        "authorised body for the regulation and supervision of the financial market and "
+        "financial organisations for the relevant kinds of banking operations, and in the "
+        "territorial branches of Kazpost JSC."),
+    ConsentKind.REPORT_CHANGES: _l(
+        "I undertake to inform the authorised body for social assistance within 10 (ten) working "
+        "days of a change of my place of residence (including leaving the Republic of "
+        "Kazakhstan), personal details and bank details."),
+    ConsentKind.SEPARATE_ACCOUNT: _l(
+        "I am aware of the possibility of opening a separate bank account for crediting social "
+        "assistance paid from the local budget, and that third parties may not levy execution "
+        "on the money in such an account."),
+}

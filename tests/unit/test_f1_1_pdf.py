@@ -134,3 +134,26 @@ def test_without_the_font_the_error_names_the_package(app_no_db: Flask, tmp_path
     app_no_db.config["PDF_FONT_DIR"] = str(tmp_path)
     with app_no_db.app_context(), pytest.raises(FontMissing, match="fonts-dejavu-core"):
         application_pdf(f1_1_document(), SIGNATURE, "kk")
+
+
+@needs_pdftotext
+def test_f1_1_pdf_carries_the_qr_code_of_its_verification_page(
+        app_no_db: Flask, tmp_path: Path) -> None:
+    """Issue 12: every signed document carries a QR code and the link to /verify/<code>."""
+    import dataclasses
+    import io
+
+    from pypdf import PdfReader
+
+    url = "https://portal.example.kz/verify/K7P2-QX9M"
+    with app_no_db.app_context():
+        plain = application_pdf(f1_1_document(), SIGNATURE, "kk")
+        with_qr = application_pdf(f1_1_document(),
+                                  dataclasses.replace(SIGNATURE, verify_url=url), "kk")
+
+    def squares(data: bytes) -> int:
+        return sum(page.get_contents().get_data().count(b" re")  # type: ignore[union-attr]
+                   for page in PdfReader(io.BytesIO(data)).pages)
+
+    assert url in pdf_text(with_qr, tmp_path) and url not in pdf_text(plain, tmp_path)
+    assert squares(with_qr) - squares(plain) > 100

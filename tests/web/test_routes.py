@@ -53,6 +53,10 @@ EXPECTED = {
     "/staff/intake/<number>/receipts/<int:receipt_id>",
     "/staff/dashboard",
     "/staff/dashboard/<name>.csv",
+    "/staff/cases/<number>/forms/<form>",
+    "/staff/cases/<number>/forms/<form>.pdf",
+    "/cabinet/applications/<number>/forms/<form>",
+    "/cabinet/applications/<number>/forms/<form>.pdf",
 }
 
 

@@ -65,6 +65,7 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
 from portal.views.citizen import (  # noqa: E402,F401  (routes on bp)
     apply,
     apply_sign,
+    forms,
     inbox,
     refusal,
 )

@@ -440,31 +440,12 @@ __all__ = ["_next_url"]
 @allow(CITIZEN)
 def application_pdf(number: str) -> BaseResponse:
     """The signed F1-1 as a PDF: the document exactly as signed, the signer, the time of
-    signing and the state bodies' data."""
-    from flask import make_response
+    signing and the state bodies' data (portal/documents/forms.py::f1_1, cached)."""
+    from portal.documents import forms
+    from portal.web.form_documents import pdf_response
 
-    from portal.documents.f1_1 import SignatureInfo, SignerKind
-    from portal.documents.f1_1 import application_pdf as make_pdf
-    from signing.jws import parse_envelope
-    from signing.names import describe_certificate
-
-    session_ = db.session()
-    found = drafts.own_application(session_, _citizen(), number)
-    signature = submission.signature_of(session_, found) if found is not None else None
-    if found is None or signature is None:
+    found = drafts.own_application(db.session(), _citizen(), number)
+    document = forms.build(db.session(), found, "f1-1", _locale()) if found is not None else None
+    if document is None:
         abort(404)
-    document = json.loads(signature.document)
-    kind = SignerKind(submission.signer_of(session_, found) or "keyfile")
-    certificates = parse_envelope(signature.envelope).certificates
-    info = describe_certificate(certificates[0]) if certificates else None
-    name = (found.citizen.full_name if kind is SignerKind.SMS_CODE or info is None
-            else info.common_name)
-    pdf = make_pdf(document, SignatureInfo(
-        signer_name=name, masked_iin="•••••••" + signature.signer_iin[-5:], kind=kind,
-        signed_at=signature.signed_at, certificate_serial=signature.certificate_serial,
-        certificate_issuer=getattr(info, "issuer", None),
-        verification_code=signature.verification_code), _locale())
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="F1-1-{found.number}.pdf"'
-    return no_store(response)
+    return pdf_response(document)

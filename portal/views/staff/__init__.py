@@ -17,4 +17,10 @@ def _personal(response: BaseResponse) -> BaseResponse:
     return no_store(response)
 
 
-from portal.views.staff import case, dashboard, intake, queue  # noqa: E402,F401  (routes on bp)
+from portal.views.staff import (  # noqa: E402,F401  (routes on bp)
+    case,
+    dashboard,
+    forms,
+    intake,
+    queue,
+)
