@@ -45,6 +45,7 @@ class SignatureInfo:
     certificate_serial: str | None = None
     certificate_issuer: str | None = None
     verification_code: str | None = None
+    keywords: str | None = None  # e.g. "verify:<code> sha256:<digest>" (services/verification)
 
 
 def _language(code: object) -> str:
@@ -165,6 +166,8 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
     pdf.set_title(_("Application for social assistance (form F1-1)"))
     pdf.set_creator("social-assistance-portal")
     pdf.set_creation_date(sig.signed_at)
+    if sig.keywords:
+        pdf.set_keywords(sig.keywords)
     pdf.alias_nb_pages()
     pdf.add_page()
 

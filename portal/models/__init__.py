@@ -64,7 +64,7 @@ from portal.models.review import (
     Remark,
     SupportKind,
 )
-from portal.models.signature import Signature, SigningBlob
+from portal.models.signature import IssuedPdf, Signature, SigningBlob
 
 __all__ = [
     "ApiToken",
@@ -114,6 +114,7 @@ __all__ = [
     "SessionEnd",
     "SignInMethod",
     "Signature",
+    "IssuedPdf",
     "SigningBlob",
     "SimIncome",
     "SimPerson",

@@ -33,6 +33,8 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/verify",
+    "/verify/<code>",
 }
 
 

@@ -476,6 +476,8 @@ def application_pdf(number: str) -> BaseResponse:
 
     from portal.documents.f1_1 import SignatureInfo, SignerKind
     from portal.documents.f1_1 import application_pdf as make_pdf
+    from portal.domain.verification import display
+    from portal.services import verification
     from signing.jws import parse_envelope
     from signing.names import describe_certificate
 
@@ -494,7 +496,10 @@ def application_pdf(number: str) -> BaseResponse:
         signer_name=name, masked_iin="•••••••" + signature.signer_iin[-5:], kind=kind,
         signed_at=signature.signed_at, certificate_serial=signature.certificate_serial,
         certificate_issuer=getattr(info, "issuer", None),
-        verification_code=signature.verification_code), _locale())
+        verification_code=display(signature.short_code),
+        keywords=verification.pdf_keywords(signature)), _locale())
+    # Known by its digest, so the file can be checked at /verify later (#12).
+    verification.remember_pdf(session_, signature, pdf)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="F1-1-{found.number}.pdf"'
