@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import verification as codes
 from portal.models import Application, IssuedPdf, Signature
-from signing.base import Check, CertificateInfo, MalformedEnvelope, VerificationResult
+from signing.base import CertificateInfo, Check, MalformedEnvelope, VerificationResult
 from signing.jws import parse_envelope
 from signing.names import Policy, describe_certificate
 
@@ -225,12 +225,12 @@ def _code_in_pdf(data: bytes) -> str | None:
     try:
         from pypdf import PdfReader
 
-        meta = PdfReader(io.BytesIO(data)).metadata
-        keywords = str((meta or {}).get("/Keywords") or "")
+        meta: Any = PdfReader(io.BytesIO(data)).metadata
+        keywords = str((meta.get("/Keywords") if meta is not None else None) or "")
         found = _KEYWORD.search(keywords.encode())
         if found:
             return found.group(1).decode()
-    except Exception:  # any damaged PDF: fall back to the bytes  # noqa: BLE001,S110
+    except Exception:  # any damaged PDF: fall back to the bytes  # noqa: S110
         pass
     found = _KEYWORD.search(data)
     return found.group(1).decode() if found else None
@@ -263,10 +263,7 @@ def _check_pdf(session: Session, data: bytes, file_digest: str, hint: str | None
     report = report_for(session, signature, checked[1])
     file_line = CheckLine(FILE_CHECK, issued is not None,
                           None if issued is not None else "file.changed")
-    if issued is None:
-        verdict = Verdict.CHANGED
-    else:
-        verdict = Verdict.VALID if report.ok else Verdict.INVALID
+    verdict = Verdict.CHANGED if issued is None else Verdict.VALID if report.ok else Verdict.INVALID
     return UploadAnswer(verdict, "pdf", file_digest, report, (file_line,))
 
 
@@ -306,10 +303,7 @@ def _check_signature_file(session: Session, envelope: str, document: bytes | Non
         policy=policy, signed_between=window)
     report = report_for(session, signature, result)
     unchanged = envelope == signature.envelope and document in (None, signature.document)
-    if not unchanged:
-        verdict = Verdict.CHANGED
-    else:
-        verdict = Verdict.VALID if report.ok else Verdict.INVALID
+    verdict = Verdict.CHANGED if not unchanged else Verdict.VALID if report.ok else Verdict.INVALID
     if not unchanged and report.ok:
         # Re-encoded but equivalent (still verifies): not byte for byte what the portal holds.
         return UploadAnswer(verdict, "signature", file_digest, report,

@@ -126,7 +126,7 @@ def _read(form: VerifyUploadForm) -> bytes | None:
 def _too_large() -> str:
     from flask_babel import gettext
 
-    return gettext("The file is larger than 10 MB: it is not a document of this portal.")
+    return str(gettext("The file is larger than 10 MB: it is not a document of this portal."))
 
 
 def _page(code: str | None, form: VerifyUploadForm, *, status: int | None = None,

@@ -359,7 +359,7 @@ def test_a_changed_document_in_a_signature_file_fails_the_digest_check(
 ) -> None:
     client = app.test_client()
     other = canonical_json({**DOCUMENT, "number": "SA-2026-FAKE-0000"})
-    status, html = _upload(client, f"/verify/{signed.code}", _bundle(signed.envelope, other),
+    _status, html = _upload(client, f"/verify/{signed.code}", _bundle(signed.envelope, other),
                            "sig.json")
     assert _verdict(html) == "changed"
     assert _answer_checks(html) == ["digest"]
@@ -370,7 +370,7 @@ def test_a_signature_file_of_a_revoked_certificate_says_so(app: Flask, signed: S
         signing_ca.revoke_certificate(db.session(), Actor("system", None, "system"),
                                       serial=int(signed.serial, 16),
                                       reason=x509.ReasonFlags.key_compromise)
-    status, html = _upload(app.test_client(), "/verify",
+    _status, html = _upload(app.test_client(), "/verify",
                            _bundle(signed.envelope, signed.document), "sig.json")
     assert _verdict(html) == "invalid"
     assert [c for c, state in _checks(html).items() if state == "failed"] == ["revocation"]

@@ -17,4 +17,4 @@ def _personal(response: BaseResponse) -> BaseResponse:
     return no_store(response)
 
 
-from portal.views.staff import case, queue  # noqa: E402,F401  (routes on bp)
+from portal.views.staff import case, holiday, queue  # noqa: E402,F401  (routes on bp)
