@@ -51,6 +51,7 @@ def _person(session, district: District, n: int, *, group: str | None = "1",
 def _staff_client(app: Flask, role: Role = Role.SPECIALIST) -> tuple[FlaskClient, int]:
     staff = make_staff(app, role=role)
     client = app.test_client()
+    client.get("/language/en")
     sign_in_directly(app, client, staff.id)
     assert staff.district_id is not None
     return client, staff.district_id
@@ -143,7 +144,7 @@ def test_l10_2_bad_input_is_explained_and_kept(app: Flask) -> None:
     response = _post(client, amount="fifty", occasion="Наурыз", source="csv")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Enter the amount in tenge as digits" in html or "amount" in html
+    assert "Enter the amount in tenge as digits" in html
     assert 'value="Наурыз"' in html
 
 

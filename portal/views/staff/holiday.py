@@ -31,7 +31,7 @@ PROBLEM_LABELS = {
 }
 CHANNEL_LABELS = {
     NotificationChannel.CABINET: _l("personal cabinet"),
-    NotificationChannel.SMS: _l("SMS"),
+    NotificationChannel.SMS: _l("by SMS"),
     NotificationChannel.PRINT: _l("printed, to hand over"),
 }
 STATUS_LABELS = {
