@@ -46,6 +46,7 @@ class SignatureInfo:
     certificate_issuer: str | None = None
     verification_code: str | None = None
     keywords: str | None = None  # e.g. "verify:<code> sha256:<digest>" (services/verification)
+    verify_url: str | None = None  # printed as a QR code: /verify/<code> (#12)
 
 
 def _language(code: object) -> str:
@@ -149,6 +150,29 @@ def _grid(pdf: _Pdf, head: list[str], rows: list[list[str]], widths: tuple[int, 
             row = table.row()
             for text in values:
                 row.cell(text)
+    pdf.set_font(FONT, "", 9.5)
+
+
+def _qr(pdf: FPDF, url: str) -> None:
+    """The QR code of the verification page and its address beside it (#12)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    pdf.ln(2)
+    top = pdf.get_y()
+    if top + 30 > pdf.page_break_trigger:
+        pdf.add_page()
+        top = pdf.get_y()
+    pdf.image(buffer, x=pdf.l_margin, y=top, w=28, h=28)
+    pdf.set_xy(pdf.l_margin + 32, top + 4)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.multi_cell(0, 4.5, _("Scan the QR code or open %(url)s to check this document and its "
+                             "signature.", url=url), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                   align="L")
+    pdf.set_y(top + 30)
     pdf.set_font(FONT, "", 9.5)
 
 
@@ -330,6 +354,8 @@ def _build(doc: dict[str, Any], sig: SignatureInfo) -> bytes:
         rows.append((_("Verification code"), sig.verification_code))
     rows.append((_("Prepared"), _moment(doc.get("prepared_at"))))
     _pairs(pdf, rows)
+    if sig.verify_url:
+        _qr(pdf, sig.verify_url)
     pdf.ln(2)
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(160, 0, 0)

@@ -200,6 +200,14 @@ def check_code(session: Session, text: str | None) -> Report | None:
     return report_for(session, signature, checked[1])
 
 
+def verify_url(signature: Signature) -> str:
+    """The public address a QR code on the document opens (PUBLIC_BASE_URL + /verify/<code>)."""
+    from flask import current_app, url_for
+
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return base + url_for("verify.page", code=signature.short_code)
+
+
 def pdf_keywords(signature: Signature) -> str:
     """What a PDF of a signed document carries in its keywords, so an upload names its document."""
     return f"{KEYWORD_PREFIX}{signature.short_code} sha256:{signature.document_digest}"

@@ -7,6 +7,7 @@ signing.verify runs for real; the tampering is done to the bytes a person would 
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import time
@@ -406,3 +407,24 @@ def test_the_verify_pages_are_rate_limited_per_address(app: Flask, signed: Signe
     answer = other.get(f"/verify/{signed.code}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert answer.status_code == 200
 
+
+
+def test_the_f1_1_pdf_carries_the_qr_code_and_the_address_of_its_verify_page(
+    app: Flask, signed: Signed
+) -> None:
+    from pypdf import PdfReader
+
+    with app.test_request_context():
+        signature = db.session().get(Signature, signed.id)
+        assert signature is not None
+        url = verification.verify_url(signature)
+        pdf = application_pdf(DOCUMENT, SignatureInfo(
+            signer_name="X", masked_iin="•", kind=SignerKind.KEY_FILE,
+            signed_at=signature.signed_at, verification_code=codes.display(signature.short_code),
+            keywords=verification.pdf_keywords(signature), verify_url=url), "ru")
+    assert url.endswith(f"/verify/{signed.code}")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert url in text and codes.display(signed.code) in text
+    assert any(page.images for page in reader.pages)  # the QR code
+    assert verification._code_in_pdf(pdf) == signed.code

@@ -497,7 +497,8 @@ def application_pdf(number: str) -> BaseResponse:
         signed_at=signature.signed_at, certificate_serial=signature.certificate_serial,
         certificate_issuer=getattr(info, "issuer", None),
         verification_code=display(signature.short_code),
-        keywords=verification.pdf_keywords(signature)), _locale())
+        keywords=verification.pdf_keywords(signature),
+        verify_url=verification.verify_url(signature)), _locale())
     # Known by its digest, so the file can be checked at /verify later (#12).
     verification.remember_pdf(session_, signature, pdf)
     response = make_response(pdf)
