@@ -235,3 +235,10 @@ def _notify(session: Session, recipients: list[tuple[str, HolidayAward]], now: d
 def recent(session: Session, district_id: int, limit: int = 50) -> list[HolidayAward]:
     return list(session.scalars(select(HolidayAward).where(HolidayAward.district_id == district_id)
                                 .order_by(HolidayAward.id.desc()).limit(limit)))
+
+
+def of_citizen(session: Session, citizen_id: int) -> list[HolidayAward]:
+    """The person's own holiday awards, newest first: the cabinet's notification (L10.2)."""
+    return list(session.scalars(select(HolidayAward).where(HolidayAward.citizen_id == citizen_id)
+                                .order_by(HolidayAward.decided_on.desc(), HolidayAward.id.desc())
+                                .limit(50)))

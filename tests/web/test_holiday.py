@@ -171,3 +171,32 @@ def test_l10_2_another_districts_register_is_not_reachable(app: Flask) -> None:
     assert _post(client).status_code == 303
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(HolidayAward)) == 0
+
+
+def test_l10_2_a_person_with_an_account_finds_the_decision_in_the_cabinet(
+    app: Flask, client_request
+) -> None:
+    _client, district_id = _staff_client(app)
+    with app.app_context():
+        session = db.session()
+        district = session.get(District, district_id)
+        assert district is not None
+        iin = _person(session, district, 30)
+        from tests.factories import create_citizen
+
+        citizen = create_citizen(session, iin=iin, confirmed_at=utcnow())
+        session.commit()
+        session.expunge(citizen)
+    assert _post(_client).status_code == 303
+    with app.app_context():
+        award = db.session().scalar(select(HolidayAward))
+        assert award is not None
+        assert award.notification_channel is NotificationChannel.CABINET
+        assert award.notification_status is NotificationStatus.SENT
+        number = award.decision_number
+    client_request.login(citizen)
+    page = client_request.get("citizen.cabinet")
+    section = page.select_one("section.holiday-awards")
+    assert section is not None
+    text = section.get_text(" ", strip=True)
+    assert "Жеңіс күні" in text and number in text and "09.05.2027" in text
