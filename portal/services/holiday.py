@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from portal.domain import verification as codes
 from portal.domain.forms import NotificationChannel, NotificationStatus
 from portal.domain.iin import InvalidIin, parse_iin
-from portal.models import Citizen, District, HolidayAward
+from portal.models import Citizen, District, HolidayAward, MobileRegistration
 from portal.models.registers import RecordKind, SimPerson, SimRecord
 from portal.services.events import Actor, record
 
@@ -137,14 +137,12 @@ def _citizen(session: Session, person: SimPerson) -> Citizen:
     return citizen
 
 
-def _channel(session: Session, citizen: Citizen) -> NotificationChannel:
+def _channel(citizen: Citizen, phone: str | None) -> NotificationChannel:
     """R15.9–R15.11 as for any decision: cabinet if they have one, SMS if the mobile citizens
     database has their number, else printed and handed over."""
-    from portal.notify import mobile
-
     if citizen.confirmed_at is not None:
         return NotificationChannel.CABINET
-    if mobile.phone_for(session, citizen.iin) is not None:
+    if phone is not None:
         return NotificationChannel.SMS
     return NotificationChannel.PRINT
 
@@ -160,12 +158,19 @@ def assign(session: Session, actor: Actor, district: District, occasion: Occasio
     if len(people) > MAX_PEOPLE:
         outcome.problems.append((people[MAX_PEOPLE].number, Problem.TOO_MANY))
         people = people[:MAX_PEOPLE]
+    iins = [line.iin for line in people]
     registered = {p.iin: p for p in session.scalars(
-        select(SimPerson).where(SimPerson.iin.in_([line.iin for line in people])))}
+        select(SimPerson).where(SimPerson.iin.in_(iins)))}
+    known = {c.iin: c for c in session.scalars(select(Citizen).where(Citizen.iin.in_(iins)))}
+    phones = {iin: phone for iin, phone in session.execute(
+        select(MobileRegistration.iin, MobileRegistration.phone)
+        .where(MobileRegistration.iin.in_(iins)))}
+    awarded = set(session.scalars(select(HolidayAward.citizen_id).where(
+        HolidayAward.occasion_on == occasion.on, HolidayAward.occasion == occasion.name)))
     from portal.domain.calendar import to_local
 
     decided_on = to_local(now).date()
-    sms_to_send: list[tuple[str, HolidayAward]] = []
+    sms_to_send: list[tuple[str, HolidayAward]] = []  # (phone, award)
     for line in people:
         person = registered.get(line.iin)
         if person is None:
@@ -177,14 +182,11 @@ def assign(session: Session, actor: Actor, district: District, occasion: Occasio
         if person.district_code != district.code:
             outcome.problems.append((line.number, Problem.OTHER_DISTRICT))
             continue
-        citizen = _citizen(session, person)
-        already = session.scalar(select(HolidayAward.id).where(
-            HolidayAward.citizen_id == citizen.id, HolidayAward.occasion_on == occasion.on,
-            HolidayAward.occasion == occasion.name))
-        if already is not None:
+        citizen = known.get(line.iin) or _citizen(session, person)
+        if citizen.id in awarded:
             outcome.problems.append((line.number, Problem.ALREADY_AWARDED))
             continue
-        channel = _channel(session, citizen)
+        channel = _channel(citizen, phones.get(line.iin))
         award = HolidayAward(
             district_id=district.id, citizen_id=citizen.id, occasion=occasion.name,
             occasion_on=occasion.on, assistance_type=occasion.assistance_type,
@@ -200,7 +202,7 @@ def assign(session: Session, actor: Actor, district: District, occasion: Occasio
                data={"award_id": award.id, "decision_number": award.decision_number,
                      "channel": channel.value})
         if channel is NotificationChannel.SMS:
-            sms_to_send.append((citizen.iin, award))
+            sms_to_send.append((phones[line.iin], award))
         outcome.awards.append(award)
     _notify(session, sms_to_send, now)
     session.commit()
@@ -215,13 +217,9 @@ def _notify(session: Session, recipients: list[tuple[str, HolidayAward]], now: d
     if not recipients:
         return
     from portal.models.notify import SmsPurpose
-    from portal.notify import mobile, sms
+    from portal.notify import sms
 
-    for iin, award in recipients:
-        phone = mobile.phone_for(session, iin)
-        if phone is None:
-            award.notification_channel = NotificationChannel.PRINT
-            continue
+    for phone, award in recipients:
         amount = f"{award.amount_tiyn // 100:,}".replace(",", " ")
         sms().queue(session, phone,
                     f"Мереке көмегі / Праздничная помощь: {amount} KZT, "

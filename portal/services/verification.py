@@ -229,18 +229,19 @@ def remember_pdf(session: Session, signature: Signature, pdf: bytes) -> bytes:
 
 
 def _code_in_pdf(data: bytes) -> str | None:
-    """The short code a PDF names in its keywords (read by pypdf; the raw bytes as a fallback)."""
+    """The short code a PDF names in its keywords: the portal's PDFs keep their document
+    information uncompressed, so the raw bytes answer first; pypdf reads a re-saved file."""
+    found = _KEYWORD.search(data)
+    if found:
+        return found.group(1).decode()
     try:
         from pypdf import PdfReader
 
         meta: Any = PdfReader(io.BytesIO(data)).metadata
         keywords = str((meta.get("/Keywords") if meta is not None else None) or "")
-        found = _KEYWORD.search(keywords.encode())
-        if found:
-            return found.group(1).decode()
-    except Exception:  # any damaged PDF: fall back to the bytes  # noqa: S110
-        pass
-    found = _KEYWORD.search(data)
+    except Exception:  # a damaged or hostile PDF names no document
+        return None
+    found = _KEYWORD.search(keywords.encode())
     return found.group(1).decode() if found else None
 
 
