@@ -27,7 +27,7 @@ from portal.models import IssuedPdf, Signature
 from portal.services import signing as signing_service
 from portal.services import signing_ca, verification
 from portal.services.events import Actor
-from signing import Holder, canonical_json
+from signing import Holder, Role, canonical_json
 
 IIN = "850321301238"
 SURNAME, GIVEN = "ҚАСЫМОВ", "БАУЫРЖАН"
@@ -428,3 +428,35 @@ def test_the_f1_1_pdf_carries_the_qr_code_and_the_address_of_its_verify_page(
     assert url in text and codes.display(signed.code) in text
     assert any(page.images for page in reader.pages)  # the QR code
     assert verification._code_in_pdf(pdf) == signed.code
+
+
+def test_an_officials_decision_shows_the_position_and_organisation_of_the_certificate(
+    app: Flask,
+) -> None:
+    head_iin = "921231445671"
+    decision = canonical_json({"form": "F5", "decision_number": "D-2026-0042",
+                               "decided_on": "2026-11-30", "applicant": {"iin": IIN}})
+    with app.test_request_context():
+        session = db.session()
+        holder = Holder(iin=head_iin, surname="ОМАРОВА", name="ӘЙГЕРІМ", patronymic="",
+                        position="Бөлім басшысы", organisation="Есіл ауданының ЖҚӘБ",
+                        bin="990340001234")
+        signing_service.context().signer("keyfile").enroll(  # type: ignore[attr-defined]
+            holder, "qwerty-123")
+        head = Actor("staff", 7, "head")
+        challenge = signing_service.start_signing(
+            session, head, signer_name="keyfile", document=decision, signer_iin=head_iin,
+            purpose="decision", role=Role.STAFF)
+        signature = signing_service.complete_signing(
+            session, head, signer_name="keyfile", challenge_id=challenge.id, answer="qwerty-123",
+            document=decision, expected_iin=head_iin, purpose="decision",
+            document_kind="decision")
+        code = signature.short_code
+    html = _english(app).get(f"/verify/{code}").get_data(as_text=True)
+    assert _checks(html) == dict.fromkeys(CHECKS, "passed")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one(".verify-number").get_text(strip=True) == "D-2026-0042"
+    assert "form F5" in soup.select_one(".verify-form-name").get_text()
+    assert "Бөлім басшысы, Есіл ауданының ЖҚӘБ" in html
+    assert "30.11.2026" in html or "11/30/26" in html or "Nov 30, 2026" in html
+    assert IIN not in html and head_iin not in html
