@@ -240,3 +240,51 @@ def of_citizen(session: Session, citizen_id: int) -> list[HolidayAward]:
     return list(session.scalars(select(HolidayAward).where(HolidayAward.citizen_id == citizen_id)
                                 .order_by(HolidayAward.decided_on.desc(), HolidayAward.id.desc())
                                 .limit(50)))
+
+
+# -- the head's EDS over the decisions ----------------------------------------------------------
+
+SIGNING_PURPOSE = "decision"  # the employee policy (services/signing.py::PURPOSE_POLICY)
+DOCUMENT_KIND = "holiday_decision"
+
+
+def unsigned(session: Session, district_id: int) -> list[HolidayAward]:
+    """The district's holiday decisions not yet signed by the head, oldest first."""
+    return list(session.scalars(select(HolidayAward).where(
+        HolidayAward.district_id == district_id, HolidayAward.decision_signature_id.is_(None))
+        .order_by(HolidayAward.id).limit(MAX_PEOPLE)))
+
+
+def decisions_document(district: District, awards: list[HolidayAward]) -> bytes:
+    """What the head signs: every decision of the list in full (canonical JSON, stored with the
+    signature). The header — a number range and the date — is what /verify shows."""
+    from signing import canonical_json
+
+    numbers = [a.decision_number for a in awards]
+    header = numbers[0] if len(numbers) == 1 else f"{numbers[0]} … {numbers[-1]} ({len(numbers)})"
+    return canonical_json({
+        "form": "L10.2", "number": header, "district": district.code,
+        "date": max(a.decided_on for a in awards).isoformat(),
+        "decisions": [{
+            "number": a.decision_number, "decided_on": a.decided_on.isoformat(),
+            "iin": a.citizen.iin, "full_name": a.citizen.full_name, "occasion": a.occasion,
+            "occasion_on": a.occasion_on.isoformat(), "assistance_type": a.assistance_type,
+            "amount_tiyn": a.amount_tiyn,
+        } for a in awards],
+    })
+
+
+def awards_by_id(session: Session, district_id: int, ids: list[int]) -> list[HolidayAward]:
+    return list(session.scalars(select(HolidayAward).where(
+        HolidayAward.district_id == district_id, HolidayAward.id.in_(ids))
+        .order_by(HolidayAward.id)))
+
+
+def attach_signature(session: Session, awards: list[HolidayAward], signature_id: int,
+                     head_id: int) -> None:
+    """The head's signature on each decision it covers; commits."""
+    for award in awards:
+        if award.decision_signature_id is None:
+            award.decision_signature_id = signature_id
+            award.head_id = head_id
+    session.commit()

@@ -49,6 +49,7 @@ FILE_CHECK = "file"  # an uploaded PDF: is it byte for byte a file the portal is
 FORMS: dict[str, str] = {
     "application": "F1-1", "decision": "F5", "F5": "F5", "F6": "F6", "F7": "F7",
     "notification": "F6", "sign_in": "sign_in", "staff_sign_in": "staff_sign_in",
+    "holiday_decision": "L10.2",
 }
 _NUMBER_KEYS = ("number", "decision_number", "notification_number")
 _DATE_KEYS = ("date", "decided_on", "issued_on", "dated")

@@ -71,6 +71,7 @@ FORM_TITLES = {
     "F7": _l("Notification of the decision to refuse assistance (form F7)"),
     "sign_in": _l("Sign-in to the social assistance portal"),
     "staff_sign_in": _l("Staff sign-in to the social assistance portal"),
+    "L10.2": _l("Decisions on assistance for a holiday or memorable date (L10.2)"),
 }
 SIGNER_KINDS = {
     "individual": _l("Individual (signing for themselves)"),

@@ -200,3 +200,78 @@ def test_l10_2_a_person_with_an_account_finds_the_decision_in_the_cabinet(
     assert section is not None
     text = section.get_text(" ", strip=True)
     assert "Жеңіс күні" in text and number in text and "09.05.2027" in text
+
+
+HEAD_IIN = "921231445671"
+
+
+def _head_with_key(app: Flask) -> tuple[FlaskClient, int]:
+    from portal.services import signing as signing_service
+    from signing import Holder
+
+    staff = make_staff(app, role=Role.HEAD, iin=HEAD_IIN)
+    with app.test_request_context():
+        signing_service.context().signer("keyfile").enroll(  # type: ignore[attr-defined]
+            Holder(iin=HEAD_IIN, surname="ОМАРОВА", name="ӘЙГЕРІМ", patronymic="",
+                   position="Бөлім басшысы", organisation="ЖҚӘБ", bin="990340001234"),
+            "qwerty-123")
+    client = app.test_client()
+    client.get("/language/en")
+    sign_in_directly(app, client, staff.id)
+    assert staff.district_id is not None
+    return client, staff.district_id
+
+
+def test_l10_2_the_head_signs_the_decisions_with_eds_and_anyone_can_verify_them(
+    app: Flask,
+) -> None:
+    import re
+
+    from portal.models import Signature
+
+    client, district_id = _head_with_key(app)
+    with app.app_context():
+        session = db.session()
+        district = session.get(District, district_id)
+        assert district is not None
+        for n in (50, 51):
+            _person(session, district, n)
+        session.commit()
+    assert _post(client).status_code == 303
+    page = client.get(URL).get_data(as_text=True)
+    assert "Decisions waiting for your signature: 2" in page
+    started = client.post(f"{URL}/sign", data={"csrf_token": csrf(client, URL)})
+    assert started.status_code == 200
+    html = started.get_data(as_text=True)
+    challenge = re.search(r'name="challenge_id" value="([^"]+)"', html)
+    assert challenge is not None and 'name="password"' in html
+    wrong = client.post(f"{URL}/sign/complete", data={
+        "csrf_token": csrf(client, URL), "challenge_id": challenge.group(1), "password": "nope-nope"})
+    assert wrong.status_code == 422
+    done = client.post(f"{URL}/sign/complete", data={
+        "csrf_token": csrf(client, URL), "challenge_id": challenge.group(1),
+        "password": "qwerty-123"})
+    assert done.status_code == 303
+    with app.app_context():
+        session = db.session()
+        awards = session.scalars(select(HolidayAward)).all()
+        ids = {a.decision_signature_id for a in awards}
+        assert len(ids) == 1 and None not in ids
+        signature = session.get(Signature, ids.pop())
+        assert signature is not None and signature.document_kind == "holiday_decision"
+        assert all(a.decision_number.encode() in signature.document for a in awards)
+        code = signature.short_code
+    assert "Decisions waiting for your signature" not in client.get(URL).get_data(as_text=True)
+    public = app.test_client()
+    public.get("/language/en")
+    report = public.get(f"/verify/{code}").get_data(as_text=True)
+    assert report.count('class="passed"') == 8
+    assert "Decisions on assistance for a holiday or memorable date (L10.2)" in report
+    assert "Бөлім басшысы, ЖҚӘБ" in report
+    assert _iin(50) not in report and "Ахметов50" not in report
+
+
+def test_l10_2_only_the_head_may_sign_the_decisions(app: Flask) -> None:
+    client, _ = _staff_client(app, Role.SPECIALIST)
+    response = client.post(f"{URL}/sign", data={"csrf_token": csrf(client, URL)})
+    assert response.status_code == 403
