@@ -64,7 +64,7 @@ from portal.models.review import (
     Remark,
     SupportKind,
 )
-from portal.models.signature import Signature, SigningBlob
+from portal.models.signature import IssuedPdf, Signature, SigningBlob
 
 __all__ = [
     "ApiToken",
@@ -100,6 +100,7 @@ __all__ = [
     "InspectionCategory",
     "InspectionIncome",
     "InspectionSupport",
+    "IssuedPdf",
     "MobileRegistration",
     "Notification",
     "Objection",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, utcnow
+from portal.domain.verification import new_code
 
 
 class Signature(Base):
@@ -20,7 +21,7 @@ class Signature(Base):
     document_kind: Mapped[str] = mapped_column(String(30))  # application | decision | F6 | F7
     signer_iin: Mapped[str] = mapped_column(String(12))
     signer_role: Mapped[str] = mapped_column(String(20))
-    certificate_serial: Mapped[str] = mapped_column(String(64))
+    certificate_serial: Mapped[str] = mapped_column(String(64), index=True)
     document: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical bytes that were signed
     document_digest: Mapped[str] = mapped_column(String(128), index=True)
     envelope: Mapped[str] = mapped_column(Text)  # JWS compact serialisation
@@ -34,6 +35,9 @@ class Signature(Base):
     verification_code: Mapped[str] = mapped_column(String(40), unique=True)
     # The signing exchange it came from: one exchange stores at most one signature.
     challenge_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The short public code printed under the QR and typed at /verify (domain/verification.py):
+    # 12 characters of a look-alike-free alphabet, random (secrets), unique.
+    short_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_code)
 
 
 class SigningBlob(Base):
@@ -44,3 +48,16 @@ class SigningBlob(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IssuedPdf(Base):
+    """A PDF of a signed document as the portal handed it out, known by its SHA-256: an uploaded
+    file with the same digest is one the portal issued, unchanged (#12)."""
+
+    __tablename__ = "issued_pdfs"
+    __table_args__ = (UniqueConstraint("signature_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         sign,
         staff,
         staff_admin,
+        verify,
     )
 
     app.register_blueprint(public.bp)
@@ -27,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sign.bp, url_prefix="/sign")
     app.register_blueprint(files.bp, url_prefix="/files")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(verify.bp, url_prefix="/verify")
 
     # Development pages (the SMS outbox) exist in development and test only: in production the
     # URLs are not there at all (404), not merely hidden.

@@ -170,6 +170,14 @@ def test_f1_1_journey_from_start_to_a_submitted_signed_application(
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "attachment" in pdf.headers["Content-Disposition"]
     assert "Қасымов" in _pdf_text(pdf.data)
+    # #12: the portal knows the file it handed out: uploaded at /verify, it is issued, unchanged
+    verify_page = client.get("/verify").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', verify_page)
+    assert token is not None
+    checked = client.post("/verify", data={"csrf_token": token.group(1),
+                                           "file": (io.BytesIO(pdf.data), "F1-1.pdf")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert 'data-verdict="valid"' in checked
     # a second submit (back button, double tap) changes nothing and lands on the same page
     again = client.post(f"{base}/sign", data={"csrf_token": _csrf(sign_page),
                                               "password": KEY_PASSWORD})

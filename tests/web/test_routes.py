@@ -57,6 +57,8 @@ EXPECTED = {
     "/staff/cases/<number>/forms/<form>.pdf",
     "/cabinet/applications/<number>/forms/<form>",
     "/cabinet/applications/<number>/forms/<form>.pdf",
+    "/verify",
+    "/verify/<code>",
 }
 
 

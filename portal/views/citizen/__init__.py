@@ -42,8 +42,11 @@ def cabinet() -> Response:
                    if r.state in (DeadlineState.RUNNING, DeadlineState.OVERDUE)]
         if running:
             next_steps[application.id] = min(running, key=lambda r: r.deadline.due)
+    from portal.services import holiday
+
     return no_store(render("citizen/cabinet.html", applications=applications,
-                           next_steps=next_steps))
+                           next_steps=next_steps,
+                           holiday_awards=holiday.of_citizen(db.session(), principal.citizen.id)))
 
 
 @bp.errorhandler(StaleDataError)

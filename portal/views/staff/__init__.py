@@ -21,6 +21,7 @@ from portal.views.staff import (  # noqa: E402,F401  (routes on bp)
     case,
     dashboard,
     forms,
+    holiday,
     intake,
     queue,
 )
