@@ -155,7 +155,9 @@ def act(client_request: ClientRequest, number: str, action: str, data: dict[str,
         response = client.get(f"/staff/cases/{number}")
         assert response.status_code == 200
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    form = {"csrf_token": token(str(page)), "version": hidden(page, action, "version"),
+    csrf = page.select_one("input[name=csrf_token]")
+    assert csrf is not None
+    form = {"csrf_token": str(csrf["value"]), "version": hidden(page, action, "version"),
             "seen": hidden(page, action, "seen"), **data}
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(f"/staff/cases/{number}/actions/{action}", data=form, headers=headers)

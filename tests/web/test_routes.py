@@ -33,6 +33,9 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/staff/cases/<number>",
+    "/staff/cases/<number>/actions/<action>",
+    "/staff/cases/<number>/assign",
 }
 
 
