@@ -199,7 +199,7 @@ class IncomeLine:
     key: str  # "register-<id>" or "act-<id>": the form's checkbox value
     source: str
     member: str
-    kind: str
+    kind: str  # IncomeKind's value for a register line, the act's own words for an act line
     quarter_tiyn: int
     counted_by_default: bool
 

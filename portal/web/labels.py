@@ -341,6 +341,13 @@ ACCEPTOR_LABELS = {
     "rural_akim": _l("rural akim"),
     "department": _l("employee of the department"),
 }
+INCOME_KIND_LABELS = {
+    "wages": _l("wages"),
+    "pension": _l("pension"),
+    "benefit": _l("benefit"),
+    "farm": _l("personal subsidiary farm"),
+    "other": _l("other income"),
+}
 STAFF_EVENT_LABELS = {
     "submit": _l("The applicant submitted the application"),
     "withdraw": _l("The applicant withdrew the application"),
@@ -355,5 +362,6 @@ def init_staff_case(app: Flask) -> None:
     filters["category_label"] = lambda code: _word(CATEGORY_PRESENT_LABELS, code)
     filters["housing_label"] = lambda code: _word(HOUSING_LABELS, code)
     filters["acceptor_label"] = lambda code: _word(ACCEPTOR_LABELS, code)
+    filters["income_kind_label"] = lambda code: _word(INCOME_KIND_LABELS, code)
     filters["staff_event_label"] = lambda code: _word(
         STAFF_EVENT_LABELS, code) if str(code) in STAFF_EVENT_LABELS else _word(EVENT_LABELS, code)

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 
+from portal.domain.grounds import GroundCategory
 from portal.domain.workflow import Role, Status
 from portal.models import StaffUser
 from tests.pages import ClientRequest, check_page
@@ -154,6 +155,8 @@ def test_r11_1_documents_income_and_the_special_commission(
                                    for s in page.select("section.action-panel[id]")]
     assert act(client_request, number, "receive_documents", {}).status_code == 303
     page = client_request.get("staff.case", number=number)
+    # received once: no second form for it
+    assert page.select_one("#action-receive_documents") is None
     boxes = page.select("#action-compute_income input[name=count]")
     # the register's wage counts; the act's line of the same member does not (counted once)
     assert [(b["value"].split("-")[0], b.has_attr("checked")) for b in boxes] == [
@@ -306,3 +309,19 @@ def test_another_roles_action_is_refused_with_why_and_nothing_changes(
         f"/staff/cases/{number}/actions/no-such-action",
         data={"csrf_token": str(page.select_one("input[name=csrf_token]")["value"])}
     ).status_code == 404
+
+
+def test_r7_2_a_ground_without_the_inspection_is_not_sent_to_the_precinct_commission(
+        office: Office, client_request: ClientRequest) -> None:
+    number = office.case(ground=GroundCategory.ORPHAN)
+    _login(client_request, office, Role.SPECIALIST)
+    page = client_request.get("staff.case", number=number)
+    assert page.select_one("#action-send_to_precinct") is None
+    # a forged post of the form is refused with why (the ground's route, R7.2)
+    csrf = str(page.select_one("input[name=csrf_token]")["value"])
+    refused = client_request.client.post(
+        f"/staff/cases/{number}/actions/send_to_precinct",
+        data={"csrf_token": csrf, "version": "1", "seen": "0"})
+    assert refused.status_code == 403
+    assert "R7.2" in check_page(refused).get_text()
+    assert office.application(number).status is Status.REGISTERED

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal import db
 from portal.db import utcnow
 from portal.domain.calendar import to_local
+from portal.domain.guard import CaseState, evidence_blocker
 from portal.domain.workflow import Action, IllegalTransition, Role, Status, allowed_actions, apply
 from portal.models import (
     Application,
@@ -117,10 +118,17 @@ def _history(application: Application) -> tuple[list[Event], dict[int, StaffUser
     return rows, people
 
 
+def _done_already(state: CaseState, action: Action, staff: StaffUser) -> bool:
+    """A step the case has already had (documents received, notice delivered, protocol read):
+    no form for it. Other refusals of the law's dates stay, and name their rule when posted."""
+    blocker = evidence_blocker(state, action, to_local(utcnow()).date(), calendar())
+    return blocker is not None and "already" in blocker.reason
+
+
 def _forms(application: Application, staff: StaffUser) -> list[ActionForm]:
-    facts = cases.case_state(application).facts
-    return [ACTION_FORMS[a] for a in allowed_actions(application.status, staff.actor, facts)
-            if a in ACTION_FORMS]
+    state = cases.case_state(application)
+    return [ACTION_FORMS[a] for a in allowed_actions(application.status, staff.actor, state.facts)
+            if a in ACTION_FORMS and not _done_already(state, a, staff)]
 
 
 def _partial_context(form: ActionForm, application: Application, staff: StaffUser,
