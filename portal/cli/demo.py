@@ -347,6 +347,7 @@ def review_cases(session: Session) -> None:
             addr_street="Қабанбай батыр даңғылы", addr_house="12", addr_flat="40",
             arrived_at=now, submitted_at=now, term_started_on=today, registered_on=today,
             result_due_on=service_term_due(today, cal), accepted_by_id=staff["intake"].id,
+            desk_id=staff["intake"].desk_id,
             assignee_id=staff["specialist"].id,
             family=[FamilyMember(full_name="Ахметов Данияр", relation=Relation.CHILD,
                                  birth_date=dt.date(2015, 4, 2), occupation="оқушы")],
@@ -355,8 +356,11 @@ def review_cases(session: Session) -> None:
         )
         session.add(application)
         session.flush()
-        record(session, Actor("staff", staff["intake"].id, "intake"), "accept_paper",
-               application_id=application.id, to_status=Status.REGISTERED.value)
+        intake = Actor("staff", staff["intake"].id, "intake")
+        record(session, intake, "accept_paper", application_id=application.id,
+               from_status=Status.DRAFT.value, to_status=Status.SUBMITTED.value)
+        record(session, intake, "register", application_id=application.id,
+               from_status=Status.SUBMITTED.value, to_status=Status.REGISTERED.value)
         session.commit()
         steps = _REVIEW_ORDER[:_REVIEW_ORDER.index(target) + 1]
         actor, by = who("specialist")

@@ -20,10 +20,10 @@ def test_the_demo_has_a_case_in_each_review_status_moved_by_the_services(
     concluded = found["SA-2026-DEMO-0105"]
     steps = list(session.scalars(select(Event.action).where(
         Event.application_id == concluded.id).order_by(Event.seq)))
-    assert steps == ["accept_paper", "send_to_precinct", "record_inspection", "conclude_precinct",
+    assert steps == ["accept_paper", "register", "send_to_precinct", "record_inspection", "conclude_precinct",
                      "receive_documents", "compute_income", "submit_to_commission",
                      "conclude_commission"]
     assert concluded.income_computation is not None and concluded.commission_conclusion
     assert concluded.version == 8  # every change moved the version
     assert session.scalar(select(func.count()).select_from(Event).where(
-        Event.application_id == found["SA-2026-DEMO-0101"].id)) == 2
+        Event.application_id == found["SA-2026-DEMO-0101"].id)) == 3
