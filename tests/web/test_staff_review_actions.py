@@ -325,3 +325,20 @@ def test_r7_2_a_ground_without_the_inspection_is_not_sent_to_the_precinct_commis
     assert refused.status_code == 403
     assert "R7.2" in check_page(refused).get_text()
     assert office.application(number).status is Status.REGISTERED
+
+
+def test_r11_1_the_specialists_steps_as_htmx_swaps(office: Office,
+                                                   client_request: ClientRequest) -> None:
+    number = office.case(Status.PRECINCT_CONCLUDED)
+    _login(client_request, office, Role.SPECIALIST)
+    for action, data in (("receive_documents", {}), ("compute_income", {"count": []}),
+                         ("submit_to_commission", {})):
+        response = act(client_request, number, action, data, htmx=True)
+        assert response.status_code == 200, action
+        assert response.headers["HX-Redirect"] == f"/staff/cases/{number}"
+    case = office.application(number)
+    assert case.status is Status.AT_SPECIAL_COMMISSION
+    assert case.income_computation is not None and case.income_computation.total_tiyn == 0
+    # the flashed message is on the page the redirect opens
+    page = client_request.get("staff.case", number=number)
+    assert page.select_one(".notice.ok") is not None
