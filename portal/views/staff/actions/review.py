@@ -155,6 +155,13 @@ _PROBLEM_FIELDS = {
                      "income.")),
     "sanitary_state_missing": ("sanitary_state", _l("Describe the sanitary state of the home.")),
 }
+# The fields each inconsistency compares: not reported when one of them did not read.
+_READS_FROM = {
+    "more_unemployed_than_able_bodied": {"able_bodied", "registered_unemployed"},
+    "more_students_than_children": {"children", "fee_paying_students"},
+    "fee_without_students": {"fee_paying_students", "yearly_fee"},
+    "other_housing_unnamed": {"housing"},
+}
 INCOME_ROWS_EXTRA = 2
 SUPPORT_ROWS = 2
 
@@ -198,8 +205,7 @@ def _findings(ctx: CaseContext, errors: dict[str, str]) -> InspectionFindings | 
                                          "the amount and the source.")
             support[prefix].append(SupportRow(kind_form, _money(amount, prefix, errors,
                                                                 required=True), source))
-    if errors:
-        return None
+    # Build the act even when a number did not read, so every inconsistency is reported at once.
     findings = InspectionFindings(
         able_bodied=counts["able_bodied"], registered_unemployed=counts["registered_unemployed"],
         children=counts["children"], fee_paying_students=counts["fee_paying_students"],
@@ -210,7 +216,10 @@ def _findings(ctx: CaseContext, errors: dict[str, str]) -> InspectionFindings | 
         prior_assistance=tuple(support["prior"]), other_income=tuple(support["other"]),
         school_supplies=_text(form, "school_supplies"),
         sanitary_state=_text(form, "sanitary_state"))
+    unread = set(errors)
     for code in findings.problems():
+        if _READS_FROM.get(code, set()) & unread:
+            continue  # a field it compares did not read: that error says enough
         field, message = _PROBLEM_FIELDS.get(code, ("_", _l("The act is inconsistent.")))
         errors.setdefault(field, str(message))
     return None if errors else findings
