@@ -40,7 +40,8 @@ def served(tmp_path_factory: pytest.TempPathFactory,
     db.engine_of(app).dispose()
 
 
-def _signed_in(browser: Any, app: Flask, base: str, staff_id: int, *, javascript: bool) -> Any:
+def _signed_in(browser: Any, app: Flask, base: str, staff_id: int, *, javascript: bool = True,
+               viewport: dict[str, int] = DESKTOP, lang: str = "ru", audit: bool = False) -> Any:
     """A desktop browser with a live staff session (as the sign-in journey would leave it)."""
     token = secrets.token_urlsafe(32)
     with app.app_context():
@@ -51,10 +52,11 @@ def _signed_in(browser: Any, app: Flask, base: str, staff_id: int, *, javascript
         s.commit()
     cookie = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
         {"sid": token})
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=javascript,
-                                  locale="ru-RU")
+    # axe is injected as a script of its own: only the audit lifts the page's CSP for it.
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
+                                  bypass_csp=audit)
     context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                          "url": base}, {"name": "lang", "value": "ru", "url": base}])
+                          "url": base}, {"name": "lang", "value": lang, "url": base}])
     return context
 
 
@@ -88,3 +90,37 @@ def test_two_officials_at_once_the_second_sees_what_changed(
     case = office.application(number)
     assert case.status is Status.AT_PRECINCT and case.version == 2
     assert [e.action for e in office.events(number)].count("send_to_precinct") == 1
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_case_page_and_its_forms_have_no_wcag_violations(
+        browser: Any, served: tuple[Flask, str], lang: str) -> None:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make setup` (npm install)")
+    app, base = served
+    office: Office = make_office(app)
+    cases = {Role.PRECINCT: office.case(Status.AT_PRECINCT),
+             Role.SPECIALIST: office.case(Status.PRECINCT_CONCLUDED),
+             Role.COMMISSION: office.case(Status.AT_SPECIAL_COMMISSION)}
+    for role, number in cases.items():
+        for viewport in (DESKTOP, {"width": 360, "height": 740}):
+            context = _signed_in(browser, app, base, office.staff[role], viewport=viewport,
+                                 lang=lang, audit=True)
+            try:
+                page = context.new_page()
+                page.goto(f"{base}/staff/cases/{number}")
+                if role is Role.COMMISSION:  # the form with its errors showing
+                    page.locator("#action-conclude_commission button[type=submit]").click()
+                    page.locator("#action-conclude_commission .error-summary").wait_for()
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+                found = [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
+                         for v in result["violations"]]
+                assert found == [], (role, viewport, found)
+            finally:
+                context.close()
