@@ -122,6 +122,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
         intake_demo(session)
+        review_cases(session)
         return False, accounts
     mrp = MRP_TIYN[year]
     district = District(
@@ -175,6 +176,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     accounts = _with_factors(session, accounts, record_events=False)
     session.commit()
     intake_demo(session)
+    review_cases(session)
     return True, accounts
 
 
@@ -357,3 +359,126 @@ def intake_demo(session: Session) -> None:
         else:
             intake_service.refuse(session, draft, staff, now=utcnow(), cal=cal)
 
+
+# The review half of the back office (issue #11): cases of the demo district moved through the
+# review services, one in each status from the precinct commission to the special commission's
+# recommendation, so the queue and the case page show real work. Fixed numbers; each made once.
+REVIEW_CASES = (
+    ("SA-2026-DEMO-0101", "921231445671", Status.AT_PRECINCT),
+    ("SA-2026-DEMO-0102", "760212350620", Status.PRECINCT_CONCLUDED),
+    ("SA-2026-DEMO-0103", "850321301238", Status.INCOME_COMPUTED),
+    ("SA-2026-DEMO-0104", "500706400099", Status.AT_SPECIAL_COMMISSION),
+    ("SA-2026-DEMO-0105", "921231445671", Status.COMMISSION_CONCLUDED),
+)
+_REVIEW_ORDER = (Status.AT_PRECINCT, Status.PRECINCT_CONCLUDED, Status.INCOME_COMPUTED,
+                 Status.AT_SPECIAL_COMMISSION, Status.COMMISSION_CONCLUDED)
+
+
+def review_cases(session: Session) -> None:
+    """Paper applications (low income) registered at the provider's desk today, then sent to the
+    precinct commission, inspected (F3), concluded (F4), received back, income computed (R11.1),
+    submitted and concluded by the special commission — each step by its role, through
+    services/review.py, so each has its event. Commits per step (the services do)."""
+    from portal.domain.deadlines import service_term_due
+    from portal.domain.forms import DocumentAcceptor, Relation
+    from portal.domain.income import previous_quarter
+    from portal.domain.inspection import HousingType, IncomeRow, InspectionFindings
+    from portal.domain.workflow import Actor as StepActor
+    from portal.models import Commission, CommissionRole, FamilyMember, IncomeKind, IncomeRecord
+    from portal.services import review
+    from portal.services.workdays import calendar
+
+    district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
+    if district is None:
+        return
+    staff = {s.login: s for s in session.scalars(select(StaffUser).where(
+        StaffUser.district_id == district.id))}
+    if not {"intake", "precinct", "specialist", "commission"} <= staff.keys():
+        return
+    members = review.commission_members(session, district.id, Commission.PRECINCT)
+    chair = next((m for m in members if m.role is CommissionRole.CHAIR), None)
+    if chair is None:
+        return
+    others = [f"{m.full_name}, {m.position}" for m in members if m is not chair]
+    cal = calendar()
+
+    def who(login: str) -> tuple[StepActor, Actor]:
+        person = staff[login]
+        return person.actor, Actor("staff", person.id, person.role.value)
+
+    for number, iin, target in REVIEW_CASES:
+        if session.scalar(select(Application.id).where(Application.number == number)):
+            continue
+        citizen = session.scalar(select(Citizen).where(Citizen.iin == iin))
+        if citizen is None:
+            continue
+        now = utcnow()
+        today = cal.term_starts_on(now, Channel.PROVIDER)
+        start, end = previous_quarter(today)
+        applicant = " ".join(p for p in (citizen.surname, citizen.given_name) if p)
+        application = Application(
+            number=number, citizen_id=citizen.id, district_id=district.id,
+            channel=Channel.PROVIDER, form=ApplicationForm.F1, ground=GroundCategory.LOW_INCOME,
+            status=Status.REGISTERED, applicant_iin=iin, applicant_surname=citizen.surname,
+            applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
+            applicant_birth_date=citizen.birth_date, addr_region="Астана", addr_city="Астана",
+            addr_street="Қабанбай батыр даңғылы", addr_house="12", addr_flat="40",
+            arrived_at=now, submitted_at=now, term_started_on=today, registered_on=today,
+            result_due_on=service_term_due(today, cal), accepted_by_id=staff["intake"].id,
+            desk_id=staff["intake"].desk_id,
+            assignee_id=staff["specialist"].id,
+            family=[FamilyMember(full_name="Ахметов Данияр", relation=Relation.CHILD,
+                                 birth_date=dt.date(2015, 4, 2), occupation="оқушы")],
+            incomes=[IncomeRecord(member_name=applicant, member_iin=iin, kind=IncomeKind.WAGES,
+                                  amount_tiyn=12_000_000, period_start=start, period_end=end)],
+        )
+        session.add(application)
+        session.flush()
+        intake = Actor("staff", staff["intake"].id, "intake")
+        record(session, intake, "accept_paper", application_id=application.id,
+               from_status=Status.DRAFT.value, to_status=Status.SUBMITTED.value)
+        record(session, intake, "register", application_id=application.id,
+               from_status=Status.SUBMITTED.value, to_status=Status.REGISTERED.value)
+        session.commit()
+        steps = _REVIEW_ORDER[:_REVIEW_ORDER.index(target) + 1]
+        actor, by = who("specialist")
+        review.send_to_precinct(session, application, actor, by, now=utcnow(), cal=cal)
+        if Status.PRECINCT_CONCLUDED not in steps:
+            continue
+        actor, by = who("precinct")
+        findings = InspectionFindings(
+            able_bodied=1, registered_unemployed=0, children=1, housing=HousingType.RENTED,
+            housing_costs_tiyn=4_500_000,
+            incomes=(IncomeRow(applicant, "жалақы", 12_000_000),),
+            school_supplies="жеткілікті", sanitary_state="қанағаттанарлық")
+        chair_text = f"{chair.full_name}, {chair.position}"
+        review.record_inspection(session, application, actor, by, inspected_on=today,
+                                 findings=findings, chair=chair_text, members=others,
+                                 applicant_has_read=True, now=utcnow(), cal=cal)
+        review.conclude_precinct(
+            session, application, actor, by, number=f"{number[-3:]}/У",
+            concluded_on=today, needs_assistance=True,
+            reasons="Отбасының жан басына шаққандағы табысы шектен төмен", chair=chair_text,
+            members=others, acceptance=review.Acceptance(
+                2, today, staff["specialist"].full_name, staff["specialist"].position,
+                DocumentAcceptor.DEPARTMENT, staff["specialist"].id),
+            now=utcnow(), cal=cal)
+        if Status.INCOME_COMPUTED not in steps:
+            continue
+        actor, by = who("specialist")
+        review.receive_documents(session, application, actor, by, now=utcnow(), cal=cal)
+        plan = review.income_plan(application, today)
+        review.compute_income(
+            session, application, actor, by,
+            counted={line.key for line in plan.lines if line.counted_by_default},
+            computed_by=staff["specialist"], now=utcnow(), cal=cal)
+        if Status.AT_SPECIAL_COMMISSION not in steps:
+            continue
+        review.submit_to_commission(session, application, actor, by, now=utcnow(), cal=cal)
+        if Status.COMMISSION_CONCLUDED not in steps:
+            continue
+        actor, by = who("commission")
+        review.conclude_commission(
+            session, application, actor, by, concluded_on=today, needs_assistance=True,
+            model_rules_ground=4, recommended_amount_tiyn=10 * MRP_TIYN[2026],
+            reasons="Табыс шектен төмен: көмек көрсету ұсынылады", now=utcnow(), cal=cal)

@@ -59,6 +59,9 @@ EXPECTED = {
     "/cabinet/applications/<number>/forms/<form>.pdf",
     "/verify",
     "/verify/<code>",
+    "/staff/cases/<number>",
+    "/staff/cases/<number>/actions/<action>",
+    "/staff/cases/<number>/assign",
 }
 
 

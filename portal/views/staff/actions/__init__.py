@@ -1,8 +1,10 @@
 """The case page's actions: one form per workflow action, registered by the journey that owns it.
 
-MINIMAL copy of the registry for the intake branch (the contract in /work/notes/contract.md;
-the case-page journey owns the real one — keep that one at merge). A handler changes the case
+The case page (views/staff/case.py) shows, for each action `domain.workflow.allowed_actions`
+gives the staff member now, the partial template registered here; the one POST route
+``staff.act`` checks the version and the role, then calls the handler. A handler changes the case
 only through a service that calls ``services.cases.change`` and returns an :class:`Outcome`.
+See /work/notes/contract.md and docs/back-office.md.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class CaseContext:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Done (``message``, optionally ``redirect``) or invalid (``errors``; nothing saved)."""
+    """What a handler returns: done (``message``, optionally ``redirect``) or invalid
+    (``errors``: field name -> message in the user's language; nothing was saved)."""
 
     message: str | None = None
     errors: dict[str, str] | None = None
@@ -47,6 +50,8 @@ class Outcome:
 
 
 Handler = Callable[[CaseContext], Outcome]
+# Extra variables a partial needs beyond what the case page gives every partial (e.g. the
+# district's commission members): called with the case and the staff member.
 ContextProvider = Callable[[Application, StaffUser], Mapping[str, Any]]
 
 
@@ -65,7 +70,9 @@ ACTION_FORMS: dict[Action, ActionForm] = {}
 def action_form(
     action: Action, template: str, *, label: Any, context: ContextProvider | None = None
 ) -> Callable[[Handler], Handler]:
-    """Register ``handler(ctx) -> Outcome`` for ``action``; ``template`` renders its form."""
+    """Register ``handler(ctx) -> Outcome`` for ``action``; ``template`` is the partial that
+    renders the action's form (e.g. "staff/actions/issue_preliminary_refusal.html").
+    ``context`` (optional) gives the partial extra variables."""
 
     def register(handler: Handler) -> Handler:
         if action in ACTION_FORMS:
@@ -76,4 +83,6 @@ def action_form(
     return register
 
 
-from portal.views.staff.actions import intake  # noqa: E402,F401
+# The journeys' handlers register themselves on import (their modules are on other branches
+# until merged: each import is added at merge).
+from portal.views.staff.actions import intake, review  # noqa: E402,F401
