@@ -196,6 +196,9 @@ def change(
     if effect is not None:
         effect()
     application.status = target
+    # A new version on every change: a form read at the old one is refused (the case page's
+    # conflict page), and a concurrent commit of the same version fails (StaleDataError).
+    application.version += 1
     refresh_next_due(application, cal)
     events.record(
         session, who, action.value, application_id=application.id,

@@ -313,3 +313,47 @@ def init_app(app: Flask) -> None:
     filters["desk_label"] = lambda code: _word(DESK_LABELS, code)
     filters["step_label"] = step_label
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))
+
+
+# The back office's case page (issue #11): the F3 act's items, the F4 acceptor, and the case's
+# events as an official reads them (the citizen's wording where it fits).
+CATEGORY_PRESENT_LABELS = {
+    "war_veteran": _l("veteran of the Great Patriotic War"),
+    "equated_veteran": _l("person equated to veterans"),
+    "combat_veteran": _l("veteran of combat on the territory of other states"),
+    "pensioner": _l("pensioner"),
+    "over_80": _l("person over 80"),
+    "socially_significant_disease": _l("person with a socially significant disease"),
+    "disability": _l("person with a disability"),
+    "child_with_disability": _l("child with a disability"),
+    "other": _l("another category"),
+}
+HOUSING_LABELS = {
+    "dormitory": _l("dormitory"),
+    "rented": _l("rented"),
+    "privatised": _l("privatised"),
+    "service": _l("service housing"),
+    "cooperative": _l("housing cooperative"),
+    "private_house": _l("private house"),
+    "other": _l("other"),
+}
+ACCEPTOR_LABELS = {
+    "rural_akim": _l("rural akim"),
+    "department": _l("employee of the department"),
+}
+STAFF_EVENT_LABELS = {
+    "submit": _l("The applicant submitted the application"),
+    "withdraw": _l("The applicant withdrew the application"),
+    "deliver_preliminary_notice": _l("The notice of the preliminary decision was delivered"),
+    "case_viewed": _l("Opened the case"),
+    "assign": _l("Assigned the case"),
+}
+
+
+def init_staff_case(app: Flask) -> None:
+    filters = app.jinja_env.filters
+    filters["category_label"] = lambda code: _word(CATEGORY_PRESENT_LABELS, code)
+    filters["housing_label"] = lambda code: _word(HOUSING_LABELS, code)
+    filters["acceptor_label"] = lambda code: _word(ACCEPTOR_LABELS, code)
+    filters["staff_event_label"] = lambda code: _word(
+        STAFF_EVENT_LABELS, code) if str(code) in STAFF_EVENT_LABELS else _word(EVENT_LABELS, code)
