@@ -72,6 +72,11 @@ class Invalid(ValueError):
         self.dates = dates
 
 
+def _minute(moment: dt.datetime) -> dt.datetime:
+    """A moment as people type it: to the minute."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def staff_actor(staff: StaffUser) -> events.Actor:
     return events.Actor("staff", staff.id, staff.role.value)
 
@@ -161,9 +166,11 @@ def deliver_notice(
         raise Invalid({"via": "cabinet_is_automatic"})
     if delivered_at > now:
         raise Invalid({"delivered_on": "in_future"})
-    if pre is not None and delivered_at < pre.issued_at:
-        raise Invalid({"delivered_on": "before_issue"},
-                      issued=to_local(pre.issued_at).date())
+    if pre is not None:
+        if delivered_at < _minute(pre.issued_at):
+            raise Invalid({"delivered_on": "before_issue"},
+                          issued=to_local(pre.issued_at).date())
+        delivered_at = max(delivered_at, pre.issued_at)  # typed to the minute it was issued in
     cases.deliver_preliminary_notice(session, application, staff.actor, staff_actor(staff),
                                      delivered_at=delivered_at, via=via, now=now, cal=cal)
 
@@ -195,9 +202,11 @@ def hold_hearing(
     oral = _text(oral_objection, "oral_objection", errors, required=False)
     pre = application.preliminary_decision
     if held_at > now:
-        errors["held_at"] = "in_future"
-    elif pre is not None and held_at < pre.issued_at:
-        errors["held_at"] = "before_issue"
+        errors["held_on"] = "in_future"
+    elif pre is not None and held_at < _minute(pre.issued_at):
+        errors["held_on"] = "before_issue"
+    elif pre is not None:
+        held_at = max(held_at, pre.issued_at)
     if errors:
         raise Invalid(errors)
     if pre is None:

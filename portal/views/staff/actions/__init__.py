@@ -85,4 +85,5 @@ def action_form(
 
 # The journeys' handlers register themselves on import (their modules are on other branches
 # until merged: each import is added at merge).
-from portal.views.staff.actions import review  # noqa: E402,F401
+from portal.views.staff.actions import review  # noqa: E402,F401,I001
+from portal.views.staff.actions import decision, refusal  # noqa: E402, F401
