@@ -16,7 +16,6 @@ from portal import db
 from portal.db import utcnow
 from portal.domain.calendar import ALMATY, Channel, WorkingCalendar, to_local
 from portal.domain.forms import NotificationChannel, NotificationStatus
-from portal.models.application import ApplicationForm
 from portal.domain.hearing import HearingMode, RefusalGround
 from portal.domain.workflow import Role, Status
 from portal.models import (
@@ -27,6 +26,7 @@ from portal.models import (
     Objection,
     StaffUser,
 )
+from portal.models.application import ApplicationForm
 from portal.services import decisions
 from portal.services import signing as signing_service
 from portal.services.workdays import calendar
@@ -81,7 +81,7 @@ def _staff(office: Office, role: Role) -> StaffUser:
 
 
 def _hearing_fields() -> dict[str, str]:
-    first, last = decisions.hearing_window(utcnow(), CAL)
+    _first, last = decisions.hearing_window(utcnow(), CAL)
     return {"ground": "negative_conclusion", "reasons": "F4: the commission found no need",
             "hearing_date": last.isoformat(), "hearing_time": "11:00",
             "hearing_mode": "video_or_communication",
