@@ -7,10 +7,11 @@ import datetime as dt
 import secrets
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notify
+from portal import db, notify
 from portal.db import utcnow
 from portal.domain.calendar import Channel, WorkingCalendar
 from portal.domain.forms import Frequency, NotificationChannel, NotificationForm, NotificationStatus
@@ -403,3 +404,32 @@ def test_r15_10_print_list_is_the_districts_own(session: Session) -> None:
     session.commit()
     assert notifications.print_list(session, other.id) == []
     assert len(notifications.print_list(session, application.district_id)) == 1
+
+
+def test_r15_1_r15_11_demo_cases_stand_in_every_status_from_refusal_to_notification(
+    db_app: Flask,
+) -> None:
+    db_app.config["LOAD_DEMO_DATA"] = True
+    result = db_app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "SA-2026-DEMO-0106: notified" in result.output
+    with db_app.app_context():
+        s = db.session()
+        found = {a.number: a.status for a in s.scalars(
+            select(Application).where(Application.number.like("SA-2026-DEMO-01%")))}
+        assert found == {
+            "SA-2026-DEMO-0101": Status.PRELIMINARY_REFUSAL,
+            "SA-2026-DEMO-0102": Status.OBJECTION_RECEIVED,
+            "SA-2026-DEMO-0103": Status.HEARING_HELD,
+            "SA-2026-DEMO-0104": Status.GRANTED,
+            "SA-2026-DEMO-0105": Status.REFUSED,
+            "SA-2026-DEMO-0106": Status.NOTIFIED,
+        }
+        refused = s.scalar(select(Application).where(Application.number == "SA-2026-DEMO-0105"))
+        assert refused is not None and refused.decision is not None
+        assert refused.decision.signature_id is not None
+        # R15.10: her number is not in the mobile database: the F7 waits on the print list.
+        listed = notifications.print_list(s, refused.district_id)
+        assert [n.application_id for n in listed] == [refused.id]
+    again = db_app.test_cli_runner().invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and "SA-2026-DEMO-0101" not in again.output
