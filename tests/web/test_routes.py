@@ -33,6 +33,10 @@ EXPECTED = {
     "/files/<int:file_id>",
     "/files/<int:file_id>/remove",
     "/files/documents/<int:document_id>",
+    "/staff/cases/<number>/decision/sign",
+    "/staff/cases/<number>/decision/complete",
+    "/staff/print-list",
+    "/staff/print-list/<int:notification_id>/handed",
 }
 
 
