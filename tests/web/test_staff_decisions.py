@@ -450,3 +450,31 @@ def test_r15_10_print_list_is_per_district_and_for_the_desks(
     _login(client_request, office, Role.SPECIALIST)
     assert act(client_request, number, "notify", {}).status_code == 303
     assert _status(office, number) is Status.NOTIFIED
+
+
+def test_r15_1_r15_4_bad_input_gets_messages_never_a_500(
+        office: Office, client_request: ClientRequest) -> None:
+    number = office.case(Status.COMMISSION_CONCLUDED)
+    _login(client_request, office, Role.SPECIALIST)
+    for junk in ({"ground": "x", "hearing_mode": "y", "hearing_date": "0001-01-01",
+                  "hearing_time": "99:99", "reasons": "r" * 5000},
+                 {"hearing_date": "9999-12-31", "hearing_time": "10:00",
+                  "ground": "negative_conclusion", "hearing_mode": "other_means",
+                  "reasons": "x", "hearing_link": "javascript:alert(1)"},
+                 {}):
+        response = act(client_request, number, "issue_preliminary_refusal", junk, htmx=True)
+        assert response.status_code == 422, junk
+    assert act(client_request, number, "issue_preliminary_refusal",
+               _hearing_fields()).status_code == 303
+    for action, junk in (
+            ("deliver_preliminary_notice", {"via": "cabinet", "delivered_on": "2026-01-01",
+                                            "delivered_time": "10:00"}),
+            ("deliver_preliminary_notice", {"via": "print", "delivered_on": "0001-01-01",
+                                            "delivered_time": "00:00"}),
+            ("hold_hearing", {"held_on": "2100-01-01", "held_time": "10:00", "text": "x"}),
+            ("hold_hearing", {"held_on": "", "held_time": "", "text": ""})):
+        response = act(client_request, number, action, junk)
+        assert response.status_code == 422, (action, junk)
+    _login(client_request, office, Role.HEAD)
+    response = act(client_request, number, "decide_refuse", {"ground": "nope", "reasons": ""})
+    assert response.status_code == 422

@@ -143,6 +143,8 @@ def _draft_from(ctx: CaseContext, granted: bool) -> tuple[decisions.DecisionDraf
         try:
             paid_from: dt.date | None = dt.date.fromisoformat(form.get("paid_from", "").strip())
         except ValueError:
+            paid_from = None
+        if paid_from is None or not 2000 <= paid_from.year <= 2100:
             errors["paid_from"] = str(DECISION_MESSAGES["bad_date"])
             paid_from = None
         draft = decisions.DecisionDraft(granted=True, amount_tiyn=amount, frequency=frequency,

@@ -64,8 +64,10 @@ def moment(ctx: CaseContext, day_name: str, time_name: str,
     """A date and a time as typed in Asia/Almaty, as an aware moment."""
     day_raw, time_raw = (ctx.form.get(day_name) or "").strip(), (ctx.form.get(time_name) or "")
     try:
-        day = dt.date.fromisoformat(day_raw)
+        day: dt.date | None = dt.date.fromisoformat(day_raw)
     except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
         errors[day_name] = str(MESSAGES["bad_date"])
         day = None
     try:
