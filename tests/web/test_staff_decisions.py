@@ -478,3 +478,33 @@ def test_r15_1_r15_4_bad_input_gets_messages_never_a_500(
     _login(client_request, office, Role.HEAD)
     response = act(client_request, number, "decide_refuse", {"ground": "nope", "reasons": ""})
     assert response.status_code == 422
+
+
+def test_r15_7_a_case_changed_while_the_head_signs_is_not_decided(
+        office: Office, client_request: ClientRequest) -> None:
+    number = _refused_case(office, hearing=True)
+    head_id = _enrol_head(office)
+    client_request.login(StaffUser(id=head_id))
+    response = act(client_request, number, "decide_refuse",
+                   {"ground": "negative_conclusion", "reasons": "No need"})
+    page = client_request.get_url(response.headers["Location"])
+    started = client_request.client.post(response.headers["Location"], data={
+        "csrf_token": token(str(page)), "signer": "keyfile"})
+    panel = BeautifulSoup(started.get_data(as_text=True), "html.parser")
+    challenge = panel.select_one("input[name=challenge_id]")
+    assert challenge is not None
+    with office.app.app_context():  # meanwhile a specialist resumes the review
+        s = db.session()
+        application = s.scalar(select(Application).where(Application.number == number))
+        specialist = s.get(StaffUser, office.staff[Role.SPECIALIST])
+        assert application is not None and specialist is not None
+        decisions.resume(s, application, specialist, reason="New income certificate",
+                         now=utcnow(), cal=CAL)
+    done = client_request.client.post(f"/staff/cases/{number}/decision/complete", data={
+        "csrf_token": token(str(panel)), "challenge_id": challenge["value"],
+        "password": KEY_PASSWORD})
+    assert done.status_code == 303
+    assert _status(office, number) is Status.REGISTERED
+    with office.app.app_context():
+        from portal.models import Decision
+        assert db.session().scalar(select(Decision)) is None

@@ -246,6 +246,9 @@ def decision_sign(number: str) -> BaseResponse:
         flash(gettext("Fill in the decision on the case page first."), "info")
         return redirect_after_post(url_for("staff.case", number=number))
     now = utcnow()
+    if session[_SIGNING].get("version") != application.version:
+        return _back(number, gettext("The case changed while you were signing; check it and "
+                                     "decide again."))
     try:
         decisions.may_decide(application, draft, head, now, calendar())
     except (IllegalTransition, decisions.Invalid) as error:
@@ -296,6 +299,9 @@ def decision_complete(number: str) -> BaseResponse:
         flash(gettext("The signing was not started in this browser or has ended. Sign again."),
               "info")
         return redirect_after_post(url_for("staff.case", number=number))
+    if pending.get("version") != application.version:
+        return _back(number, gettext("The case changed while you were signing; check it and "
+                                     "decide again."))
     data = signing_service.context().storage.get(_RECORD.format(challenge_id))
     if data is None or head.iin is None:
         return _back(number, gettext("The signing has ended. Sign again."))
