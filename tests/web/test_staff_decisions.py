@@ -69,6 +69,7 @@ def office(app: Flask) -> Office:
 def _login(client_request: ClientRequest, office: Office, role: Role,
            *, foreign: bool = False) -> None:
     table = office.foreign_staff if foreign else office.staff
+    client_request.set_language("en")  # the assertions read the English messages
     client_request.login(StaffUser(id=table[role]))
 
 
@@ -298,6 +299,7 @@ def test_r15_7_l5_head_signs_a_refusal_and_it_goes_onto_the_print_list(
         office: Office, client_request: ClientRequest, htmx: bool) -> None:
     number = _refused_case(office, hearing=True)
     head_id = _enrol_head(office)
+    client_request.set_language("en")
     client_request.login(StaffUser(id=head_id))
     response = act(client_request, number, "decide_refuse",
                    {"ground": "negative_conclusion", "reasons": "No need, heard"}, htmx=htmx)
@@ -384,6 +386,7 @@ def test_r15_11_r15_8_portal_grant_signed_reaches_the_cabinet_at_once(
         office: Office, client_request: ClientRequest) -> None:
     number = _new_case(office, Channel.PORTAL)
     head_id = _enrol_head(office)
+    client_request.set_language("en")
     client_request.login(StaffUser(id=head_id))
     response = act(client_request, number, "decide_grant",
                    {"amount": "45 000", "frequency": "monthly", "paid_from": "2026-12-01"})
@@ -484,6 +487,7 @@ def test_r15_7_a_case_changed_while_the_head_signs_is_not_decided(
         office: Office, client_request: ClientRequest) -> None:
     number = _refused_case(office, hearing=True)
     head_id = _enrol_head(office)
+    client_request.set_language("en")
     client_request.login(StaffUser(id=head_id))
     response = act(client_request, number, "decide_refuse",
                    {"ground": "negative_conclusion", "reasons": "No need"})
