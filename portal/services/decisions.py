@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.calendar import Channel, WorkingCalendar, to_local
 from portal.domain.deadlines import objection_window_closes
-from portal.domain.forms import Frequency, NotificationChannel
+from portal.domain.forms import Frequency, NotificationChannel, notification_form
 from portal.domain.guard import check
 from portal.domain.hearing import HearingMode, RefusalGround
 from portal.domain.workflow import Action, Actor, Role
@@ -347,6 +347,11 @@ def decision_document(session: Session, application: Application, draft: Decisio
                         if pre is not None else None),
         **draft.as_json(),
         "head": {"name": head.full_name, "position": head.position},
+        # L5: the notification (F6/F7) made from this decision is certified by the same
+        # signature, so the signed bytes carry what it says.
+        "notification": {"form": notification_form(draft.granted).value,
+                         "responsible_name": head.full_name,
+                         "responsible_position": head.position},
     }
 
 

@@ -433,3 +433,14 @@ def test_r15_1_r15_11_demo_cases_stand_in_every_status_from_refusal_to_notificat
         assert [n.application_id for n in listed] == [refused.id]
     again = db_app.test_cli_runner().invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "SA-2026-DEMO-0101" not in again.output
+
+
+def test_l5_the_signed_f5_names_the_notification_it_is_told_by(session: Session) -> None:
+    specialist, head = _people(session)
+    application = _case(session, specialist)
+    document = decisions.decision_document(session, application, REFUSE, head, number="N/1",
+                                           now=almaty(MONDAY, 12))
+    assert document["notification"] == {"form": "F7", "responsible_name": head.full_name,
+                                        "responsible_position": head.position}
+    assert document["granted"] is False and document["refusal_ground"] == "negative_conclusion"
+    assert document["reasons"] == REFUSE.reasons and document["number"] == "N/1"
