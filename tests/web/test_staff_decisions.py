@@ -512,3 +512,25 @@ def test_r15_7_a_case_changed_while_the_head_signs_is_not_decided(
     with office.app.app_context():
         from portal.models import Decision
         assert db.session().scalar(select(Decision)) is None
+
+
+def test_r15_7_the_head_may_sign_on_the_phone_instead(
+        office: Office, client_request: ClientRequest) -> None:
+    number = _new_case(office)
+    head_id = _enrol_head(office)
+    with office.app.app_context():
+        signing_service.context().signer("mobile").enroll(  # type: ignore[attr-defined]
+            Holder(iin=HEAD_IIN, surname="НҰРЛАНОВА", name="СӘУЛЕ", position="Бөлім басшысы",
+                   organisation="ТЕСТ әкімдігі", bin="990340001234"), "58142037")
+    client_request.set_language("en")
+    client_request.login(StaffUser(id=head_id))
+    response = act(client_request, number, "decide_grant",
+                   {"amount": "45000", "frequency": "monthly", "paid_from": "2026-12-01"})
+    page = client_request.get_url(response.headers["Location"])
+    assert [str(i["value"]) for i in page.select("input[name=signer]")] == ["keyfile", "mobile"]
+    started = client_request.client.post(response.headers["Location"], data={
+        "csrf_token": token(str(page)), "signer": "mobile"})
+    assert started.status_code == 200
+    panel = BeautifulSoup(started.get_data(as_text=True), "html.parser")
+    assert panel.select_one(".qr svg") is not None
+    assert _status(office, number) is Status.COMMISSION_CONCLUDED  # nothing decided yet
