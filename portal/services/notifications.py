@@ -140,6 +140,7 @@ def issue(session: Session, application: Application, *, sms: Sms | None,
     else:
         for row in made:
             application.notifications.append(row)
+        application.version += 1  # the case page's forms read before this are stale
         events.record(session, events.Actor.system(), "notification_prepared",
                       application_id=application.id, data=data, at=now)
         session.commit()
@@ -180,6 +181,7 @@ def settle(session: Session, message_id: int, *, now: dt.datetime,
             application.decision and application.decision.head_id) else None
         fallback = _row(application, NotificationChannel.PRINT, now, head)
         application.notifications.append(fallback)
+        application.version += 1
     events.record(session, events.Actor.system(), "notification_sms_failed",
                   application_id=application.id,
                   data={"form": row.form.value, "print": fallback is not None}, at=now)
