@@ -336,8 +336,11 @@ def test_r15_7_l5_head_signs_a_refusal_and_it_goes_onto_the_print_list(
         # A paper case without a registered phone: printed and handed over (R15.10).
         assert [(n.channel, n.status) for n in rows] == [
             (NotificationChannel.PRINT, NotificationStatus.PENDING)]
-    # The print list of the district: the intake desk hands it over (L3.1: the result).
+    # The print list of the district, linked from the queue: the intake desk hands it over
+    # (L3.1: the result).
     _login(client_request, office, Role.INTAKE)
+    queue = client_request.get("staff.queue")
+    assert queue.select_one(f"a[href='{client_request.url('staff.print_list')}']") is not None
     listed = client_request.get("staff.print_list")
     assert number in listed.get_text(" ", strip=True)
     form = listed.select_one("table form")
