@@ -75,6 +75,11 @@ def init_celery(app: Flask) -> Celery:
                 "task": "portal.sweep_sms",
                 "schedule": crontab(minute="*/5"),
             },
+            # R15.9–R15.10: an SMS notification whose job was lost is settled (or printed).
+            "settle-notifications": {
+                "task": "portal.settle_notifications",
+                "schedule": crontab(minute="*/5"),
+            },
             # R7.1: portal applications made after hours are registered on the next working
             # day; the first run after 09:00 Asia/Almaty does it, later runs catch stragglers.
             "register-due-applications": {
@@ -158,3 +163,30 @@ def register_due_applications() -> int:
     from portal.services.workdays import calendar
 
     return register_due(db.session(), now=utcnow(), cal=calendar())
+
+
+@celery_app.task(bind=True, name="portal.send_notification_sms", max_retries=None)  # type: ignore[untyped-decorator,unused-ignore]
+def send_notification_sms(self: Task, message_id: int) -> None:
+    """R15.9–R15.10: send a decision's SMS notification as ``send_sms`` does (same attempts and
+    backoff), then settle it: sent → the result is issued; given up → onto the print list."""
+    from portal import db, notify
+    from portal.db import utcnow
+    from portal.services import notifications
+    from portal.services.workdays import calendar
+
+    service = notify.sms()
+    while (wait := service.attempt(db.session(), message_id, utcnow())) is not None:
+        if not self.request.is_eager:
+            raise self.retry(countdown=wait)
+    notifications.settle(db.session(), message_id, now=utcnow(), cal=calendar())
+
+
+@celery_app.task(name="portal.settle_notifications")  # type: ignore[untyped-decorator,unused-ignore]
+def settle_notifications() -> int:
+    """Settle SMS notifications whose message ended without its job settling them."""
+    from portal import db
+    from portal.db import utcnow
+    from portal.services import notifications
+    from portal.services.workdays import calendar
+
+    return notifications.settle_pending(db.session(), now=utcnow(), cal=calendar())

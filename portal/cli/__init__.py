@@ -92,6 +92,8 @@ def register_cli(app: Flask) -> None:
         click.echo("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
         for line in demo.enrol_keys(db.session()):
             click.echo(line)
+        for line in demo.decision_cases(db.session()):
+            click.echo(line)
         from portal.gateway.cli import case_lines, ensure_population
 
         click.echo(ensure_population(db.session()))

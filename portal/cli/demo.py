@@ -18,7 +18,16 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
 from portal.domain.workflow import Role, Status
-from portal.models import Application, ApplicationForm, Citizen, Desk, District, DistrictGround, StaffUser
+from portal.models import (
+    Application,
+    ApplicationForm,
+    Citizen,
+    Desk,
+    District,
+    DistrictGround,
+    Signature,
+    StaffUser,
+)
 from portal.notify.mobile import register as register_phone
 from portal.services.events import Actor, record
 from portal.services.passwords import hash_password
@@ -482,3 +491,155 @@ def review_cases(session: Session) -> None:
             session, application, actor, by, concluded_on=today, needs_assistance=True,
             model_rules_ground=4, recommended_amount_tiyn=10 * MRP_TIYN[2026],
             reasons="Табыс шектен төмен: көмек көрсету ұсынылады", now=utcnow(), cal=cal)
+
+
+# -- cases from the preliminary refusal to the notification (R15.1–R15.11) ----------------------
+
+# (number, citizen, channel, status wanted): moved there through services/decisions.py and
+# services/notifications.py, so the back office and the citizens' cabinets show real work.
+DECISION_CASES = (
+    ("SA-2026-DEMO-0201", "850321301238", Channel.PORTAL, Status.PRELIMINARY_REFUSAL),
+    ("SA-2026-DEMO-0202", "921231445671", Channel.PORTAL, Status.OBJECTION_RECEIVED),
+    ("SA-2026-DEMO-0203", "921231445671", Channel.PROVIDER, Status.HEARING_HELD),
+    ("SA-2026-DEMO-0204", "760212350620", Channel.PROVIDER, Status.GRANTED),
+    ("SA-2026-DEMO-0205", "500706400099", Channel.PROVIDER, Status.REFUSED),
+    ("SA-2026-DEMO-0206", "850321301238", Channel.PORTAL, Status.NOTIFIED),
+)
+
+
+def _head_signature(session: Session, application: Application, document: dict[str, object],
+                    head: StaffUser) -> Signature:
+    """The head signs the demo F5 with the TEST key file, as on the signing page."""
+    from portal.services import decisions
+    from portal.services import signing as signing_service
+    from signing import Role as SignRole
+    from signing import canonical_json
+
+    data = canonical_json(document)
+    who = decisions.staff_actor(head)
+    assert head.iin is not None
+    challenge = signing_service.start_signing(
+        session, who, signer_name="keyfile", document=data, signer_iin=head.iin,
+        purpose=decisions.DECISION_PURPOSE, role=SignRole.STAFF, application_id=application.id)
+    return signing_service.complete_signing(
+        session, who, signer_name="keyfile", challenge_id=challenge.id, answer=KEY_FILE_PASSWORD,
+        document=data, expected_iin=head.iin, purpose=decisions.DECISION_PURPOSE,
+        document_kind="decision", application_id=application.id)
+
+
+def decision_cases(session: Session) -> list[str]:
+    """Demo cases in every status from the preliminary refusal to the notification, each once.
+
+    Steps that need time to have passed (the R15.1/R15.3 windows before a refusal) are seeded
+    as rows dated in the past, since the audit log cannot be written backwards; every step
+    taken now goes through the services (the guard, the event, the notification)."""
+    from portal.domain.calendar import ALMATY, to_local
+    from portal.domain.deadlines import earliest_decision_date, objection_window_closes
+    from portal.domain.forms import NotificationChannel
+    from portal.domain.hearing import HearingMode, RefusalGround
+    from portal.domain.workflow import Actor as WorkflowActor
+    from portal.models import HearingProtocol, PreliminaryDecision
+    from portal.notify import sms
+    from portal.services import cases, decisions, notifications
+    from portal.services.signing import context
+    from portal.services.workdays import calendar
+
+    district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
+    if district is None or "keyfile" not in context().signers:
+        return []
+    specialist = session.scalar(select(StaffUser).where(StaffUser.login == "specialist"))
+    head = session.scalar(select(StaffUser).where(StaffUser.login == "head"))
+    if specialist is None or head is None:
+        return []
+    enrol_keys(session)  # the head signs with the TEST key (idempotent; `demo load` did it)
+    cal = calendar()
+    made: list[str] = []
+    for number, iin, channel, wanted in DECISION_CASES:
+        if session.scalar(select(Application.id).where(Application.number == number)):
+            continue
+        citizen = session.scalar(select(Citizen).where(Citizen.iin == iin))
+        if citizen is None:
+            continue
+        now = utcnow()
+        today = to_local(now).date()
+        past = today - dt.timedelta(days=20)
+        while not cal.is_working_day(past):
+            past -= dt.timedelta(days=1)
+        application = Application(
+            number=number, citizen_id=citizen.id, district_id=district.id, channel=channel,
+            form=ApplicationForm.F1_1 if channel is Channel.PORTAL else ApplicationForm.F1,
+            ground=GroundCategory.LOW_INCOME, status=Status.COMMISSION_CONCLUDED,
+            applicant_iin=iin, applicant_surname=citizen.surname,
+            applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
+            applicant_birth_date=citizen.birth_date, phone=citizen.phone,
+            arrived_at=now - dt.timedelta(days=21), submitted_at=now - dt.timedelta(days=21),
+            term_started_on=past, registered_on=past, assignee_id=specialist.id)
+        session.add(application)
+        session.flush()
+        cases.refresh_next_due(application, cal)
+        session.commit()
+        if wanted is Status.REFUSED:
+            # The refusal's notice, objection window and hearing lie in the past (seeded rows).
+            issued = dt.datetime.combine(past, dt.time(10), tzinfo=ALMATY)
+            held = dt.datetime.combine(cal.add_working_days(past, 2), dt.time(11), tzinfo=ALMATY)
+            pre = PreliminaryDecision(
+                application_id=application.id, refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+                reasons="Учаскелік комиссияның F4 қорытындысы: көмекке мұқтаж емес.",
+                issued_at=issued, delivered_at=issued, delivered_via=NotificationChannel.PRINT,
+                objection_due_on=objection_window_closes(past, cal),
+                earliest_decision_on=earliest_decision_date(past, cal), hearing_at=held,
+                hearing_mode=HearingMode.OTHER_MEANS)
+            application.preliminary_decisions.append(pre)
+            session.flush()
+            session.add(HearingProtocol(
+                application_id=application.id, preliminary_decision_id=pre.id, held_at=held,
+                text="Өтініш беруші тыңдалды; жаңа құжаттар ұсынылмады.",
+                made_by_id=specialist.id))
+            application.status = Status.HEARING_HELD
+            cases.refresh_next_due(application, cal)
+            session.commit()
+        elif wanted in {Status.PRELIMINARY_REFUSAL, Status.OBJECTION_RECEIVED,
+                        Status.HEARING_HELD}:
+            _first, last = decisions.hearing_window(now, cal)
+            decisions.issue_preliminary_refusal(
+                session, application, specialist, ground=RefusalGround.NEGATIVE_CONCLUSION,
+                reasons="Учаскелік комиссияның F4 қорытындысы: отбасының табысы шектен жоғары.",
+                hearing_at=dt.datetime.combine(last, dt.time(11), tzinfo=ALMATY),
+                mode=HearingMode.VIDEO_OR_COMMUNICATION,
+                link="https://meet.example.kz/hearing-" + number[-4:], now=now, cal=cal)
+            if channel is not Channel.PORTAL:
+                decisions.deliver_notice(session, application, specialist,
+                                         via=NotificationChannel.PRINT, delivered_at=utcnow(),
+                                         now=utcnow(), cal=cal)
+            if wanted is Status.OBJECTION_RECEIVED:
+                cases.submit_objection(
+                    session, application, WorkflowActor(Role.CITIZEN),
+                    Actor("citizen", citizen.id, "citizen"),
+                    text="Ұлымның табысы қазан айында тоқтады, анықтаманы қоса беремін.",
+                    oral=False, now=utcnow(), cal=cal)
+            if wanted is Status.HEARING_HELD:
+                decisions.hold_hearing(
+                    session, application, specialist, held_at=utcnow(),
+                    text="Өтініш беруші тыңдалды.", oral_objection="Табыс дұрыс есептелмеген.",
+                    now=utcnow(), cal=cal)
+        if wanted in {Status.GRANTED, Status.REFUSED, Status.NOTIFIED}:
+            draft = (decisions.DecisionDraft(granted=False,
+                                             refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+                                             reasons="Тыңдаудан кейін де мұқтаждық анықталмады.")
+                     if wanted is Status.REFUSED else decisions.DecisionDraft(
+                         granted=True, amount_tiyn=10 * MRP_TIYN[today.year if today.year
+                                                                 in MRP_TIYN else 2026],
+                         frequency=Frequency.ONE_OFF, paid_from=today))
+            now = utcnow()
+            number_f5 = decisions.next_decision_number(session, application, now)
+            document = decisions.decision_document(session, application, draft, head,
+                                                   number=number_f5, now=now)
+            signature = _head_signature(session, application, document, head)
+            decisions.decide(session, application, head, draft, number=number_f5,
+                             signature=signature, now=utcnow(), cal=cal)
+            if wanted is not Status.GRANTED:
+                notifications.issue(session, application, sms=sms(), now=utcnow(), cal=cal)
+        made.append(f"  {number}: {application.status.value}")
+    if made:
+        return ["Demo cases from the preliminary refusal to the notification:", *made]
+    return []

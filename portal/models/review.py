@@ -441,5 +441,12 @@ class Notification(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    # R15.9: the outbox message of an SMS notification; its outcome settles this row (a failed
+    # one falls back to print, R15.10).
+    sms_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_messages.id", ondelete="SET NULL"), index=True
+    )
+    # R15.10: who handed a printed notification over (sent_at is when).
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     application: Mapped[Application] = relationship(back_populates="notifications")

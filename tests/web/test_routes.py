@@ -62,6 +62,10 @@ EXPECTED = {
     "/staff/cases/<number>",
     "/staff/cases/<number>/actions/<action>",
     "/staff/cases/<number>/assign",
+    "/staff/cases/<number>/decision/sign",
+    "/staff/cases/<number>/decision/complete",
+    "/staff/print-list",
+    "/staff/print-list/<int:notification_id>/handed",
 }
 
 

@@ -85,4 +85,4 @@ def action_form(
 
 # The journeys' handlers register themselves on import (their modules are on other branches
 # until merged: each import is added at merge).
-from portal.views.staff.actions import intake, review  # noqa: E402,F401
+from portal.views.staff.actions import decision, intake, refusal, review  # noqa: E402,F401
