@@ -155,9 +155,6 @@ def _submitted_once(app: Flask, number: str) -> None:
         assert verify_chain(session) is None
 
 
-@pytest.mark.xfail(strict=False, reason="a key-file exchange used up by a killed request leaves "
-                   "the retry on a sign page that cannot succeed; fixed with the signing flow's "
-                   "refactor (issue #10)")
 def test_a_submission_survives_its_workers_being_killed_mid_request(portal: Portal) -> None:
     """SIGKILL every worker at a different moment of the signing request (the key store is
     opened with Argon2id, so the request is in flight): the person's retry — the same form,

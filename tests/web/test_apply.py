@@ -445,6 +445,29 @@ def test_a_wrong_key_password_shows_the_same_signing_again_with_the_reason(
     assert right.status_code == 303
 
 
+def test_a_retry_after_the_key_file_exchange_was_used_up_signs_with_a_new_one(
+        client_request: ClientRequest, app: Flask, applicant: Citizen) -> None:
+    """A request that died after the signer took the password but before the signature was
+    stored (a killed worker) uses the single-use exchange up; the person's retry with the same
+    form begins a new exchange for the same bytes and submits the application once."""
+    number, page = _to_signing(client_request, app, applicant, "keyfile")
+    with client_request.client.session_transaction() as cookie:
+        challenge_id = cookie["apply_signing"]["challenge"]
+    with app.app_context():
+        signing_service.context().signer("keyfile").complete(challenge_id, KEY_PASSWORD)
+    base = f"/cabinet/applications/{number}"
+    retry = client_request.client.post(f"{base}/sign", data={"csrf_token": _csrf(page),
+                                                             "password": KEY_PASSWORD})
+    assert retry.status_code == 303, retry.get_data(as_text=True)[:1000]
+    with app.app_context():
+        session = db.session()
+        application = session.scalar(select(Application).where(Application.number == number))
+        assert application is not None and application.status is not Status.DRAFT
+        signatures = session.scalars(select(Signature).where(
+            Signature.application_id == application.id)).all()
+        assert len(signatures) == 1 and signatures[0].challenge_id != challenge_id
+
+
 SECTIONS = ("ground", "behalf", "applicant", "address", "family", "registers", "income", "bank",
             "contacts", "documents", "consents")
 

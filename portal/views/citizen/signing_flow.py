@@ -20,7 +20,7 @@ from portal.models import Citizen, Signature
 from portal.services import drafts, signing_sms
 from portal.services import signing as signing_service
 from signing import Action, Challenge, SigningError
-from signing.base import SigningPending
+from signing.base import ChallengeUnknown, SigningPending
 
 __all__ = ["PREFERRED", "SigningFlow", "signers"]
 
@@ -80,7 +80,7 @@ class SigningFlow:
             raise
         signing_service.context().storage.put(self.record.format(challenge.id), data)
         session[self.key] = {"challenge": challenge.id, "number": number, "signer": signer,
-                             **state}
+                             "title": title, "application_id": application_id, **state}
         return challenge
 
     def again(self, citizen: Citizen, signer: str, challenge_id: str,
@@ -112,11 +112,25 @@ class SigningFlow:
         phone has not answered yet), SigningError (after a rollback), SignatureRejected or
         SignatureRejectedBefore (the exchange is forgotten)."""
         try:
-            return signing_service.complete_signing(
-                db.session(), drafts.citizen_actor(citizen), signer_name=str(pending["signer"]),
-                challenge_id=str(pending["challenge"]), answer=answer, document=data,
-                expected_iin=citizen.iin, purpose=self.purpose,
-                document_kind=self.document_kind, application_id=application_id)
+            try:
+                return self._finish(citizen, pending, str(pending["challenge"]), answer,
+                                    data=data, application_id=application_id)
+            except ChallengeUnknown:
+                if pending.get("signer") != "keyfile" or not answer:
+                    raise
+                # A key-file exchange is single-use. One used up by a request that never
+                # finished (its worker died after the signer took the password, before the
+                # signature was stored) or one that timed out leaves this retry nothing to
+                # complete; with the password in hand, begin a new exchange for the same bytes
+                # and finish it at once, so the person's retry goes through.
+                db.session().rollback()
+                state = {k: v for k, v in pending.items()
+                         if k not in {"challenge", "number", "signer", "title", "application_id"}}
+                fresh = self.start(citizen, "keyfile", data, title=str(pending.get("title", "")),
+                                   number=str(pending["number"]),
+                                   application_id=pending.get("application_id"), **state)
+                return self._finish(citizen, pending, fresh.id, answer, data=data,
+                                    application_id=application_id)
         except SigningPending:
             raise
         except SigningError:
@@ -125,3 +139,11 @@ class SigningFlow:
         except (signing_service.SignatureRejected, signing_service.SignatureRejectedBefore):
             self.forget()
             raise
+
+    def _finish(self, citizen: Citizen, pending: dict[str, Any], challenge_id: str,
+                answer: str | None, *, data: bytes, application_id: int | None) -> Signature:
+        return signing_service.complete_signing(
+            db.session(), drafts.citizen_actor(citizen), signer_name=str(pending["signer"]),
+            challenge_id=challenge_id, answer=answer, document=data, expected_iin=citizen.iin,
+            purpose=self.purpose, document_kind=self.document_kind,
+            application_id=application_id)
