@@ -367,7 +367,7 @@ def test_a_preliminary_refusal_is_issued_whenever_an_l9_ground_is_found_R15_1(
 
 @pytest.mark.parametrize(
     "status",
-    [Status.DRAFT, Status.SUBMITTED, *REFUSAL_PENDING, Status.GRANTED, Status.REFUSED],
+    [Status.DRAFT, Status.SUBMITTED, *sorted(REFUSAL_PENDING), Status.GRANTED, Status.REFUSED],
 )
 def test_no_preliminary_refusal_outside_the_review_R15_1(status: Status) -> None:
     assert rejection(status, Action.ISSUE_PRELIMINARY_REFUSAL, SPECIALIST) == "wrong_status"
