@@ -416,7 +416,7 @@ def test_r15_1_r15_11_demo_cases_stand_in_every_status_from_refusal_to_notificat
     with db_app.app_context():
         s = db.session()
         found = {a.number: a.status for a in s.scalars(
-            select(Application).where(Application.number.like("SA-2026-DEMO-01%")))}
+            select(Application).where(Application.number.like("SA-2026-DEMO-02%")))}
         assert found == {
             "SA-2026-DEMO-0201": Status.PRELIMINARY_REFUSAL,
             "SA-2026-DEMO-0202": Status.OBJECTION_RECEIVED,
