@@ -15,6 +15,7 @@ from markupsafe import Markup
 from portal.domain.calendar import ALMATY
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+API_PREFIX = "/api/"  # systems: the language of labels follows Accept-Language
 
 
 def lang_cookie() -> str:
@@ -24,9 +25,15 @@ def lang_cookie() -> str:
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get(lang_cookie(), "")
+    """The page's language from the language cookie; for the API (systems, no cookie of
+    theirs), from the request's Accept-Language. Kazakh otherwise."""
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith(API_PREFIX):
+        best: str = request.accept_languages.best_match(languages, default)
+        return best
+    chosen = request.cookies.get(lang_cookie(), "")
+    return chosen if chosen in languages else default
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
