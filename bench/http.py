@@ -63,6 +63,24 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
     )
 
 
+def server_cpu(master: subprocess.Popen[bytes]) -> float:
+    """CPU seconds the server's workers have used so far (Linux /proc): divided by the requests
+    served, a cost that other load on a shared machine hardly changes, unlike requests per
+    second."""
+    try:
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def load(port: int, path: str, cookie: str | None = None, body: str | None = None
          ) -> tuple[float, float, float, int]:
     latencies: list[float] = []
@@ -246,11 +264,16 @@ def main() -> None:
         for label, path, cookie, body in runs:
             if only and only not in label:
                 continue
+            cpu = server_cpu(servers[1])
             bare_rps, _bare_p50, bare_p95, _ = load(bare_port, "/")
+            bare_cpu = (server_cpu(servers[1]) - cpu) / (bare_rps * DURATION) * 1000
+            cpu = server_cpu(servers[0])
             rps, p50, p95, errors = load(portal_port, path, cookie, body)
+            per = (server_cpu(servers[0]) - cpu) / (rps * DURATION) * 1000
             print(f"{'portal ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms  p95 {p95:5.1f} ms"
                   f"  ratio {rps / bare_rps:4.2f}  (bare {bare_rps:5.0f} req/s, p95 "
-                  f"{bare_p95:4.1f} ms)  errors {errors}")
+                  f"{bare_p95:4.1f} ms)  errors {errors}  server CPU per request {per:.2f} ms, "
+                  f"bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}")
     finally:
         for s in servers:
             s.terminate()
