@@ -211,8 +211,9 @@ def lookup_milestones(session: Session, application_id: int) -> CaseMilestones |
     yet (most of them), read in one query of plain columns instead of loading its object graph
     (the status lookup spent half its time there). None for a case that has any of those rows:
     load it with :data:`MILESTONE_LOADS` and call :func:`milestones`."""
-    row = session.execute(_lookup_milestones_query(),
-                          {"application_id": application_id}).one()
+    # Core rows on the session's connection: no ORM result machinery for plain columns.
+    row = session.connection().execute(_lookup_milestones_query(),
+                                       {"application_id": application_id}).one()
     if row.ground is None:
         raise ValueError("the application has no ground yet")
     if row.decided_or_refusing:

@@ -96,7 +96,7 @@ def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCal
 
     One query either way (the case with its applicant's factors and the account holder's, as a
     fallback), then both constant-time comparisons either way."""
-    row = session.execute(_case_by_number(), {"number": number}).one_or_none()
+    row = session.connection().execute(_case_by_number(), {"number": number}).one_or_none()
     if row is None:
         ok = factor_matches(factor, None, None)
         iin, birth_date = None, None
