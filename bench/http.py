@@ -1,9 +1,12 @@
 """Throughput and latency of portal pages under gunicorn (2 workers), against a bare Flask app.
 
 Usage: python bench/http.py [PATH ...]   (default: /, /sign-in/, /status, /healthz, then the
-status lookup POST with BENCH_CASES cases in the database, 100,000 by default, and a signed-in
-question page). Prints requests per second, p50 and p95 per page, and the ratio to the bare app.
-Not a test. Rate limits are off for the run (all the load comes from one address).
+status lookup POST with BENCH_CASES cases in the database, 100,000 by default, a signed-in
+question page and a submitted application's page with 30 events). Prints requests per second,
+p50 and p95 per page, and the ratio to the bare app measured just before it. BENCH_CONCURRENCY
+connections (32), BENCH_SECONDS per run (5), BENCH_ONLY=text runs only the pages whose label
+has it, BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate limits are off for
+the run (all the load comes from one address).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 DURATION = float(os.environ.get("BENCH_SECONDS", "5"))
 
 
@@ -58,6 +61,24 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
         [gunicorn_bin, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
         cwd=cwd, env=env,
     )
+
+
+def server_cpu(master: subprocess.Popen[bytes]) -> float:
+    """CPU seconds the server's workers have used so far (Linux /proc): divided by the requests
+    served, a cost that other load on a shared machine hardly changes, unlike requests per
+    second."""
+    try:
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def load(port: int, path: str, cookie: str | None = None, body: str | None = None
@@ -136,10 +157,16 @@ with app.app_context():
         from tests.factories import create_application
         case = create_application(session, citizen=session.get(Citizen, citizen.id),
                                   status=Status.REGISTERED)
-        for n in range(30):
-            events.record(session, events.Actor("staff", None, "specialist"),
-                          "case_viewed" if n % 2 else "register", application_id=case.id)
         session.commit()
+    # the demo case has none of its own: 30 in all, half of them steps, half staff views
+    from sqlalchemy import func
+    from portal.models import Event
+    have = session.scalar(select(func.count()).select_from(Event)
+                          .where(Event.application_id == case.id))
+    for n in range(have, 30):
+        events.record(session, events.Actor("staff", None, "specialist"),
+                      "case_viewed" if n % 2 else "register", application_id=case.id)
+    session.commit()
     number = case.number
 print(location.rstrip("/") + "/contacts", "/cabinet/applications/" + number,
       cookie.key + "=" + cookie.value)
@@ -221,9 +248,9 @@ def main() -> None:
     try:
         wait_up(portal_port)
         wait_up(bare_port)
-        print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on {os.cpu_count()} cores")
-        bare_rps, bare_p50, bare_p95, _ = load(bare_port, "/")
-        print(f"{'bare Flask /':<24} {bare_rps:8.0f} req/s  p50 {bare_p50:6.1f} ms  p95 {bare_p95:6.1f} ms")
+        print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on "
+              f"{os.cpu_count()} cores; bare Flask measured again just before each page, "
+              "and each ratio is to that run (the machine may be shared)")
         runs: list[tuple[str, str, str | None, str | None]] = [
             (path, path, None, None) for path in pages]
         if not sys.argv[1:]:
@@ -233,10 +260,20 @@ def main() -> None:
             question, case, cookie = signed_in_pages(env)
             runs.append(("question (signed in)", question, cookie, None))
             runs.append(("application, 30 events", case, cookie, None))
+        only = os.environ.get("BENCH_ONLY")  # e.g. "status": only the runs whose label has it
         for label, path, cookie, body in runs:
+            if only and only not in label:
+                continue
+            cpu = server_cpu(servers[1])
+            bare_rps, _bare_p50, bare_p95, _ = load(bare_port, "/")
+            bare_cpu = (server_cpu(servers[1]) - cpu) / (bare_rps * DURATION) * 1000
+            cpu = server_cpu(servers[0])
             rps, p50, p95, errors = load(portal_port, path, cookie, body)
-            print(f"{'portal ' + label:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
-                  f"  ratio to bare {rps / bare_rps:5.2f}  errors {errors}")
+            per = (server_cpu(servers[0]) - cpu) / (rps * DURATION) * 1000
+            print(f"{'portal ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms  p95 {p95:5.1f} ms"
+                  f"  ratio {rps / bare_rps:4.2f}  (bare {bare_rps:5.0f} req/s, p95 "
+                  f"{bare_p95:4.1f} ms)  errors {errors}  server CPU per request {per:.2f} ms, "
+                  f"bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}")
     finally:
         for s in servers:
             s.terminate()

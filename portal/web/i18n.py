@@ -8,13 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import Domain, format_date, format_datetime, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from portal.domain.calendar import ALMATY
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+API_PREFIX = "/api/"  # systems: the language of labels follows Accept-Language
 
 
 def lang_cookie() -> str:
@@ -24,9 +25,15 @@ def lang_cookie() -> str:
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get(lang_cookie(), "")
+    """The page's language from the language cookie; for the API (systems, no cookie of
+    theirs), from the request's Accept-Language. Kazakh otherwise."""
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith(API_PREFIX):
+        best: str = request.accept_languages.best_match(languages, default)
+        return best
+    chosen = request.cookies.get(lang_cookie(), "")
+    return chosen if chosen in languages else default
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
@@ -112,17 +119,31 @@ def translations() -> Any:
     name as a string) for every string: a third of the home page's time went there. The answer is
     kept on Flask-Babel's request namespace next to the locale it was made for, so
     ``force_locale`` (SMS texts, PDFs in the person's language) still gets its own catalogue."""
-    ctx = g.get("_flask_babel")
-    if ctx is not None:
-        cached = getattr(ctx, "portal_translations", None)
-        locale = getattr(ctx, "babel_locale", None)
-        if cached is not None and locale is not None and cached[0] is locale:
-            return cached[1]
-    found = get_translations()
-    ctx = g.get("_flask_babel")
-    if ctx is not None:
-        ctx.portal_translations = (getattr(ctx, "babel_locale", None), found)
-    return found
+    return _DOMAIN.get_translations()
+
+
+class _RequestDomain(Domain):  # type: ignore[misc]  # Flask-Babel has no type hints
+    """Flask-Babel's message domain with :func:`translations`' once-per-request catalogue, so
+    that Python's ``gettext`` and every lazy string (labels, form fields, flashed messages) find
+    it the same quick way the templates do."""
+
+    def get_translations(self) -> Any:
+        if not g:  # outside an application context: Flask-Babel's own answer
+            return super().get_translations()
+        ctx = g.get("_flask_babel")
+        if ctx is not None:
+            cached = getattr(ctx, "portal_translations", None)
+            locale = getattr(ctx, "babel_locale", None)
+            if cached is not None and locale is not None and cached[0] is locale:
+                return cached[1]
+        found = super().get_translations()
+        ctx = g.get("_flask_babel")
+        if ctx is not None:
+            ctx.portal_translations = (getattr(ctx, "babel_locale", None), found)
+        return found
+
+
+_DOMAIN = _RequestDomain()
 
 
 @pass_context
@@ -159,6 +180,10 @@ def _install_fast_gettext(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portal.extensions import babel
+
+    # Flask-Babel's gettext and lazy strings ask this domain (a cached property, set here).
+    babel.domain_instance = _DOMAIN
     _install_fast_gettext(app)
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_date"] = local_date

@@ -69,3 +69,23 @@ def test_forbidden_page_in_every_language(app: Flask) -> None:
         response = client.get("/forbidden-for-test")
         assert response.status_code == 403
         assert text in response.get_data(as_text=True)
+
+
+def test_lazy_strings_and_gettext_follow_the_request_language_and_force_locale(
+    app: Flask,
+) -> None:
+    """The catalogue is found once per request and locale (web/i18n.py): a lazy label, Python's
+    gettext and a forced locale (SMS texts, PDFs) each still get their own language."""
+    from flask_babel import gettext
+    from flask_babel import lazy_gettext as _l
+
+    label = _l("Low income")
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert str(label) == gettext("Low income") == "Low income"
+        with force_locale("kk"):
+            assert str(label) == gettext("Low income") == "Табысы төмен"
+            with force_locale("ru"):
+                assert str(label) == "Малообеспеченность"
+        assert str(label) == "Low income"
+    with app.test_request_context():
+        assert str(label) == "Табысы төмен"  # Kazakh by default

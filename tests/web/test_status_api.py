@@ -222,3 +222,28 @@ def test_issue_token_command_prints_a_working_token_L10_1(app: Flask) -> None:
     assert get(app.test_client(), token).status_code == 200
     listed = app.test_cli_runner().invoke(args=["api", "tokens"])
     assert "1414-crm" in listed.output and "active" in listed.output
+
+
+@pytest.mark.parametrize(("accept", "label"), [
+    (None, "Тіркелді: тексерілуде"),  # Kazakh by default
+    ("ru", "Зарегистрировано: проверяется"),
+    ("en-GB,en;q=0.9", "Registered: being checked"),
+    ("de-DE, ru;q=0.5", "Зарегистрировано: проверяется"),
+    ("fr", "Тіркелді: тексерілуде"),
+])
+def test_labels_follow_accept_language_not_the_cookie_L10_1(
+        app: Flask, accept: str | None, label: str) -> None:
+    make_case(app)
+    token = issue(app).token
+    client = app.test_client()
+    client.set_cookie("lang", "en")  # a browser's cookie says nothing about a system's language
+    headers = {"Authorization": f"Bearer {token}", "X-Applicant-Factor": IIN}
+    if accept is not None:
+        headers["Accept-Language"] = accept
+    response = client.get(URL, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["stage"]["label"] == label
+    assert response.headers["Content-Language"] == {
+        "Тіркелді: тексерілуде": "kk", "Зарегистрировано: проверяется": "ru",
+        "Registered: being checked": "en"}[label]
+    assert "Accept-Language" in response.headers["Vary"]

@@ -69,8 +69,9 @@ STATE_LABELS = {
 
 def _citizen() -> Citizen:
     principal = current()
-    assert principal is not None and principal.citizen is not None
-    return principal.citizen
+    citizen = principal.citizen if principal is not None else None  # one load: kept, not twice
+    assert citizen is not None
+    return citizen
 
 
 def _locale() -> str:

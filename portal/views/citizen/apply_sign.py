@@ -405,14 +405,14 @@ def application(number: str) -> BaseResponse:
                     and today <= protocol.remarks_due_on)
     days_left = (calendar().working_days_between(today, pre.objection_due_on)
                  if pre is not None and pre.objection_due_on and objection_open else None)
+    steps, looks = case_view.history(session_, found)  # one read of the case's events
     return no_store(render("citizen/apply/submitted.html", application=found,
                            objection_open=objection_open, remarks_open=remarks_open,
                            objection_days_left=days_left,
                            signature=signature, registration_day=registration_day,
                            after_hours=after_hours, form=ConfirmForm(),
                            document=json.loads(signature.document) if signature else None,
-                           events=case_view.timeline(session_, found),
-                           looks=case_view.looks(session_, found),
+                           events=steps, looks=looks,
                            deadlines=case_view.deadlines(found, calendar(),
                                                          _local(utcnow()).date())))
 
