@@ -323,3 +323,47 @@ def test_deleting_a_draft_that_holds_an_uploaded_file_is_not_a_500(app: Flask) -
     response = client.post(f"/cabinet/applications/{number}/delete",
                            data={"csrf_token": token, "confirm": "y"})
     assert response.status_code == 303
+
+
+# Every POST whose path is one of these is a sign-in, a code, a lookup or a verification: each
+# must answer 429 after a burst from one address (ASVS V6.3.1, V2.4.1). Read from the url map.
+LIMITED_PATHS = re.compile(r"^/(sign-in/|status$|operator/|sign/mobile/|verify)|lookup|verify")
+# POSTs under those paths that are neither a guess nor a lookup, with the reason.
+NOT_GUESSES: dict[str, str] = {
+    "auth.sign_out": "ends the caller's own session",
+    "auth.keep_alive": "renews the caller's own session",
+    "auth.new_password": "only after a reset code was accepted (a single-use marker in the "
+                         "session); the code itself is limited",
+}
+
+
+def test_every_sign_in_code_lookup_and_verify_post_is_rate_limited(app: Flask) -> None:
+    rules = [r for r in app.url_map.iter_rules()
+             if "POST" in (r.methods or set()) and LIMITED_PATHS.search(r.rule)
+             and r.endpoint not in NOT_GUESSES]
+    assert len(rules) >= 12
+    operator = None
+    unlimited = []
+    for rule in sorted(rules, key=lambda r: r.rule):
+        client = app.test_client()
+        audience = _audience(app, rule)
+        if ANYONE not in audience:
+            if operator is None:
+                with app.app_context():
+                    s = db.session()
+                    operator = create_staff(s, create_district(s), role=Role.OPERATOR)
+                    s.commit()
+                    s.expunge(operator)
+            assert Role.OPERATOR in audience, rule.endpoint  # the only signed-in lookup so far
+            client, token = _signed_in(app, operator)
+        else:
+            token = _csrf(client)
+        url = re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "x", rule.rule)
+        answers = [client.post(url, data={"csrf_token": token, "iin": "850321301238",
+                                          "query": "850321301238", "reason": "call",
+                                          "number": "SA-0", "login": "someone"},
+                               headers={"X-CSRFToken": token}).status_code
+                   for _ in range(70)]
+        if 429 not in answers:
+            unlimited.append(f"{rule.endpoint} {rule.rule}")
+    assert unlimited == []
