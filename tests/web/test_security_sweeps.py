@@ -5,7 +5,9 @@
    the object's district) reaches the same URL, so the 404 is the ownership check and not a
    wrong id.
 2. Every page only a signed-in person sees is never stored: ``Cache-Control: no-store`` on the
-   answer and ``hx-history="false"`` on the page, so htmx keeps no copy in localStorage either.
+   answer and ``hx-history="false"`` on the page, so htmx keeps no copy in localStorage either;
+   and every such page offers the sign-out button.
+3. Every sign-in, code, lookup and verify POST answers 429 after a burst.
 
 The routes come from ``app.url_map``: a route added later is swept without touching this file.
 A route whose path names an argument this file does not know fails the first sweep with the
@@ -247,7 +249,7 @@ def test_every_signed_in_page_is_no_store_and_kept_out_of_htmx_history(app: Flas
     world = _world(app)
     rules = _signed_in_pages(app)
     assert len(rules) >= 10
-    stored, in_history, unreached = [], [], []
+    stored, in_history, unreached, no_sign_out = [], [], [], []
     checked = 0
     # The owner side last, GET routes first and deletions at the very end: a POST may change
     # what the next route finds.
@@ -270,10 +272,13 @@ def test_every_signed_in_page_is_no_store_and_kept_out_of_htmx_history(app: Flas
                         body = BeautifulSoup(response.get_data(as_text=True), "html.parser").body
                         if body is None or body.get("hx-history") != "false":
                             in_history.append(f"{rule.endpoint} as {who}")
+                        if body is None or body.find("form", action="/sign-in/sign-out") is None:
+                            no_sign_out.append(f"{rule.endpoint} as {who}")
             if not reached:
                 unreached.append(f"{rule.endpoint} as {who}")
     assert stored == [], "\n".join(stored)
     assert in_history == [], "\n".join(in_history)
+    assert no_sign_out == [], no_sign_out  # ASVS V7.4.4: a visible way out on every page
     assert checked >= 20
     # A draft's later sections send back to the first one not done (one helper, `_page`, renders
     # them all with no-store), and a PDF needs a signed submission: at most those go unreached.
