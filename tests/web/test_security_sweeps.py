@@ -35,7 +35,7 @@ from portal import db
 from portal.db import utcnow
 from portal.domain.forms import Relation
 from portal.domain.grounds import GroundCategory
-from portal.domain.workflow import Role, Status
+from portal.domain.workflow import Action, Role, Status
 from portal.models import Citizen, CommissionMember, FamilyMember, StaffUser
 from portal.models.district import Commission, CommissionRole
 from portal.services import drafts, events
@@ -64,6 +64,22 @@ NOT_OWNED: dict[str, str] = {
     "override_id": "the national calendar override table: every administrator keeps it",
     "name": "the name of a report, not an object",
 }
+
+
+def _choices() -> dict[str, list[str]]:
+    """Path arguments that pick one of a fixed set, not an object: each value is tried, so the
+    owner side reaches the route with a valid one."""
+    found = {"action": [a.value for a in Action]}
+    try:  # the catalogue of the order's forms, where the forms pages exist
+        from portal.documents import forms as catalogue  # type: ignore[attr-defined,unused-ignore]
+
+        found["form"] = sorted(catalogue.FORMS)
+    except ImportError:
+        pass
+    return found
+
+
+CHOICES = _choices()
 # Routes open to anyone that look an object up by a number: the status API (a bearer token and
 # a second factor, tests/web/test_status_api.py) — not owned by a signed-in person.
 PUBLIC_LOOKUPS = frozenset({"api.application_status"})
@@ -138,7 +154,7 @@ def _audience(app: Flask, rule: Rule) -> frozenset[object]:
 
 
 def _ids(rule: Rule) -> list[str]:
-    return sorted(a for a in rule.arguments if a not in NOT_OWNED)
+    return sorted(a for a in rule.arguments if a not in NOT_OWNED and a not in CHOICES)
 
 
 def _owned_rules(app: Flask) -> list[Rule]:
@@ -150,7 +166,7 @@ def _owned_rules(app: Flask) -> list[Rule]:
 def _urls(rule: Rule, values: dict[str, list[str]]) -> list[str]:
     """The rule's path with every combination of the owner side's values."""
     names = sorted(rule.arguments)
-    choices = [values.get(n, ["x"]) if n not in NOT_OWNED else ["x"] for n in names]
+    choices = [["x"] if n in NOT_OWNED else CHOICES.get(n) or values.get(n, ["x"]) for n in names]
     urls = []
     for combo in itertools.product(*choices):
         path = rule.rule
