@@ -13,9 +13,10 @@ export FLASK_APP := wsgi
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+# requirements.lock holds the versions the suite last passed with (docs/security.md, Dependencies).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
 $(HTMX): package.json

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort
+from flask_limiter.util import get_remote_address
 
 from portal import db
 from portal.db import utcnow
 from portal.domain.calendar import to_local
 from portal.domain.lookup import normalise_number
 from portal.domain.workflow import Role
+from portal.extensions import limiter
 from portal.forms.lookup import REASON_LABELS, OperatorSearchForm
 from portal.services import lookup
 from portal.services.workdays import calendar
-from portal.web.access import allow, current
+from portal.web.access import allow, current, current_row
 from portal.web.htmx import no_store, render
 
 bp = Blueprint("operator", __name__)
+
+# Per operator, whatever the address (a call centre's desks share one): a day's calls need far
+# less; a script walking through IINs is stopped (ASVS V2.4.1).
+LOOKUP_LIMIT = "20 per minute;200 per hour"
+
+
+def _operator_key() -> str:
+    row = current_row()  # the limit is checked before the access check: read the session row
+    return f"operator:{row.subject_id}" if row is not None else get_remote_address()
 
 
 @bp.after_request
@@ -24,6 +35,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limiter.limit(LOOKUP_LIMIT, key_func=_operator_key, methods=["POST"])
 @allow(Role.OPERATOR)
 def lookup_cases() -> Response:
     """Search by IIN or application number (POST: neither goes into a URL or a log); the list
