@@ -26,6 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import db
 from portal.domain.uploads import Sniffed, clean_name, files_may_change, sniff
+from portal.domain.workflow import Status
 from portal.models import Document, DocumentFile
 from portal.services import events
 from portal.storage import Storage, storage
@@ -269,8 +270,8 @@ def attach_files(
         if uploads:
             session.flush()
             events.record(session, actor, "document_files_added",
-                          application_id=document.application_id,
-                          data={"document_id": document.id,
+                          application_id=_case_of(document),
+                          data={**_draft_number(document), "document_id": document.id,
                                 "files": [{"id": f.id, "sha256": f.sha256, "bytes": f.size_bytes,
                                            "type": f.content_type} for f in added],
                                 "refused": len(refused)})
@@ -283,13 +284,29 @@ def attach_files(
     return added, refused
 
 
+def _is_draft(document: Document) -> bool:
+    application = document.application
+    return application is not None and application.status is Status.DRAFT
+
+
+def _case_of(document: Document) -> int | None:
+    """The event's case: none while the application is a draft — a draft may be deleted, and the
+    audit log's events outlive it (draft events name the number instead, as drafts.py does)."""
+    return None if _is_draft(document) else document.application_id
+
+
+def _draft_number(document: Document) -> dict[str, str]:
+    return {"number": document.application.number} if _is_draft(document) else {}
+
+
 def remove_file(session: Session, file: DocumentFile, *, actor: events.Actor) -> None:
     """Remove one file; its stored objects go once the removal has committed."""
     document = file.document
     if files_locked(document):
         raise FilesLocked(document.application.number)
-    events.record(session, actor, "document_file_removed", application_id=document.application_id,
-                  data={"document_id": document.id, "file_id": file.id, "sha256": file.sha256})
+    events.record(session, actor, "document_file_removed", application_id=_case_of(document),
+                  data={**_draft_number(document), "document_id": document.id,
+                        "file_id": file.id, "sha256": file.sha256})
     document.files.remove(file)  # delete-orphan deletes the row
     session.commit()
 

@@ -383,8 +383,6 @@ def test_public_pages_seen_signed_in_carry_no_personal_data(
         assert [s for s in secrets if s in text] == [], rule.endpoint
 
 
-@pytest.mark.xfail(strict=True, reason="events.application_id has no ON DELETE: the upload's "
-                   "audit event keeps the draft from being deleted (a 500); found by this sweep")
 def test_deleting_a_draft_that_holds_an_uploaded_file_is_not_a_500(app: Flask) -> None:
     with app.test_request_context():
         s = db.session()
