@@ -47,9 +47,11 @@ class Look:
 def looks(session: Session, application: Application) -> list[Look]:
     """Who looked at my data: every event a staff member (the 1414 operator included) made on
     this case, newest first."""
-    rows = list(session.scalars(
+    # The signing plumbing (a signature started or made) is no look at the person's data.
+    rows = [e for e in session.scalars(
         select(Event).where(Event.application_id == application.id,
-                            Event.actor_kind == "staff").order_by(Event.seq.desc())))
+                            Event.actor_kind == "staff").order_by(Event.seq.desc()))
+        if e.action not in _HIDDEN]
     ids = {e.actor_id for e in rows if e.actor_id is not None}
     desks = {s.id: s.channel for s in session.scalars(
         select(StaffUser).where(StaffUser.id.in_(ids)))} if ids else {}
