@@ -1,0 +1,46 @@
+"""What a cold walk through the portal found: each page tells where you are and where to go."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.workflow import Role, Status
+from portal.models import Citizen
+from tests.factories import create_application
+from tests.pages import ClientRequest
+
+
+@pytest.mark.parametrize(("role", "shown", "hidden"), [
+    (Role.SPECIALIST, {"staff.queue", "staff.print_list"}, {"staff.dashboard",
+                                                            "staff_admin.people"}),
+    (Role.HEAD, {"staff.queue", "staff.dashboard"}, {"staff_admin.people", "citizen.cabinet"}),
+])
+def test_the_staff_menu_leads_to_the_back_offices_pages_each_role_may_open(
+        client_request: ClientRequest, role: Role, shown: set[str], hidden: set[str]) -> None:
+    client_request.login_as(role)
+    page = client_request.get("staff.queue")
+    menu = {a["href"] for a in page.select("nav.main-nav a")}
+    assert {client_request.url(e) for e in shown} <= menu
+    assert not {client_request.url(e) for e in hidden} & menu
+
+
+def test_l10_the_case_page_after_a_preliminary_refusal_says_so_not_application_submitted(
+        client_request: ClientRequest) -> None:
+    citizen = client_request.login_as("citizen")
+    assert isinstance(citizen, Citizen)
+    with client_request.app.app_context():
+        s = db.session()
+        application = create_application(
+            s, citizen=s.get(Citizen, citizen.id), status=Status.PRELIMINARY_REFUSAL,
+            submitted_at=utcnow() - dt.timedelta(days=3))
+        number = application.number
+        s.commit()
+    page = client_request.get("citizen.application", number=number)
+    heading = page.select_one("h1")
+    assert heading is not None and number in heading.get_text()
+    assert page.select_one(".panel-confirmation") is None
+    facts = page.select_one("dl.facts")
+    assert facts is not None and "Бас тарту туралы алдын ала шешім" in facts.get_text()
