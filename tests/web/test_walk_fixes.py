@@ -44,3 +44,25 @@ def test_l10_the_case_page_after_a_preliminary_refusal_says_so_not_application_s
     assert page.select_one(".panel-confirmation") is None
     facts = page.select_one("dl.facts")
     assert facts is not None and "Бас тарту туралы алдын ала шешім" in facts.get_text()
+
+
+def test_r15_9_a_decided_case_page_says_what_was_decided_amount_and_from_when(
+        client_request: ClientRequest) -> None:
+    from portal.domain.forms import Frequency
+    from portal.models import Decision
+
+    citizen = client_request.login_as("citizen")
+    with client_request.app.app_context():
+        s = db.session()
+        application = create_application(s, citizen=s.get(Citizen, citizen.id),
+                                         status=Status.NOTIFIED, submitted_at=utcnow())
+        s.add(Decision(application_id=application.id, number="walk/2026/00001",
+                       decided_on=dt.date(2026, 11, 27), granted=True, amount_tiyn=4_325_000,
+                       frequency=Frequency.ONE_OFF, paid_from=dt.date(2026, 11, 27)))
+        number = application.number
+        s.commit()
+    page = client_request.get("citizen.application", number=number)
+    decision = page.select_one("section[aria-labelledby=h-decision]")
+    assert decision is not None
+    text = " ".join(decision.get_text().split())
+    assert "тағайындалды" in text and "walk/2026/00001" in text and "43 250" in text
