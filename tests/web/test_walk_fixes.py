@@ -66,3 +66,9 @@ def test_r15_9_a_decided_case_page_says_what_was_decided_amount_and_from_when(
     assert decision is not None
     text = " ".join(decision.get_text().split())
     assert "тағайындалды" in text and "walk/2026/00001" in text and "43 250" in text
+
+
+def test_the_staff_sign_in_page_offers_eds_as_the_citizens_page_does(
+        client_request: ClientRequest) -> None:
+    page = client_request.get("auth.staff_sign_in")
+    assert page.select_one(f"a[href^='{client_request.url('auth.staff_eds_sign_in')}']")
