@@ -31,7 +31,14 @@ def timeline(session: Session, application: Application) -> list[Event]:
     event that is no step of the procedure (a view, a lookup) is in :func:`looks` instead."""
     return [e for e in session.scalars(
         select(Event).where(Event.application_id == application.id).order_by(Event.seq))
-        if e.action not in _HIDDEN and (e.actor_kind != "staff" or e.action in _STEPS)]
+        if e.action not in _HIDDEN and (e.actor_kind != "staff" or e.action in _STEPS)
+        and not _nothing_added(e)]
+
+
+def _nothing_added(event: Event) -> bool:
+    """An upload whose every file was refused: the audit keeps it, the timeline does not say
+    "files added" for it."""
+    return event.action == "document_files_added" and not (event.data or {}).get("files")
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,24 @@ def test_the_staff_sign_in_page_offers_eds_as_the_citizens_page_does(
         client_request: ClientRequest) -> None:
     page = client_request.get("auth.staff_sign_in")
     assert page.select_one(f"a[href^='{client_request.url('auth.staff_eds_sign_in')}']")
+
+
+def test_an_upload_whose_files_were_all_refused_is_no_files_added_step(
+        client_request: ClientRequest) -> None:
+    from portal.services import case_view, events
+    from portal.services.accounts import actor_of
+
+    with client_request.app.app_context():
+        s = db.session()
+        application = create_application(s)
+        citizen = s.get(Citizen, application.citizen_id)
+        assert citizen is not None
+        events.record(s, actor_of(citizen), "document_files_added",
+                      application_id=application.id, data={"files": [], "refused": 1})
+        events.record(s, actor_of(citizen), "document_files_added",
+                      application_id=application.id,
+                      data={"files": [{"id": 1}], "refused": 0})
+        s.commit()
+        shown = [e for e in case_view.timeline(s, application)
+                 if e.action == "document_files_added"]
+        assert [e.data["files"] for e in shown] == [[{"id": 1}]]
