@@ -573,7 +573,9 @@ def decision_cases(session: Session) -> list[str]:
             applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
             applicant_birth_date=citizen.birth_date, phone=citizen.phone,
             arrived_at=now - dt.timedelta(days=21), submitted_at=now - dt.timedelta(days=21),
-            term_started_on=past, registered_on=past, assignee_id=specialist.id)
+            term_started_on=past, registered_on=past, assignee_id=specialist.id,
+            # The precinct commission had it (R7.2 met), as it had every case at this stage.
+            sent_to_precinct_on=past)
         session.add(application)
         session.flush()
         cases.refresh_next_due(application, cal)

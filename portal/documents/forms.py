@@ -520,6 +520,15 @@ def _refusal_ground(decision: Decision) -> str:
     return str(label) if label is not None else _t(code)
 
 
+def _assistance_kind(code: str) -> str:
+    """The notification's "(type of assistance)": the ground in words, not its stored code."""
+    from portal.domain.grounds import GroundCategory
+    from portal.web.labels import GROUND_LABELS
+
+    known = code in {g.value for g in GroundCategory}
+    return str(GROUND_LABELS[GroundCategory(code)]) if known else _t(code)
+
+
 def f5(session: Session, application: Application, language: str) -> FormDocument | None:
     d = application.decision
     if d is None:
@@ -607,7 +616,7 @@ def _notification(session: Session, application: Application, language: str,
                  n.responsible_name, n.responsible_position)
     if granted:
         title = _("Notification of granting social assistance (%(kind)s) of %(date)s",
-                  kind=n.assistance_type, date=day)
+                  kind=_assistance_kind(n.assistance_type), date=day)
         body: tuple[Item, ...] = (
             Field(_("Decision on granting social assistance"),
                   _("of %(date)s No. %(number)s", date=_date(d.decided_on), number=d.number)),
@@ -617,7 +626,7 @@ def _notification(session: Session, application: Application, language: str,
         )
     else:
         title = _("Notification of refusal of social assistance (%(kind)s) of %(date)s",
-                  kind=n.assistance_type, date=day)
+                  kind=_assistance_kind(n.assistance_type), date=day)
         body = (
             Field(_("Decision on refusing social assistance"),
                   _("of %(date)s No. %(number)s", date=_date(d.decided_on), number=d.number)),

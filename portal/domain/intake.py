@@ -79,7 +79,7 @@ class DeskGaps:
 
 
 def desk_gaps(rule: GroundRule, shown: Iterable[ShownDocument], on: date, *,
-              representative: bool) -> DeskGaps:
+              representative: bool, ground_proved_by_registers: bool = False) -> DeskGaps:
     """What the package lacks on ``on`` (R6.2): every checklist item shown and still valid.
 
     Each item of the checklist is one person's or one kind's document, so each must be there;
@@ -98,6 +98,10 @@ def desk_gaps(rule: GroundRule, shown: Iterable[ShownDocument], on: date, *,
         documents += [PackageDocument(DocumentKind.GROUND_PROOF, d.valid_until,
                                       GroundCategory.LOW_INCOME)
                       for d in documents if d.kind is DocumentKind.INCOME]
+    if ground_proved_by_registers:
+        # The register proved the ground (L8: the dispensary register), so the checklist asked
+        # for no paper proof (``desk_checklist``), and the law's list must not ask for one either.
+        documents.append(PackageDocument(DocumentKind.GROUND_PROOF, None, rule.category))
     law = package_gaps(rule, documents, on, representative=representative)
     named_missing = {r.item.kind for r in rows if r.item.key in missing}
     named_expired = {r.item.kind for r in rows if r.item.key in expired}

@@ -107,7 +107,7 @@ class ApplicantForm(PortalForm):
     """F1: the identity document; the name only where the register did not answer."""
 
     surname = StringField(_l("Surname"), validators=[Length(max=100)])
-    given_name = StringField(_l("Name"), validators=[Length(max=100)])
+    given_name = StringField(_l("Given name"), validators=[Length(max=100)])
     patronymic = StringField(_l("Patronymic (if any)"), validators=[Length(max=100)])
     id_doc_type = SelectField(_l("Identity document"), choices=[
         SelectChoice(code, label) for code, label in ID_DOCUMENT_LABELS.items()

@@ -95,7 +95,7 @@ class IntakeApplicantForm(ApplicantForm, AddressForm, BankForm):
 
     surname = StringField(_l("Surname"), validators=[
         DataRequired(_l("Enter the surname.")), Length(max=100)])
-    given_name = StringField(_l("Name"), validators=[
+    given_name = StringField(_l("Given name"), validators=[
         DataRequired(_l("Enter the name.")), Length(max=100)])
     reason = TextAreaField(_l("Why the address differs from the register"),
                            description=_l("Only if the applicant lives elsewhere than "

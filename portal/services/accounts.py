@@ -119,6 +119,23 @@ def send_code(session: Session, citizen: Citizen, purpose: CodePurpose, *, now: 
     return CodeSent(row.id, verdict)
 
 
+def live_code(session: Session, citizen: Citizen, purpose: CodePurpose, *,
+              now: dt.datetime) -> int | None:
+    """The newest code of ``purpose`` already on the citizen's phone and still good to try.
+
+    When the resend limit holds back a new code (a second sign-in a moment after the first),
+    the one just sent is what the person will type: the new attempt waits for it, not for a
+    code that never comes."""
+    row = session.scalars(select(OneTimeCode).where(
+        OneTimeCode.citizen_id == citizen.id, OneTimeCode.purpose == purpose,
+        OneTimeCode.used_at.is_(None)).order_by(OneTimeCode.issued_at.desc(),
+                                                 OneTimeCode.id.desc()).limit(1)).first()
+    if row is None or code_verdict(CodeState(row.issued_at, row.tries, row.used_at),
+                                   now) is not CodeVerdict.VALID:
+        return None
+    return row.id
+
+
 def check_code(session: Session, code_id: int, entered: str, *, now: dt.datetime) -> str:
     """Try a code: ``right`` uses it up; ``wrong`` counts a try (five at most, then
     ``locked``); ``used`` and ``expired`` say why it cannot be tried. Commits."""

@@ -32,6 +32,12 @@ def timeline(session: Session, application: Application) -> list[Event]:
     return history(session, application)[0]
 
 
+def _nothing_added(event: Event) -> bool:
+    """An upload whose every file was refused: the audit keeps it, the timeline does not say
+    "files added" for it."""
+    return event.action == "document_files_added" and not (event.data or {}).get("files")
+
+
 @dataclass(frozen=True)
 class Look:
     """One staff view, change or 1414 lookup of the case: role, desk and time, no name."""
@@ -53,8 +59,9 @@ def history(session: Session, application: Application) -> tuple[list[Event], li
     every = list(session.scalars(
         select(Event).where(Event.application_id == application.id).order_by(Event.seq)))
     steps = [e for e in every if e.action not in _HIDDEN
-             and (e.actor_kind != "staff" or e.action in _STEPS)]
-    rows = [e for e in reversed(every) if e.actor_kind == "staff"]
+             and (e.actor_kind != "staff" or e.action in _STEPS) and not _nothing_added(e)]
+    # The signing plumbing (a signature started or made) is no look at the person's data.
+    rows = [e for e in reversed(every) if e.actor_kind == "staff" and e.action not in _HIDDEN]
     ids = {e.actor_id for e in rows if e.actor_id is not None}
     desks = {s.id: s.channel for s in session.scalars(
         select(StaffUser).where(StaffUser.id.in_(ids)))} if ids else {}

@@ -272,7 +272,8 @@ def gaps(draft: Application, on: dt.date) -> DeskGaps:
                                    valid_until=row.valid_until if row is not None else None,
                                    proves=row.proves if row is not None else None))
     return desk_gaps(cases.ground_rule(draft), shown, on,
-                     representative=draft.capacity.needs_power_of_attorney)
+                     representative=draft.capacity.needs_power_of_attorney,
+                     ground_proved_by_registers=ground_proved_by_registers(draft))
 
 
 def checked(draft: Application) -> bool:

@@ -246,3 +246,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _principal() -> dict[str, Any]:
         return {"principal": current(), "session_seconds": seconds_left()}
+
+    @app.template_global("may_open")
+    def may_open(endpoint: str) -> bool:
+        """Whether the person signed in may open ``endpoint`` (the menu shows only those)."""
+        view = app.view_functions.get(endpoint)
+        audience = audience_of(view) if view is not None else None
+        return audience is not None and current().may_use(audience)

@@ -368,3 +368,9 @@ def init_staff_case(app: Flask) -> None:
     filters["income_kind_label"] = lambda code: _word(INCOME_KIND_LABELS, code)
     filters["staff_event_label"] = lambda code: _word(
         STAFF_EVENT_LABELS, code) if str(code) in STAFF_EVENT_LABELS else _word(EVENT_LABELS, code)
+    init_delivery(app)
+
+
+def init_delivery(app: Flask) -> None:
+    """A refusal ground stored as a code (an event's reason) in words; free text stays as is."""
+    app.jinja_env.filters["reason_label"] = lambda text: _word(REFUSAL_GROUND_LABELS, text)

@@ -326,3 +326,16 @@ def test_too_many_tries_for_one_iin_say_when_to_try_again(people: Flask) -> None
     assert [a.status_code for a in answers] == [422] * 5 + [429]
     text = answers[-1].get_data(as_text=True)
     assert "әрекеттер саны шектеулі" in text and re.search(r"\d\d:\d\d", text)
+
+
+def test_signing_in_again_within_the_minute_waits_for_the_code_already_sent(people: Flask) -> None:
+    """Back, sign in again: no second SMS within the minute, so the first code must work."""
+    account(people)
+    first_try = people.test_client()
+    post(first_try, "/sign-in/", iin=IIN, password=PASSWORD)
+    code = last_code(people)
+    second_try = people.test_client()
+    post(second_try, "/sign-in/", iin=IIN, password=PASSWORD)
+    assert last_code(people) == code  # held back by the resend limit
+    post(second_try, "/sign-in/code", code=code)
+    assert signed_in(second_try)

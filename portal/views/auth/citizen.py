@@ -97,7 +97,9 @@ def sign_in() -> Any:
         else:
             sent = accounts.send_code(s, citizen, CodePurpose.SIGN_IN, now=utcnow(),
                                       locale=_locale())
-            _set_pending(CodePurpose.SIGN_IN, citizen, sent.code_id, next_url or None)
+            code_id = sent.code_id if sent.code_id is not None else accounts.live_code(
+                s, citizen, CodePurpose.SIGN_IN, now=utcnow())
+            _set_pending(CodePurpose.SIGN_IN, citizen, code_id, next_url or None)
             s.commit()
             if sent.code_id is None:
                 flash(_retry_message(sent.verdict.retry_at), "notice")

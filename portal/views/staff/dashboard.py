@@ -132,9 +132,10 @@ SECTIONS = {s.name: s for s in (
     Section("term", _l("Term of service: 8 working days (L3.1)"),
             _l("Cases whose 8-working-day term ends in the period. A case is decided on the "
                "day its result was issued or, until then, on the day of its decision."),
-            _l("Cases"), _single),
+            _l("Indicator"), _single),
     Section("now", _l("Overdue now"),
-            _l("The district's open cases today, whatever the period."), _l("Cases"), _single),
+            _l("The district's open cases today, whatever the period."), _l("Indicator"),
+            _single),
     Section("ground", _l("By ground"),
             _l("Cases whose term started in the period, by the ground for assistance."),
             _l("Ground"), _decided),

@@ -74,6 +74,18 @@ def test_r6_2_low_income_income_papers_prove_the_ground() -> None:
     assert desk_gaps(LOW_INCOME, shown, ON, representative=False).missing == ("income",)
 
 
+def test_r6_2_l8_a_disease_the_dispensary_register_proved_needs_no_paper_at_the_desk() -> None:
+    disease = DEFAULT_GROUND_RULES[GroundCategory.SOCIALLY_SIGNIFICANT_DISEASE]
+    items = desk_checklist(disease, ApplicantCapacity.SELF, ME, [], {},
+                           ground_proved_by_registers=True)
+    assert _kinds(items) == [f"identity-{ME}"]
+    shown = [ShownDocument(i, provided=True) for i in items]
+    assert desk_gaps(disease, shown, ON, representative=False,
+                     ground_proved_by_registers=True).complete
+    # Without the register's proof the paper is still asked for.
+    assert desk_gaps(disease, shown, ON, representative=False).missing == ("ground_proof",)
+
+
 def test_l3_2_l3_3_wait_and_service_are_measured_against_30_minutes() -> None:
     t = dt.datetime(2026, 11, 27, 5, 0, tzinfo=dt.UTC)
     times = DeskTimes(t, t + dt.timedelta(minutes=31), t + dt.timedelta(minutes=50))
