@@ -2,7 +2,7 @@
 
 Usage: python bench/http.py [PATH ...]   (default: /, /sign-in/, /status, /healthz, then the
 status lookup POST with BENCH_CASES cases in the database, 100,000 by default, a signed-in
-question page and a submitted application's page with 30 events). Prints requests per second,
+question page, a submitted application's page with 30 events and a staff case page). Prints requests per second,
 p50 and p95 per page, and the ratio to the bare app measured just before it. BENCH_CONCURRENCY
 connections (32), BENCH_SECONDS per run (5), BENCH_ONLY=text runs only the pages whose label
 has it, BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate limits are off for
@@ -173,6 +173,33 @@ print(location.rstrip("/") + "/contacts", "/cabinet/applications/" + number,
 """
 
 
+_STAFF_CASE = """
+from sqlalchemy import select
+from portal import create_app, db
+from portal.models import StaffUser
+from tests.pages import ClientRequest
+app = create_app()
+client = app.test_client()
+with app.app_context():
+    specialist = db.session().scalar(select(StaffUser).where(StaffUser.login == "specialist"))
+    db.session().expunge(specialist)
+ClientRequest(app, client).login(specialist)
+client.get("/staff/")
+cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+# a demo case through the precinct commission and income (F3, F4, R11.1) with its events
+print("/staff/cases/SA-2026-DEMO-0103", cookie.key + "=" + cookie.value)
+"""
+
+
+def staff_case_page(env: dict[str, str]) -> tuple[str, str]:
+    """The staff case page of a demo case and a specialist's Cookie header. Every GET of it is
+    an audit event (who looked at the person's data), so the run includes that write."""
+    done = subprocess.run([PY, "-c", _STAFF_CASE], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    path, cookie = done.stdout.split()[-2:]
+    return path, cookie
+
+
 _LOOKUP = """
 import re, sys
 from sqlalchemy import func, insert, select
@@ -260,6 +287,8 @@ def main() -> None:
             question, case, cookie = signed_in_pages(env)
             runs.append(("question (signed in)", question, cookie, None))
             runs.append(("application, 30 events", case, cookie, None))
+            staff_path, staff_cookie = staff_case_page(env)
+            runs.append(("staff case page", staff_path, staff_cookie, None))
         only = os.environ.get("BENCH_ONLY")  # e.g. "status": only the runs whose label has it
         for label, path, cookie, body in runs:
             if only and only not in label:
