@@ -44,6 +44,7 @@ from portal.documents.model import (
 )
 from portal.documents.words import tenge_in_words
 from portal.domain.forms import ConsentKind, NotificationForm, NotificationStatus
+from portal.domain.grounds import GroundCategory
 from portal.domain.inspection import CategoryPresent
 from portal.models import Application, Signature
 from portal.models.application import Receipt, ReceiptKind
@@ -512,6 +513,16 @@ def _staff_name(session: Session, staff_id: int | None) -> tuple[str, str]:
     return (staff.full_name, staff.position) if staff is not None else (_DASH, _DASH)
 
 
+def _assistance_type(code: str) -> str:
+    """F6/F7's kind of assistance: the ground's words (the notification keeps its code)."""
+    from portal.web.labels import GROUND_LABELS
+
+    try:
+        return str(GROUND_LABELS[GroundCategory(code)]).lower()
+    except (ValueError, KeyError):
+        return code
+
+
 def _refusal_ground(decision: Decision) -> str:
     from portal.web.labels import REFUSAL_GROUND_LABELS
 
@@ -607,7 +618,7 @@ def _notification(session: Session, application: Application, language: str,
                  n.responsible_name, n.responsible_position)
     if granted:
         title = _("Notification of granting social assistance (%(kind)s) of %(date)s",
-                  kind=n.assistance_type, date=day)
+                  kind=_assistance_type(n.assistance_type), date=day)
         body: tuple[Item, ...] = (
             Field(_("Decision on granting social assistance"),
                   _("of %(date)s No. %(number)s", date=_date(d.decided_on), number=d.number)),
@@ -617,7 +628,7 @@ def _notification(session: Session, application: Application, language: str,
         )
     else:
         title = _("Notification of refusal of social assistance (%(kind)s) of %(date)s",
-                  kind=n.assistance_type, date=day)
+                  kind=_assistance_type(n.assistance_type), date=day)
         body = (
             Field(_("Decision on refusing social assistance"),
                   _("of %(date)s No. %(number)s", date=_date(d.decided_on), number=d.number)),
