@@ -163,7 +163,7 @@ def case_status(app: Any, number: str) -> Status:
 
 def as_if_weeks_ago(app: Any, number: str, weeks: int = 4) -> None:
     """Move the refusal round's rows (not the audit log) ``weeks`` back: the notice, the
-    objections, the hearing and its protocol, and the windows counted from them, recomputed on
+    objections, the hearing, its protocol and remarks, and the windows counted from them, recomputed on
     the working calendar from the moved days as the services compute them."""
     delta = dt.timedelta(weeks=weeks)
     with app.app_context():
@@ -186,6 +186,8 @@ def as_if_weeks_ago(app: Any, number: str, weeks: int = 4) -> None:
         protocol.held_at -= delta
         protocol.read_at -= delta
         protocol.remarks_due_on = remarks_window_closes(to_local(protocol.read_at).date(), cal)
+        for remark in application.remarks:
+            remark.submitted_at -= delta
         from portal.services import cases
 
         cases.refresh_next_due(application, cal)
@@ -336,6 +338,10 @@ def test_r6_1_r7_2_r15_f7_paper_application_to_a_refusal_handed_over(
     assert case_status(app, number) is Status.NOTIFIED
     # The F7 as printed: the refusal's ground in words, certified with the head's EDS.
     open_case(desk, base, number, "a28-case-notified")
+    # Every step of the history and each notification in words (no event or channel codes).
+    for cell in desk.locator(".case-history tbody td").all_inner_texts():
+        assert not re.fullmatch(r"[a-z_]+", cell.strip()), cell
+    assert ", print," not in desk.locator("#case").inner_text()
     desk.goto(f"{base}/staff/cases/{number}/forms/f7")
     check(desk, "a29-f7")
     f7 = desk.locator("main").inner_text()
