@@ -44,6 +44,7 @@ from portal.documents.model import (
 )
 from portal.documents.words import tenge_in_words
 from portal.domain.forms import ConsentKind, NotificationForm, NotificationStatus
+from portal.domain.grounds import GroundCategory
 from portal.domain.inspection import CategoryPresent
 from portal.models import Application, Signature
 from portal.models.application import Receipt, ReceiptKind
@@ -522,7 +523,6 @@ def _refusal_ground(decision: Decision) -> str:
 
 def _assistance_kind(code: str) -> str:
     """The notification's "(type of assistance)": the ground in words, not its stored code."""
-    from portal.domain.grounds import GroundCategory
     from portal.web.labels import GROUND_LABELS
 
     known = code in {g.value for g in GroundCategory}

@@ -213,6 +213,10 @@ EVENT_LABELS = {
     # files of the application (a draft) or of an objection or remarks being written
     "document_files_added": _l("Files were added"),
     "document_file_removed": _l("A file was removed"),
+    # signing a decision and handing its notification over (staff steps the person sees)
+    "signing_started": _l("began signing a document"),
+    "signed": _l("signed a document with EDS"),
+    "notification_handed": _l("handed the printed notification over"),
 }
 # The statutory clocks (domain.deadlines) in words, by rule and key.
 DEADLINE_LABELS = {
@@ -357,6 +361,15 @@ STAFF_EVENT_LABELS = {
     "deliver_preliminary_notice": _l("The notice of the preliminary decision was delivered"),
     "case_viewed": _l("Opened the case"),
     "assign": _l("Assigned the case"),
+    "signing_started": _l("Began signing with EDS"),
+    "signed": _l("Signed with EDS"),
+    "signature_rejected": _l("The signature was refused"),
+    "notification_prepared": _l("The notification was prepared"),
+    "notification_sms_failed": _l("The SMS notification could not be delivered"),
+    "notification_handed": _l("The printed notification was handed over"),
+    "draft_started": _l("Began entering the paper application"),
+    "draft_documents_checked": _l("Checked the documents shown"),
+    "citizen_created_at_desk": _l("Added the person from the State database \"Individuals\""),
 }
 
 

@@ -1,12 +1,15 @@
 """A preliminary refusal read and answered in the cabinet, in Chromium at 360×740 in Kazakh, with
 JavaScript on and off (R15.1–R15.6, R15.11): the message under the bell, the notice, an objection
 with an attachment signed with the key file, the protocol (made by the service) read, a signed
-remark; an objection whose window closed while the page was open is refused; axe on every step
+remark; then the head's refusal (made by the services four weeks on, the windows having run)
+and its F7 in the cabinet, the F5 and F7 opened and each verified at /verify with every check
+passed; an objection whose window closed while the page was open is refused; axe on every step
 (where JavaScript runs)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -24,14 +27,14 @@ from portal.domain.calendar import WorkingCalendar
 from portal.domain.forms import NotificationChannel
 from portal.domain.hearing import HearingMode, RefusalGround
 from portal.domain.workflow import Action, Actor, Role, Status
-from portal.models import Application, Citizen, HearingProtocol, Objection
+from portal.models import Application, Citizen, HearingProtocol, Objection, StaffUser
 from portal.models.review import PreliminaryDecision
 from portal.services import cases, events
 from portal.services import signing as signing_service
 from signing import Holder
 from tests import samples
 from tests.browser.test_accessibility import AXE, _violations
-from tests.factories import create_application, create_citizen, create_district
+from tests.factories import create_application, create_citizen, create_district, create_staff
 from tests.pages import ClientRequest
 
 pytestmark = pytest.mark.browser
@@ -41,6 +44,7 @@ SPECIALIST = Actor(Role.SPECIALIST)
 KEY_PASSWORD = "key-pass-2026"
 SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PEOPLE = {True: "850321301238", False: "921231445671"}  # JavaScript on / off
+HEAD_IIN = "760212350620"  # the head of department who signs the decision
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +56,8 @@ def cabinet_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pa
     config.DATABASE_URL = f"sqlite:///{copy}"
     app = create_app(config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # The signed forms' QR codes and /verify links carry the public address: this server's.
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -79,6 +85,55 @@ def _refused_case(app: Any, citizen_id: int) -> str:
                                          delivered_at=utcnow(), via=NotificationChannel.CABINET,
                                          now=utcnow(), cal=CAL)
         return application.number
+
+
+def _decided(app: Any, number: str) -> None:
+    """The windows ran (the refusal round moved four weeks back, as the back-office journey
+    does); the head signs a refusal with the TEST key file and the notification is issued, all
+    through the services the signing page calls."""
+    from portal.notify import sms
+    from portal.services import decisions, notifications
+    from signing import Role as SignRole
+    from signing import canonical_json
+    from tests.browser.test_back_office_journeys import as_if_weeks_ago
+
+    as_if_weeks_ago(app, number)
+    with app.app_context():
+        session = db.session()
+        application = session.scalar(select(Application).where(Application.number == number))
+        assert application is not None
+        head = session.scalar(select(StaffUser).where(StaffUser.iin == HEAD_IIN))
+        if head is None:
+            head = create_staff(session, application.district, Role.HEAD, iin=HEAD_IIN,
+                                full_name="Нұрланова Сәуле", position="Бөлім басшысы")
+            session.commit()  # the signer keeps its keys through a connection of its own
+            signing_service.context().signer("keyfile").enroll(  # type: ignore[attr-defined]
+                Holder(iin=HEAD_IIN, surname="НҰРЛАНОВА", name="СӘУЛЕ",
+                       position="Бөлім басшысы", organisation="ТЕСТ әкімдігі",
+                       bin="990340001234"), KEY_PASSWORD)
+        head.district_id = application.district_id
+        session.commit()
+        draft = decisions.DecisionDraft(
+            granted=False, refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+            reasons="Қарсылық пен ескертулер мұқтаждықты растамады.")
+        now = utcnow()
+        f5 = decisions.next_decision_number(session, application, now)
+        data = canonical_json(decisions.decision_document(session, application, draft, head,
+                                                          number=f5, now=now))
+        who = decisions.staff_actor(head)
+        challenge = signing_service.start_signing(
+            session, who, signer_name="keyfile", document=data, signer_iin=HEAD_IIN,
+            purpose=decisions.DECISION_PURPOSE, role=SignRole.STAFF,
+            application_id=application.id)
+        signature = signing_service.complete_signing(
+            session, who, signer_name="keyfile", challenge_id=challenge.id,
+            answer=KEY_PASSWORD, document=data, expected_iin=HEAD_IIN,
+            purpose=decisions.DECISION_PURPOSE, document_kind="decision",
+            application_id=application.id)
+        decisions.decide(session, application, head, draft, number=f5, signature=signature,
+                         now=utcnow(), cal=CAL)
+        notifications.issue(session, application, sms=sms(), now=utcnow(), cal=CAL)
+        assert application.status is Status.NOTIFIED
 
 
 def _person(app: Any, js: bool) -> Citizen:
@@ -182,6 +237,27 @@ def test_r15_the_person_reads_the_notice_objects_reads_the_protocol_and_remarks(
         _sign_with_key(page, "Хаттамада екінші дәлелім жоқ.", None)
         assert "Ескертулеріңізге қол қойылып" in page.locator("main").inner_text()
         _check(page, js, "remarks-sent")
+        # Four weeks on, the head refuses (by the services, signed with the key file) and the
+        # F7 reaches the cabinet: the message, the F5 and F7 to read, each verifiable.
+        unread = int(page.locator("a.inbox-bell .bell-count").inner_text() or 0) \
+            if page.locator("a.inbox-bell .bell-count").count() else 0
+        _decided(app, number)
+        page.goto(f"{base}/cabinet/applications/{number}")
+        assert page.locator("a.inbox-bell .bell-count").inner_text() == str(unread + 1)
+        # "Who looked at my data" names the head's signing in words, never an event's code.
+        for line in page.locator("ul.looks li").all_inner_texts():
+            assert not re.search(r": [a-z_]+$", line.strip()), line
+        _check(page, js, "decided")
+        for form in ("f5", "f7"):
+            page.goto(f"{base}/cabinet/applications/{number}")
+            page.locator(f"main a[href='/cabinet/applications/{number}/forms/{form}']").click()
+            assert number in page.locator("main").inner_text()
+            _check(page, js, form)
+            page.goto(str(page.locator("a[href*='/verify/']").first.get_attribute("href")))
+            assert page.locator(".verify-verdict.ok").count() == 1
+            assert page.locator("ul.verify-checks li.failed").count() == 0
+            assert page.locator("ul.verify-checks li.passed").count() >= 8
+            _check(page, js, f"{form}-verify")
         # An objection whose window closes while its page is open: refused, saved nowhere.
         page.goto(f"{base}/cabinet/applications/{late_number}/objection")
         page.locator("#statement-text").fill("Кеш қалған қарсылық.")

@@ -271,6 +271,28 @@ def test_f5_a_refusal_names_its_ground_and_has_no_amount(
     assert _squash(absent) not in text
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_l5_f6_f7_name_the_kind_of_assistance_in_words_not_its_code(
+        office: Office, language: str) -> None:
+    """The notification keeps the ground's code (``notifications.issue``); the form says it."""
+    from portal.models import Notification
+
+    client_request = office.client_request
+    with client_request.app.app_context():
+        for n in db.session().scalars(select(Notification)):
+            n.assistance_type = "fire"
+        db.session().commit()
+    with client_request.app.test_request_context(), force_locale(language):
+        words = _("Damage from a fire").lower()
+    for slug, case in (("f6", "granted"), ("f7", "refused")):
+        page = check_page(client_request.client.get(
+            f"/staff/cases/{office.numbers[case]}/forms/{slug}?lang={language}"))
+        title = page.select_one("h1")
+        assert title is not None, slug
+        assert f"({words})" in title.get_text(" ", strip=True), slug
+        assert "(fire)" not in page.get_text(" ", strip=True), slug
+
+
 def _qr_squares(data: bytes) -> int:
     from pypdf import PdfReader
 

@@ -262,6 +262,19 @@ def test_r15_3_r15_4_r15_5_r15_6_paper_case_through_the_hearing_plain_and_htmx(
     assert _status(office, number) is Status.REGISTERED
 
 
+def test_r15_1_the_case_page_says_the_notice_channel_and_the_ground_in_words(
+        office: Office, client_request: ClientRequest) -> None:
+    number = _refused_case(office)  # a paper case, its notice handed over on paper
+    _login(client_request, office, Role.SPECIALIST)
+    page = client_request.get("staff.case", number=number)
+    text = page.get_text(" ", strip=True)
+    assert "printed, to hand over" in text and ", print " not in text
+    history = page.select_one(".case-history")
+    assert history is not None
+    assert "a negative conclusion of an examination" in history.get_text(" ", strip=True)
+    assert "negative_conclusion" not in history.get_text(" ", strip=True)
+
+
 # -- R15.7: the decision, signed by the head -------------------------------------------------
 
 def test_r15_1_r15_3_a_refusal_before_the_windows_says_which_and_until_when(

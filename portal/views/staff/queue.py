@@ -31,6 +31,7 @@ QUEUE_STATUSES = [s for s in Status if s is not Status.DRAFT]
 _OFFICE_LABELS = {
     Status.INSPECTION_REFUSED: _l("With the precinct commission: the inspection was refused"),
     Status.INCOME_COMPUTED: _l("Being checked by the department: income computed"),
+    Status.NOTIFIED: _l("Decided: the person has been notified"),
 }
 
 
