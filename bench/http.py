@@ -5,8 +5,8 @@ status lookup POST with BENCH_CASES cases in the database, 100,000 by default, a
 question page, a submitted application's page with 30 events and a staff case page). Prints
 requests per second, p50 and p95 per page, and the ratio to the bare app measured just before
 it. BENCH_CONCURRENCY connections (32), BENCH_SECONDS per run (5), BENCH_ONLY=text runs only the
-pages whose label has it, BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate limits are off for
-the run (all the load comes from one address).
+pages whose label has it, BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate
+limits are off for the run (all the load comes from one address).
 """
 
 from __future__ import annotations
