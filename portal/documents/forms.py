@@ -525,8 +525,10 @@ def _assistance_kind(code: str) -> str:
     """The notification's "(type of assistance)": the ground in words, not its stored code."""
     from portal.web.labels import GROUND_LABELS
 
-    known = code in {g.value for g in GroundCategory}
-    return str(GROUND_LABELS[GroundCategory(code)]) if known else _t(code)
+    if code not in {g.value for g in GroundCategory}:
+        return _t(code)
+    words = str(GROUND_LABELS[GroundCategory(code)])
+    return words[:1].lower() + words[1:]  # inside the title's parentheses, mid-sentence
 
 
 def f5(session: Session, application: Application, language: str) -> FormDocument | None:
