@@ -39,6 +39,8 @@ class Config:
         self.DATABASE_URL: str | None = _env("DATABASE_URL") or None
         self.REDIS_URL: str = _env("REDIS_URL")
         self.RATELIMIT_STORAGE_URI: str = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        # Installations sharing one Redis keep their counters apart by a prefix.
+        self.RATELIMIT_KEY_PREFIX: str = _env("RATELIMIT_KEY_PREFIX")
         # Off only for load benchmarks from one address (bench/http.py); production refuses it.
         self.RATELIMIT_ENABLED: bool = _flag("RATELIMIT_ENABLED", True)
         self.API_RATE_LIMIT: str = _env("API_RATE_LIMIT", "300 per minute")

@@ -94,8 +94,11 @@ def portal(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Portal
     for name, value in _secrets().items():
         setattr(config, name, value)
     app = create_app(config, instance_path=str(tmp_path / "instance"))
+    # Its own rate-limit counters: every request of every test comes from 127.0.0.1, and the
+    # signing limit (10 a minute per address) would otherwise count the other fault tests' tries.
     env = _production_env(tmp_path, REDIS_URL=redis_url, SESSION_COOKIE_SECURE="false",
-                          DATABASE_URL=database_url, STORAGE_PATH=str(files))
+                          DATABASE_URL=database_url, STORAGE_PATH=str(files),
+                          RATELIMIT_KEY_PREFIX=f"fault-{tmp_path.name}-{os.getpid()}")
     port = _free_port()
     master = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "1",
