@@ -33,7 +33,7 @@ from portal.services.workdays import calendar
 from signing import Holder
 from tests.factories import create_staff
 from tests.pages import ClientRequest, check_page
-from tests.web.case_helpers import Office, hidden, make_office
+from tests.web.case_helpers import Office, act, make_office
 
 
 def token(html: str) -> str:
@@ -41,20 +41,6 @@ def token(html: str) -> str:
     assert field is not None
     return str(field["value"])
 
-
-def act(client_request: ClientRequest, number: str, action: str, data: dict[str, Any], *,
-        htmx: bool = False, page: BeautifulSoup | None = None) -> Any:
-    """Open the case page (or use ``page``), then post the action's form with its hidden
-    version and seen, and ``data``."""
-    client = client_request.client
-    if page is None:
-        response = client.get(f"/staff/cases/{number}")
-        assert response.status_code == 200
-        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    form = {"csrf_token": token(str(page)), "version": hidden(page, action, "version"),
-            "seen": hidden(page, action, "seen"), **data}
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(f"/staff/cases/{number}/actions/{action}", data=form, headers=headers)
 
 HEAD_IIN = "760212350620"
 KEY_PASSWORD = "head-pass-9"
