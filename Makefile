@@ -44,13 +44,15 @@ test-tools: pdf-tools
 	fi
 
 # The PDF font with every Kazakh letter (never committed) and pdftotext for the PDF tests, from
-# Debian: fonts-dejavu-core and poppler-utils; pg_dump/pg_restore for the backup test.
+# Debian: fonts-dejavu-core and poppler-utils; pg_dump/pg_restore for the backup test; zbarimg to
+# read the documents' QR codes in the tests.
 PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 pdf-tools:
 	@missing=""; \
 	[ -f $(PDF_FONT) ] || missing="$$missing fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v pg_restore >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \

@@ -48,6 +48,7 @@ from portal.domain.workflow import Status
 from portal.models import Application
 from portal.services.workdays import calendar
 from tests.browser.test_accessibility import AXE, _violations
+from tests.qr import qr_links
 
 pytestmark = pytest.mark.browser
 
@@ -377,6 +378,33 @@ def _unread(page: Any) -> int:
     return int(count.inner_text()) if count.count() else 0
 
 
+def _the_decision_pdf_verifies_by_its_qr_code(head: Any, base: str, number: str) -> None:
+    """#12: the head downloads the signed decision's PDF (F5); the link its QR code carries opens
+    /verify with every check passed; the same PDF with one byte changed, uploaded there, fails
+    the file's digest check and nothing else is claimed for it."""
+    with head.expect_download() as download:
+        head.locator("main a[href*='/forms/f5.pdf']").first.click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    links = qr_links(pdf)
+    assert len(links) == 1 and links[0].startswith(f"{base}/verify/"), links
+    head.goto(links[0])
+    check(head, "b16a-verify")
+    assert head.locator(".verify-verdict.ok").count() == 1
+    assert head.locator("ul.verify-checks li.failed").count() == 0
+    assert head.locator("ul.verify-checks li.passed").count() >= 8
+    changed = bytearray(pdf)
+    changed[len(pdf) // 2] ^= 0x01
+    head.locator("input[type=file]").set_input_files(
+        files=[{"name": "F5.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}])
+    head.locator(".verify-upload button[type=submit]").click()
+    answer = head.locator(".verify-answer")
+    answer.wait_for()
+    check(head, "b16b-verify-changed")
+    assert answer.get_attribute("data-verdict") == "changed"
+    assert head.locator(".verify-answer li[data-check=file]").count() == 1
+
+
 def test_r15_7_r15_11_portal_application_to_a_signed_grant_and_its_f6_in_the_cabinet(
         browser: Any, office: Office,
         office_server: tuple[Any, str, dict[str, str], str]) -> None:
@@ -442,6 +470,7 @@ def test_r15_7_r15_11_portal_application_to_a_signed_grant_and_its_f6_in_the_cab
             head.locator("form:has(#key-password) button[type=submit]").click()
         check(head, "b16-granted")
         assert case_status(app, number) is Status.NOTIFIED  # a portal case: the cabinet at once
+        _the_decision_pdf_verifies_by_its_qr_code(head, base, number)
         # The citizen: one more unread message, the decision's.
         citizen.goto(f"{base}/cabinet/")
         assert _unread(citizen) == unread + 1
