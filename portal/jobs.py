@@ -190,3 +190,13 @@ def settle_notifications() -> int:
     from portal.services.workdays import calendar
 
     return notifications.settle_pending(db.session(), now=utcnow(), cal=calendar())
+
+
+@celery_app.task(name="portal.prepare_pdfs")  # type: ignore[untyped-decorator,unused-ignore]
+def prepare_pdfs(application_id: int, slugs: list[str]) -> int:
+    """#12: make a case's signed documents' PDFs ahead of their first download (kept by content
+    digest, portal/documents/cache.py); returns how many exist now."""
+    from portal import db
+    from portal.documents.cache import prepare
+
+    return prepare(db.session(), application_id, slugs)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.documents.cache import prepare_later
 from portal.domain.calendar import Channel, WorkingCalendar, to_local
 from portal.domain.deadlines import objection_window_closes
 from portal.domain.forms import Frequency, NotificationChannel, notification_form
@@ -380,6 +381,7 @@ def decide(
     def effect() -> None:
         session.add(decision)
         application.decision = decision
+        prepare_later(session, application.id, "f5")
 
     cases.change(session, application, draft.action, head.actor, staff_actor(head), now=now,
                  cal=cal, data={"number": number, "signature_id": signature.id,

@@ -24,6 +24,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.documents.cache import prepare_later
 from portal.domain.calendar import Channel, WorkingCalendar
 from portal.domain.forms import NotificationChannel, NotificationStatus, notification_form
 from portal.domain.workflow import Action, Actor, Role, Status
@@ -132,6 +133,7 @@ def issue(session: Session, application: Application, *, sms: Sms | None,
         for row in made:
             application.notifications.append(row)
         _issued(application, now)
+        prepare_later(session, application.id, made[0].form.value.lower())
 
     if portal:
         # R15.11: the cabinet has it now — the result is issued.
@@ -141,6 +143,8 @@ def issue(session: Session, application: Application, *, sms: Sms | None,
         for row in made:
             application.notifications.append(row)
         application.version += 1  # the case page's forms read before this are stale
+        session.flush()
+        prepare_later(session, application.id, made[0].form.value.lower())
         events.record(session, events.Actor.system(), "notification_prepared",
                       application_id=application.id, data=data, at=now)
         session.commit()

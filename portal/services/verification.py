@@ -203,10 +203,15 @@ def check_code(session: Session, text: str | None) -> Report | None:
 
 def verify_url(signature: Signature) -> str:
     """The public address a QR code on the document opens (PUBLIC_BASE_URL + /verify/<code>)."""
-    from flask import current_app, url_for
+    from flask import current_app, has_request_context, url_for
 
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    return base + url_for("verify.page", code=signature.short_code)
+    if has_request_context():
+        return base + url_for("verify.page", code=signature.short_code)
+    # A job (PDFs made ahead, portal/documents/cache.py) has no request: the path from the
+    # URL map itself, under the application's root.
+    adapter = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
+    return base + adapter.build("verify.page", {"code": signature.short_code})
 
 
 def pdf_keywords(signature: Signature) -> str:

@@ -11,7 +11,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal.documents.cache import pdf_of
+from portal.documents.cache import issued_pdf
 from portal.documents.model import FormDocument
 from portal.models import Application
 from portal.web.htmx import no_store
@@ -50,16 +50,9 @@ def page_response(document: FormDocument, *, back_url: str, pdf_endpoint: str,
 
 def pdf_response(document: FormDocument) -> Response:
     """The PDF as an attachment; a signed one is remembered as issued (/verify knows it)."""
-    data = pdf_of(document)
-    if document.seal is not None and document.seal.signature_id is not None:
-        from portal import db
-        from portal.documents import verification
-        from portal.models import Signature
+    from portal import db
 
-        session = db.session()
-        signature = session.get(Signature, document.seal.signature_id)
-        if signature is not None:
-            data = verification.remember_pdf(session, signature, data)
+    data = issued_pdf(db.session(), document)
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{document.filename}-{document.language}.pdf")
