@@ -2,7 +2,8 @@
 
 Usage: python bench/load.py   (BENCH_LOAD_URL: the PostgreSQL database to create and fill,
 default bench_load on the local server; REDIS_URL: Redis, default db 13; BENCH_SECONDS per step,
-default 30; BENCH_STEPS, default "8,16,32,64" concurrent users; BENCH_LOAD_CASES, default 20000).
+default 30, after BENCH_WARMUP seconds (5) not measured; BENCH_STEPS, default "8,16,32,64"
+concurrent users; BENCH_LOAD_CASES, default 20000).
 
 gunicorn (2 × cores workers) in production mode with PostgreSQL, Redis rate limits and a Redis
 broker, behind a trusted proxy so every simulated person has an address of their own (the
@@ -45,6 +46,8 @@ REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 STEPS = [int(s) for s in os.environ.get("BENCH_STEPS", "8,16,32,64").split(",")]
 CASES = int(os.environ.get("BENCH_LOAD_CASES", "20000"))
+# Unmeasured: every worker's first requests (imports, templates, connections) before the steps.
+WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 
 
 @dataclass(frozen=True)
@@ -196,13 +199,13 @@ def _prepare(env: dict[str, str]) -> dict[str, list[Persona]]:
 WEIGHTS = {"citizen": 45, "staff": 25, "lookup": 20, "visitor": 10}
 
 
-def _step(port: int, people: dict[str, list[Persona]], users: int
+def _step(port: int, people: dict[str, list[Persona]], users: int, seconds: float = SECONDS
           ) -> tuple[float, dict[str, list[float]], int, int]:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors = refused = 0
     refusals: Counter[str] = Counter()
     lock = threading.Lock()
-    stop_at = time.perf_counter() + SECONDS
+    stop_at = time.perf_counter() + seconds
     kinds = [k for k, w in WEIGHTS.items() for _ in range(w) if people[k]]
 
     def user(number: int) -> None:
@@ -304,7 +307,9 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         print(f"gunicorn -w {workers} on {os.cpu_count()} cores, PostgreSQL, Redis; "
-              f"{SECONDS:.0f} s per step")
+              f"{SECONDS:.0f} s per step after {WARMUP:.0f} s of warm-up")
+        if WARMUP > 0:
+            _step(port, people, STEPS[0], WARMUP)
         for users in STEPS:
             elapsed, latencies, errors, refused = _step(port, people, users)
             every = [v for values in latencies.values() for v in values]
