@@ -363,3 +363,24 @@ def test_the_pages_are_whole_in_each_language_and_not_cached(
     cabinet = check_page(client.get("/cabinet/"))
     assert cabinet.select_one("a[href='/account/password']") is not None
     assert cabinet.select_one("a[href='/account/sessions']") is not None
+
+
+def test_changing_the_password_does_not_extend_the_twelve_hours_from_sign_in(
+    db_app: Flask, citizen: Citizen
+) -> None:
+    import datetime as dt
+
+    client = sign_in(db_app, citizen)
+    with db_app.app_context():
+        row = db.session().get(WebSession, token_digest(token_of(client)))
+        assert row is not None
+        row.created_at = utcnow() - dt.timedelta(hours=11, minutes=59, seconds=50)
+        db.session().commit()
+    assert change(client).status_code == 303
+    assert signed_in(client)
+    with db_app.app_context():
+        row = db.session().get(WebSession, token_digest(token_of(client)))
+        assert row is not None
+        row.created_at -= dt.timedelta(seconds=15)  # the 12 hours pass a moment later
+        db.session().commit()
+    assert not signed_in(client)
