@@ -32,6 +32,9 @@ class SessionEnd(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a reason, not a password)
     FACTOR_RESET = "factor_reset"
     DEACTIVATED = "deactivated"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 — the person changed it: others end
+    ENDED_BY_PERSON = "ended_by_person"  # ended from the person's own list of sessions
+    PASSWORD_TRIES = "password_tries"  # noqa: S105 — too many wrong current passwords
 
 
 class WebSession(Base):
@@ -47,6 +50,9 @@ class WebSession(Base):
     method: Mapped[SignInMethod] = mapped_column(enum_column(SignInMethod))
     # SHA-256 of the browser's user agent: enough to notice a new device, not to track one.
     device_hash: Mapped[str] = mapped_column(String(64))
+    # Browser and system family only ("Chrome/Android", `portal/domain/devices.py`), for the
+    # person's own list of sessions; None for sessions older than the list.
+    device: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[dt.datetime | None]

@@ -259,11 +259,18 @@ def reset_password(session: Session, citizen: Citizen, password: str, *, now: dt
             WebSession.ended_at.is_(None))):
         access.end_session(row, SessionEnd.PASSWORD_RESET)
     events.record(session, actor_of(citizen), "password_reset")
+    tell_password_changed(session, citizen, now=now, locale=locale)
+    session.commit()
+
+
+def tell_password_changed(session: Session, citizen: Citizen, *, now: dt.datetime,
+                          locale: str) -> None:
+    """An SMS that the password changed (by a reset or in the cabinet), with no personal data.
+    The caller commits."""
     if citizen.phone:
         with force_locale(locale):
             text = gettext("Social assistance portal: your password was changed. If it was not "
                            "you, call 1414.")
         sms().queue(session, citizen.phone, text, SmsPurpose.PASSWORD_RESET, now=now)
-    session.commit()
 
 

@@ -1,4 +1,5 @@
-"""Blueprints by audience: public, auth, citizen, staff, operator; dev pages outside production."""
+"""Blueprints by audience: public, auth, citizen, staff, operator, and the signed-in person's own
+account; dev pages outside production."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from portal.views import (
+        account,
         api,
         auth,
         citizen,
@@ -22,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp, url_prefix="/sign-in")
     app.register_blueprint(citizen.bp, url_prefix="/cabinet")
+    app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(staff_admin.bp, url_prefix="/staff/admin")
     app.register_blueprint(operator.bp, url_prefix="/operator")

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal import db
 from portal.db import utcnow
 from portal.domain.accounts import SESSION_IDLE, SessionVerdict, session_verdict
+from portal.domain.devices import device_label
 from portal.domain.workflow import Role
 from portal.models import Citizen, SessionEnd, StaffUser, SubjectKind, WebSession
 from portal.web.htmx import is_htmx, redirect_after_post
@@ -129,10 +130,25 @@ def start_session(kind: SubjectKind, subject_id: int, method: Any) -> WebSession
     session.clear()
     token = secrets.token_urlsafe(32)
     row = WebSession(id=token_digest(token), subject_kind=kind, subject_id=subject_id,
-                     method=method, device_hash=device_digest())
+                     method=method, device_hash=device_digest(),
+                     device=device_label(request.headers.get("User-Agent")))
     db.session().add(row)
     session["sid"] = token
     return row
+
+
+def rotate_session(row: WebSession, reason: SessionEnd) -> WebSession:
+    """A new id for the session ``row`` is (after a password change): a new token in the cookie
+    and a new record that keeps the sign-in time, so the absolute limit still counts from the
+    sign-in; the old record ends. The rest of the cookie session stays. The caller commits."""
+    token = secrets.token_urlsafe(32)
+    new = WebSession(id=token_digest(token), subject_kind=row.subject_kind,
+                     subject_id=row.subject_id, method=row.method, device_hash=row.device_hash,
+                     device=row.device, created_at=row.created_at, last_seen_at=utcnow())
+    end_session(row, reason)
+    db.session().add(new)
+    session["sid"] = token
+    return new
 
 
 def end_session(row: WebSession, reason: SessionEnd) -> None:

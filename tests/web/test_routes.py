@@ -66,6 +66,11 @@ EXPECTED = {
     "/staff/cases/<number>/decision/complete",
     "/staff/print-list",
     "/staff/print-list/<int:notification_id>/handed",
+    "/account/",
+    "/account/password",
+    "/account/sessions",
+    "/account/sessions/end",
+    "/account/sessions/end-others",
 }
 
 
