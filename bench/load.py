@@ -46,6 +46,7 @@ REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 STEPS = [int(s) for s in os.environ.get("BENCH_STEPS", "8,16,32,64").split(",")]
 CASES = int(os.environ.get("BENCH_LOAD_CASES", "20000"))
+LOOKUP_PEOPLE = int(os.environ.get("BENCH_LOOKUP_PEOPLE", "300"))
 # Unmeasured: every worker's first requests (imports, templates, connections) before the steps.
 WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 
@@ -182,7 +183,9 @@ def _prepare(env: dict[str, str]) -> dict[str, list[Persona]]:
             Visit("staff queue", "GET", "/staff/"),
             Visit("staff case page", "GET", f"/staff/cases/SA-LOAD-{random.randrange(CASES):07d}"),
         )))
-    for _ in range(8):
+    # Many callers asking about many cases: the lookup's limits count per address and per
+    # application number (10 a minute each), as they would for real callers.
+    for _ in range(LOOKUP_PEOPLE):
         cookie, csrf, _ = signed_in(None, "/status")
         n = random.randrange(CASES)
         iin = citizens[n % len(citizens)].iin
@@ -211,13 +214,15 @@ def _step(port: int, people: dict[str, list[Persona]], users: int, seconds: floa
     def user(number: int) -> None:
         nonlocal errors, refused
         rng = random.Random(number)
-        address = f"10.{number // 250}.{number % 250}.{rng.randrange(1, 250)}"
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: dict[str, list[float]] = defaultdict(list)
         mine_4xx: Counter[str] = Counter()
         bad = four = 0
         while time.perf_counter() < stop_at:
             persona = rng.choice(people[rng.choice(kinds)])
+            # A new person each round, with an address of their own (the limits count per
+            # person, as in real life; one thread is many people one after another).
+            address = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
             for visit in persona.visits:
                 headers = {"Host": HOST, "X-Forwarded-For": address, "X-Forwarded-Proto": "https",
                            "Accept-Encoding": "br, gzip"}
