@@ -111,6 +111,12 @@ class Config:
         # access and redirects to it with a token valid FILES_TOKEN_MINUTES; empty: served here.
         self.FILES_ORIGIN: str = _env("FILES_ORIGIN").rstrip("/")
         self.FILES_TOKEN_MINUTES: int = int(_env("FILES_TOKEN_MINUTES", "5"))
+        # Retention periods (docs/operations.md, Retention): `flask retention purge --dry-run`
+        # lists what is past them. The case file's period has no default: the archive list sets it.
+        self.RETENTION_CASE_YEARS: str = _env("RETENTION_CASE_YEARS")
+        self.RETENTION_DRAFT_DAYS: int = int(_env("RETENTION_DRAFT_DAYS", "180"))
+        self.RETENTION_SESSION_DAYS: int = int(_env("RETENTION_SESSION_DAYS", "90"))
+        self.RETENTION_SMS_DAYS: int = int(_env("RETENTION_SMS_DAYS", "180"))
         # Fonts for PDFs with every Kazakh letter (Debian package fonts-dejavu-core).
         self.PDF_FONT_DIR: str = _env("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
         self.HSTS_SECONDS = int(_env("HSTS_SECONDS", "31536000"))
