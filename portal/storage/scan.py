@@ -114,6 +114,10 @@ class Clamd:
         try:
             with socket.socket(self.family, socket.SOCK_STREAM) as sock:
                 sock.settimeout(self.timeout)  # for connect, each send and each receive
+                if self.family != socket.AF_UNIX:
+                    # Small writes (the command, a short file, the end mark) go out at once
+                    # instead of waiting on Nagle and the daemon's delayed ACK (~40 ms a file).
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 sock.connect(self.address)
                 sock.sendall(b"zINSTREAM\0")
                 for start in range(0, len(data), CHUNK):
