@@ -80,13 +80,13 @@ def show_file(file_id: int) -> BaseResponse:
     return _file_response(row, thumb=thumb, cross_site="same-origin")
 
 
-@bp.get("/f/<int:file_id>/<variant>")
+@bp.get("/f/<int:file_id>")
 @allow(ANYONE)  # the signed link is the credential; the person was checked when it was issued
-def show_signed_file(file_id: int, variant: str) -> BaseResponse:
+def show_signed_file(file_id: int) -> BaseResponse:
     """The files origin (FILES_ORIGIN; the guard in portal/web/files_origin.py keeps this URL off
     the portal's host): a changed, expired or another file's token is a 403; a file gone, or
     that the token's account may no longer see, a 404."""
-    grant = read_token(file_id, variant, request.args, now=utcnow())
+    grant = read_token(file_id, request.args, now=utcnow())
     if grant is None:
         abort(403)
     row = db.session().get(DocumentFile, file_id)

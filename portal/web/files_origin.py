@@ -2,7 +2,7 @@
 guard that keeps the files host and the portal's host apart.
 
 The portal checks who may see a file (views/files.py::load_file), then redirects to
-``<FILES_ORIGIN>/files/f/<file id>/<variant>?a=<account>&e=<expiry>&t=<mac>``: an HMAC-SHA256 over the
+``<FILES_ORIGIN>/files/f/<file id>?v=<variant>&a=<account>&e=<expiry>&t=<mac>``: an HMAC-SHA256 over the
 file, the variant, the account and the expiry, under a key derived from SECRET_KEY for this one
 purpose. The files host needs no cookie (the portal's are host-only and never reach it); it
 checks the token, then checks again that the account named in it may still see the file. Any
@@ -67,7 +67,7 @@ def signed_url(file_id: int, variant: str, kind: str, account_id: int, *, now: d
     path = url_for(
         FILES_ENDPOINT,
         file_id=file_id,
-        variant=variant,
+        v=variant,
         a=account,
         e=expires,
         t=_mac(file_id, variant, account, expires),
@@ -75,9 +75,10 @@ def signed_url(file_id: int, variant: str, kind: str, account_id: int, *, now: d
     return f"{current_app.config['FILES_ORIGIN']}{path}"
 
 
-def read_token(file_id: int, variant: str, args: Any, *, now: dt.datetime) -> Grant | None:
+def read_token(file_id: int, args: Any, *, now: dt.datetime) -> Grant | None:
     """The grant of a request's token, or ``None`` when it is missing, changed, meant for
     another file or variant, or expired."""
+    variant = str(args.get("v", ""))
     account = str(args.get("a", ""))
     expires_raw = str(args.get("e", ""))
     mac = str(args.get("t", ""))

@@ -59,7 +59,7 @@ def test_the_owner_is_redirected_to_the_files_origin_which_serves_a_sandboxed_at
     origin_request.login(ids["owner"])  # type: ignore[arg-type]
     [file_id] = ids["files"]  # type: ignore[misc]
     link = _link(origin_request, file_id)
-    assert link.startswith(f"{FILES}/files/f/{file_id}/full?")
+    assert link.startswith(f"{FILES}/files/f/{file_id}?v=full&")
     assert "паспорт" not in link and "850321301238" not in link
     response = _files_get(origin_request, link)
     assert response.status_code == 200
@@ -109,21 +109,22 @@ def test_an_expired_changed_or_misdirected_link_is_refused(origin_request: Clien
     flipped = t[:-2] + ("A" if t[-2] != "A" else "B") + t[-1]
     path = f"{FILES}/files/f"
     assert (
-        _files_get(origin_request, f"{path}/{first}/full?a={a}&e={e}&t={flipped}").status_code == 403
+        _files_get(origin_request, f"{path}/{first}?v=full&a={a}&e={e}&t={flipped}").status_code == 403
     )  # the signature changed
     assert (
-        _files_get(origin_request, f"{path}/{first}/full?a={a}&e={int(e) + 3600}&t={t}").status_code == 403
+        _files_get(origin_request, f"{path}/{first}?v=full&a={a}&e={int(e) + 3600}&t={t}").status_code == 403
     )  # the expiry moved
     assert (
-        _files_get(origin_request, f"{path}/{first}/full?a=c{int(a[1:]) + 1}&e={e}&t={t}").status_code == 403
+        _files_get(origin_request, f"{path}/{first}?v=full&a=c{int(a[1:]) + 1}&e={e}&t={t}").status_code
+        == 403
     )  # another account put in
     assert (
-        _files_get(origin_request, f"{path}/{second}/full?a={a}&e={e}&t={t}").status_code == 403
+        _files_get(origin_request, f"{path}/{second}?v=full&a={a}&e={e}&t={t}").status_code == 403
     )  # another file
     assert (
-        _files_get(origin_request, f"{path}/{first}/thumb?a={a}&e={e}&t={t}").status_code == 403
+        _files_get(origin_request, f"{path}/{first}?v=thumb&a={a}&e={e}&t={t}").status_code == 403
     )  # another variant
-    assert _files_get(origin_request, f"{path}/{first}/full").status_code == 403  # no token
+    assert _files_get(origin_request, f"{path}/{first}?v=full").status_code == 403  # no token
 
 
 def test_a_link_signed_for_an_account_that_may_not_see_the_file_is_a_404(
