@@ -18,7 +18,7 @@ from portal.config import (
 from portal.extensions import babel, compress, csrf, limiter
 from portal.instance import instance_secret
 from portal.services import workdays
-from portal.web import access, assets, errors, hosts, htmx, i18n, security
+from portal.web import access, assets, errors, files_origin, hosts, htmx, i18n, security
 from portal.web.sessions import PortalSessionInterface
 
 
@@ -48,6 +48,7 @@ def create_app(config: Config | dict[str, Any] | None = None,
             app.config[name] = instance_secret(app.instance_path, file)
     logs.init_app(app)  # first: every later hook's log lines carry the request id
     hosts.init_app(app)  # wrapped by ProxyFix below, so it judges the forwarded host
+    files_origin.init_app(app)  # the files host serves files only, the portal's host none
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

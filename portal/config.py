@@ -98,6 +98,25 @@ class Config:
         # anything bigger is refused with a 413 page before it is read.
         self.MAX_CONTENT_LENGTH = int(_env(
             "MAX_CONTENT_LENGTH", str(self.UPLOAD_MAX_BYTES * self.UPLOAD_MAX_FILES + 1024 * 1024)))
+        # Antivirus scanning of every upload (docs/files.md): "clamd" (a ClamAV daemon at
+        # CLAMD_ADDRESS, tcp://host:3310 or unix:///run/clamav/clamd.ctl) or "test" (the EICAR
+        # string only, for development and the demo). Empty: clamd when an address is set.
+        self.UPLOAD_SCANNER: str = _env("UPLOAD_SCANNER")
+        self.CLAMD_ADDRESS: str = _env("CLAMD_ADDRESS")
+        self.CLAMD_TIMEOUT_SECONDS: float = float(_env("CLAMD_TIMEOUT_SECONDS", "10"))
+        # When the scanner cannot answer: refuse the file ("try again later"; production) or
+        # keep it unscanned with a warning in the log (development).
+        self.UPLOAD_SCAN_REQUIRED: bool = _flag("UPLOAD_SCAN_REQUIRED", False)
+        # A separate origin for uploaded files (https://files.example.kz): the portal checks
+        # access and redirects to it with a token valid FILES_TOKEN_MINUTES; empty: served here.
+        self.FILES_ORIGIN: str = _env("FILES_ORIGIN").rstrip("/")
+        self.FILES_TOKEN_MINUTES: int = int(_env("FILES_TOKEN_MINUTES", "5"))
+        # Retention periods (docs/operations.md, Retention): `flask retention purge --dry-run`
+        # lists what is past them. The case file's period has no default: the archive list sets it.
+        self.RETENTION_CASE_YEARS: str = _env("RETENTION_CASE_YEARS")
+        self.RETENTION_DRAFT_DAYS: int = int(_env("RETENTION_DRAFT_DAYS", "180"))
+        self.RETENTION_SESSION_DAYS: int = int(_env("RETENTION_SESSION_DAYS", "90"))
+        self.RETENTION_SMS_DAYS: int = int(_env("RETENTION_SMS_DAYS", "180"))
         # Fonts for PDFs with every Kazakh letter (Debian package fonts-dejavu-core).
         self.PDF_FONT_DIR: str = _env("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
         self.HSTS_SECONDS = int(_env("HSTS_SECONDS", "31536000"))
@@ -137,6 +156,9 @@ class Config:
             hosts = [public] if public else []
             if self.name != "production":
                 hosts += ["localhost", "127.0.0.1"]
+        files_host = urlsplit(self.FILES_ORIGIN).hostname if self.FILES_ORIGIN else None
+        if files_host:
+            hosts.append(files_host)  # the files origin is served by the same app
         self.TRUSTED_HOSTS: list[str] = list(dict.fromkeys(hosts))
 
     def as_dict(self) -> dict[str, Any]:
@@ -180,6 +202,8 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
         self.LOAD_DEMO_DATA = _flag("LOAD_DEMO_DATA", False)
         self.PUBLIC_BASE_URL_ENV = _env("PUBLIC_BASE_URL")  # QR codes must not point at localhost
+        self.UPLOAD_SCAN_REQUIRED = _flag("UPLOAD_SCAN_REQUIRED", True)  # fail closed
+        self.UPLOAD_SCANNER = _env("UPLOAD_SCANNER", "clamd")
         self._derive()
 
 
@@ -220,6 +244,13 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     if limiter_storage.split(":", 1)[0] in {"", "memory"}:
         problems.append("RATELIMIT_STORAGE_URI (or REDIS_URL) must name shared storage such as "
                         "redis://: in-memory limits count per worker")
+    if config.get("UPLOAD_SCANNER") == "test":
+        problems.append("UPLOAD_SCANNER must be clamd: the test scanner knows only the EICAR "
+                        "string")
+    files = urlsplit(str(config.get("FILES_ORIGIN") or ""))
+    if files.geturl() and (files.scheme != "https" or not files.hostname
+                           or files.hostname == url.hostname or files.path not in {"", "/"}):
+        problems.append("FILES_ORIGIN must be an https:// origin on a host name of its own")
     return problems
 
 

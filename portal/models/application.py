@@ -372,6 +372,11 @@ class DocumentFile(Base):
     # Shown to the person as a reminder; sanitised and cut, never used as a path.
     original_name: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The antivirus scan before the file was kept (portal/storage/scan.py): which scanner
+    # ("clamd", or "test" in development) and when; both empty when none could answer and the
+    # installation keeps files unscanned (UPLOAD_SCAN_REQUIRED off: development only).
+    scanner: Mapped[str | None] = mapped_column(String(20))
+    scanned_at: Mapped[dt.datetime | None] = mapped_column()
 
     document: Mapped[Document] = relationship(back_populates="files")
 

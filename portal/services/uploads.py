@@ -4,7 +4,10 @@ the storage and a row per file, and remove them again.
 A photo is opened with Pillow and written anew as a JPEG (EXIF orientation applied, all metadata
 dropped, the long side capped), so what we keep and serve is an image we made, not the bytes a
 phone or an attacker sent. A PDF is kept as sent once pypdf has parsed it and found no password,
-scripts or launch actions. See docs/files.md.
+scripts or launch actions. Before any of that, every file goes through the antivirus scanner
+(portal/storage/scan.py): an infected file is refused and nothing of it is kept; when the scanner
+cannot answer, production refuses the file too ("try again later") and development keeps it
+unscanned with a warning. See docs/files.md.
 """
 
 from __future__ import annotations
@@ -25,16 +28,19 @@ from sqlalchemy.orm import Session, object_session
 from werkzeug.datastructures import FileStorage
 
 from portal import db
+from portal.db import utcnow
 from portal.domain.uploads import Sniffed, clean_name, files_may_change, sniff
 from portal.domain.workflow import Status
 from portal.models import Document, DocumentFile
 from portal.services import events
 from portal.storage import Storage, storage
+from portal.storage.scan import Clean, Infected, Scanner, Unavailable, Verdict, scanner
 
 __all__ = ["MAX_SIDE", "CheckedFile", "FilesLocked", "Refused", "attach_files", "check_file",
-           "files_locked", "remove_file"]
+           "files_locked", "remove_file", "scan_file"]
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger("portal.security")
 
 MAX_SIDE: Final = 2000  # px, long side of a stored photo: a page stays legible
 THUMB_SIDE: Final = 240  # px, long side of a preview
@@ -58,6 +64,10 @@ PDF_ENCRYPTED = _l("The PDF file is protected with a password. Save it without a
                    "try again.")
 PDF_ACTIVE = _l("The PDF file contains scripts or actions, which are not accepted. Save it again "
                 "as a plain PDF (for example with “Print to PDF”).")
+INFECTED = _l("The file contains a virus or other harmful code and was not accepted. Check your "
+              "device with an antivirus program and choose a clean copy of the document.")
+SCAN_UNAVAILABLE = _l("Files cannot be checked for viruses at the moment, so this file was not "
+                      "accepted. Please try again later.")
 PDF_TOO_LONG = _l("The PDF file has more than %(pages)d pages. Split it into smaller files.",
                   pages=MAX_PDF_PAGES)
 
@@ -77,6 +87,17 @@ class Refused(ValueError):
     def __init__(self, reason: Any) -> None:
         super().__init__(str(reason))
         self.reason = reason
+
+
+class InfectedFile(Refused):
+    def __init__(self, signature: str) -> None:
+        super().__init__(INFECTED)
+        self.signature = signature
+
+
+class ScanUnavailable(Refused):
+    def __init__(self) -> None:
+        super().__init__(SCAN_UNAVAILABLE)
 
 
 class FilesLocked(RuntimeError):
@@ -101,12 +122,35 @@ class CheckedFile:
     thumbnail: bytes | None = None
 
 
-def check_file(data: bytes, *, max_bytes: int) -> CheckedFile:
-    """What we will keep of an uploaded file, or :class:`Refused` with the reason."""
+def check_size(data: bytes, *, max_bytes: int) -> None:
     if not data:
         raise Refused(EMPTY)
     if len(data) > max_bytes:
         raise Refused(too_large(max_bytes))
+
+
+def scan_file(scan: Scanner, data: bytes, *, required: bool) -> Verdict:
+    """The scanner's verdict on a file; :class:`Refused` when it is infected, or when the scanner
+    could not answer and ``required`` (production: fail closed). An infected file's signature
+    and an outage go to the security log; the file's name never does."""
+    verdict = scan.scan(data)
+    if isinstance(verdict, Infected):
+        security_log.warning("upload refused: infected scanner=%s signature=%s", verdict.scanner,
+                             verdict.name)
+        raise InfectedFile(verdict.name)
+    if isinstance(verdict, Unavailable):
+        if required:
+            security_log.error("upload refused: scanner unavailable scanner=%s reason=%s",
+                               verdict.scanner, verdict.reason)
+            raise ScanUnavailable
+        security_log.warning("upload kept unscanned: scanner unavailable scanner=%s reason=%s",
+                             verdict.scanner, verdict.reason)
+    return verdict
+
+
+def check_file(data: bytes, *, max_bytes: int) -> CheckedFile:
+    """What we will keep of an uploaded file, or :class:`Refused` with the reason."""
+    check_size(data, max_bytes=max_bytes)
     kind = sniff(data[:32])
     if kind is None:
         raise Refused(NOT_ALLOWED)
@@ -224,10 +268,13 @@ def attach_files(
     *,
     actor: events.Actor,
     store: Storage | None = None,
+    scan: Scanner | None = None,
     max_bytes: int | None = None,
     max_files: int | None = None,
 ) -> tuple[list[DocumentFile], list[tuple[str, str]]]:
-    """Check each file, keep those that pass, and commit once (one event for the batch).
+    """Scan and check each file, keep those that pass, and commit once (one event for the
+    batch, which also counts the files refused as infected and those the scanner could not
+    answer for).
 
     Returns the new rows and, for each refused file, its cleaned name and the reason to show.
     The caller has checked that ``actor`` may change this document (its owner or the district's
@@ -236,23 +283,37 @@ def attach_files(
     if files_locked(document):
         raise FilesLocked(document.application.number)
     store = store or storage()
+    scan = scan or scanner()
     config = current_app.config if has_app_context() else {}
+    required = bool(config.get("UPLOAD_SCAN_REQUIRED", True))
     max_bytes = max_bytes or int(config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
     max_files = max_files or int(config.get("UPLOAD_MAX_FILES", 5))
     uploads = [f for f in files if f and f.filename]
     added: list[DocumentFile] = []
     refused: list[tuple[str, str]] = []
     written: list[str] = []
+    infected: list[dict[str, str]] = []
+    unscanned = 0
     try:
         for number, upload in enumerate(uploads):
             name = clean_name(upload.filename)
             if number >= max_files:
                 refused.append((name, str(too_many(max_files))))
                 continue
+            data = _read(upload, max_bytes)
             try:
-                checked = check_file(_read(upload, max_bytes), max_bytes=max_bytes)
+                check_size(data, max_bytes=max_bytes)  # nothing too big goes to the scanner
+                verdict = scan_file(scan, data, required=required)
+                if isinstance(verdict, Unavailable):
+                    unscanned += 1
+                checked = check_file(data, max_bytes=max_bytes)  # parsers see scanned bytes only
             except Refused as refusal:
                 refused.append((name, str(refusal.reason)))
+                if isinstance(refusal, InfectedFile):
+                    infected.append({"sha256": hashlib.sha256(data).hexdigest(),
+                                     "signature": refusal.signature})
+                elif isinstance(refusal, ScanUnavailable):
+                    unscanned += 1
                 continue
             key = store.put(checked.data, checked.content_type)
             written.append(key)
@@ -264,6 +325,8 @@ def attach_files(
                 storage_key=key, thumbnail_key=thumb_key, content_type=checked.content_type,
                 size_bytes=len(checked.data), sha256=hashlib.sha256(checked.data).hexdigest(),
                 width=checked.width, height=checked.height, original_name=name,
+                scanner=verdict.scanner if isinstance(verdict, Clean) else None,
+                scanned_at=utcnow() if isinstance(verdict, Clean) else None,
             )
             document.files.append(row)
             added.append(row)
@@ -274,7 +337,11 @@ def attach_files(
                           data={**_draft_number(document), "document_id": document.id,
                                 "files": [{"id": f.id, "sha256": f.sha256, "bytes": f.size_bytes,
                                            "type": f.content_type} for f in added],
-                                "refused": len(refused)})
+                                "refused": len(refused),
+                                # what the antivirus refused, and files refused (production) or
+                                # kept unscanned (development) while it could not answer
+                                **({"infected": infected} if infected else {}),
+                                **({"scan_unavailable": unscanned} if unscanned else {})})
         session.commit()
     except BaseException:
         session.rollback()

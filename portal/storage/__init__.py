@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from portal.storage.base import NotFound, Storage, new_key, valid_key
 from portal.storage.local import LocalStorage
+from portal.storage.scan import build_scanner
 
 __all__ = ["BACKENDS", "LocalStorage", "NotFound", "Storage", "init_app", "new_key", "storage",
            "valid_key"]
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> Storage:
         raise RuntimeError(f"STORAGE_BACKEND must be one of {sorted(BACKENDS)}, not {name!r}")
     instance = BACKENDS[name](app)
     app.extensions["storage"] = instance
+    app.extensions["scanner"] = build_scanner(app)
     from portal.services import uploads  # noqa: F401  (deleting a row deletes its objects)
 
     return instance

@@ -2,35 +2,39 @@
 
 Everyone else gets the same 404 as for a file that does not exist. The answer is built so that a
 browser can never treat a file as a page of ours: the stored type exactly, no sniffing, a
-sandboxing CSP, never cached; PDFs always download, only our re-encoded images show inline.
+sandboxing CSP, never cached, always an attachment. With FILES_ORIGIN set, the portal only checks
+access and redirects to the files origin with a short-lived signed link
+(portal/web/files_origin.py), which serves the bytes with no cookie at all.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, request
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
+from portal.db import utcnow
 from portal.forms.uploads import DocumentUploadForm, FileRemoveForm
 from portal.models import Application, Document, DocumentFile
 from portal.services import events
 from portal.services.uploads import FilesLocked, attach_files, remove_file
 from portal.storage import NotFound, storage
-from portal.web.access import CITIZEN, STAFF, Principal, allow, current
+from portal.web.access import ANYONE, CITIZEN, STAFF, Principal, allow, current
+from portal.web.files_origin import read_token, signed_url
 from portal.web.htmx import redirect_after_post
 from portal.web.i18n import safe_next
 
 bp = Blueprint("files", __name__)
 
-FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
+FILE_CSP = "sandbox; default-src 'none'"
 
 
 def _may_see(principal: Principal, application: Application) -> bool:
     if principal.kind == "citizen":
         return application.citizen_id == principal.id
     staff = principal.staff
-    return staff is not None and staff.district_id == application.district_id
+    return staff is not None and staff.active and staff.district_id == application.district_id
 
 
 def load_document(document_id: int) -> Document:
@@ -59,10 +63,45 @@ def actor() -> events.Actor:
 
 @bp.get("/<int:file_id>")
 @allow(CITIZEN, STAFF)
-def show_file(file_id: int) -> Response:
-    """The file itself; ``?size=thumb`` the preview of a photo, ``?download=1`` as an attachment."""
+def show_file(file_id: int) -> BaseResponse:
+    """The file (``?size=thumb``: the preview of a photo), after the access check: from here, or
+    by a redirect to the files origin with a link signed for this person and file."""
     row = load_file(file_id)
     thumb = request.args.get("size") == "thumb" and row.thumbnail_key is not None
+    if current_app.config.get("FILES_ORIGIN"):
+        principal = current()
+        assert principal.id is not None  # load_file let a signed-in person through
+        url = signed_url(row.id, "thumb" if thumb else "full", principal.kind, principal.id,
+                         now=utcnow())
+        response = redirect(url, 303)
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    return _file_response(row, thumb=thumb, cross_site="same-origin")
+
+
+@bp.get("/f/<int:file_id>")
+@allow(ANYONE)  # the signed link is the credential; the person was checked when it was issued
+def show_signed_file(file_id: int) -> BaseResponse:
+    """The files origin (FILES_ORIGIN; the guard in portal/web/files_origin.py keeps this URL off
+    the portal's host): a changed, expired or another file's token is a 403; a file gone, or
+    that the token's account may no longer see, a 404."""
+    grant = read_token(file_id, request.args, now=utcnow())
+    if grant is None:
+        abort(403)
+    row = db.session().get(DocumentFile, file_id)
+    if row is None or not _may_see(Principal(grant.kind, grant.account_id),
+                                   row.document.application):
+        abort(404)
+    thumb = grant.variant == "thumb" and row.thumbnail_key is not None
+    return _file_response(row, thumb=thumb, cross_site="same-site")
+
+
+def _file_response(row: DocumentFile, *, thumb: bool, cross_site: str) -> Response:
+    """The bytes as a download the browser will neither render nor sniff: the stored type,
+    ``attachment``, a sandbox with nothing allowed. ``cross_site``: the
+    Cross-Origin-Resource-Policy (``same-site`` on the files origin, whose previews the portal's
+    pages show)."""
     key = row.thumbnail_key if thumb and row.thumbnail_key else row.storage_key
     try:
         data = storage().get(key)
@@ -70,13 +109,12 @@ def show_file(file_id: int) -> Response:
         abort(404)
     response = Response(data, status=200)
     response.headers["Content-Type"] = "image/jpeg" if thumb else row.content_type
-    inline = row.is_image and request.args.get("download") != "1"
-    filename = f"document-{row.id}.{'jpg' if row.is_image else 'pdf'}"
-    response.headers["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"}; filename="{filename}"')
+    filename = f"document-{row.id}{'-preview' if thumb else ''}.{'jpg' if row.is_image else 'pdf'}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Resource-Policy"] = cross_site
     return response
 
 

@@ -18,13 +18,15 @@ def csp_nonce() -> str:
     return nonce
 
 
-def _policy(nonce: str) -> str:
+def _policy(nonce: str, files_origin: str = "") -> str:
+    # Previews of uploaded files come from the files origin when there is one (FILES_ORIGIN).
+    images = f"img-src 'self' data: {files_origin}" if files_origin else "img-src 'self' data:"
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            images,
             "font-src 'self'",
             "connect-src 'self'",
             "form-action 'self'",
@@ -42,7 +44,8 @@ def init_app(app: Flask) -> None:
     def set_headers(response: Response) -> Response:
         h = response.headers
         # A view may set a stricter policy of its own (an uploaded file is sandboxed).
-        h.setdefault("Content-Security-Policy", _policy(csp_nonce()))
+        h.setdefault("Content-Security-Policy",
+                     _policy(csp_nonce(), app.config.get("FILES_ORIGIN") or ""))
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "same-origin"
         h["X-Frame-Options"] = "DENY"

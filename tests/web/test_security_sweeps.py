@@ -84,8 +84,10 @@ def _choices() -> dict[str, list[str]]:
 
 CHOICES = _choices()
 # Routes open to anyone that look an object up by a number: the status API (a bearer token and
-# a second factor, tests/web/test_status_api.py) — not owned by a signed-in person.
-PUBLIC_LOOKUPS = frozenset({"api.application_status"})
+# a second factor, tests/web/test_status_api.py) and the files origin's signed links (the link is
+# the credential, issued after the access check and checked again against the account it names,
+# tests/web/test_files_origin.py) — not owned by a signed-in person.
+PUBLIC_LOOKUPS = frozenset({"api.application_status", "files.show_signed_file"})
 # Routes whose object needs more than this world builds before even its owner gets past a 404;
 # the stranger's 404 is still swept, and the owner's way in is proven by the named test.
 OWNER_PROVEN_ELSEWHERE: dict[str, str] = {
