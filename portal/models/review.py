@@ -286,10 +286,8 @@ class PreliminaryDecision(Base):
         CheckConstraint(
             "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
         ),
-        # The dashboard: a district's cases (few) are looked up here, not every district's
-        # refusals of the period (many), so the case comes first.
-        Index("ix_preliminary_decisions_dashboard", "application_id", "issued_at",
-              postgresql_include=["lapsed_at"]),
+        Index("ix_preliminary_decisions_issued_at", "issued_at",  # the dashboard, by period
+              postgresql_include=["application_id", "lapsed_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -420,10 +418,8 @@ class Notification(Base):
         CheckConstraint(
             "(form = 'F6') = decision_granted", name="form_matches_decision"
         ),
-        # The dashboard: a district's notifications not yet delivered (pending, failed) by
-        # channel, looked up by its cases.
-        Index("ix_notifications_undelivered", "application_id", "status",
-              postgresql_include=["channel"]),
+        # The dashboard: the notifications not yet delivered (pending, failed) by channel.
+        Index("ix_notifications_undelivered", "status", "channel", "application_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
