@@ -21,6 +21,7 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.hearing import HearingMode, RefusalGround
 from portal.domain.workflow import TERMINAL, Status
 from portal.models import (
+    Application,
     Decision,
     District,
     Notification,
@@ -29,6 +30,7 @@ from portal.models import (
     Receipt,
     ReceiptKind,
 )
+from portal.services import cases
 from portal.services.dashboard import Period
 from tests.factories import almaty, create_application
 
@@ -145,12 +147,13 @@ def seed_cases(session: Session, district: District, other: District, *, count: 
             made.decided_on = started + dt.timedelta(days=rng.randint(3, 16))
             made.granted = status is Status.GRANTED or (
                 status is Status.NOTIFIED and rng.random() < 0.6)
-            decision = _decision(session, application.id, made.decided_on, made.granted)
+            decision = _decision(session, application, made.decided_on, made.granted)
             if status is Status.NOTIFIED:
                 day = made.decided_on + dt.timedelta(days=rng.randint(0, 2))
                 # Just after midnight in Almaty: the day before in UTC.
                 made.issued_at = almaty(day, 0, 30) if n % 2 else almaty(day, 16)
                 application.result_issued_at = made.issued_at
+                cases.refresh_decided(application)  # as the change that issued it does
                 _notification(session, decision, NotificationChannel.CABINET,
                               NotificationStatus.SENT)
         seeded.cases.append(made)
@@ -161,13 +164,17 @@ def seed_cases(session: Session, district: District, other: District, *, count: 
 _decisions = iter(range(1, 10**6))
 
 
-def _decision(session: Session, application_id: int, day: dt.date, granted: bool) -> Decision:
+def _decision(session: Session, application: Application, day: dt.date,
+              granted: bool) -> Decision:
+    """The decision F5, stored on the case as the change that records it does."""
     decision = Decision(
-        application_id=application_id, number=f"D-{next(_decisions):05d}", decided_on=day,
+        application_id=application.id, number=f"D-{next(_decisions):05d}", decided_on=day,
         granted=granted, amount_tiyn=100_000 if granted else None,
         frequency=Frequency.ONE_OFF if granted else None,
         refusal_ground=None if granted else "L9 1)")
     session.add(decision)
+    application.decision = decision
+    cases.refresh_decided(application)
     session.flush()
     return decision
 
@@ -201,41 +208,41 @@ def seed_refusals(session: Session, district: District, other: District) -> dict
     """Preliminary refusals in every outcome; returns the expected table."""
     nov = dt.date(2026, 11, 1)
 
-    def case(status: Status, where: District = district) -> int:
+    def case(status: Status, where: District = district) -> Application:
         return create_application(session, district=where, status=status,
-                                  term_started_on=nov).id
+                                  term_started_on=nov)
 
     # granted after an objection: changed
     granted = case(Status.GRANTED)
-    _refusal(session, granted, almaty(dt.date(2026, 11, 8)))
-    _objection(session, granted, almaty(dt.date(2026, 11, 9)))
+    _refusal(session, granted.id, almaty(dt.date(2026, 11, 8)))
+    _objection(session, granted.id, almaty(dt.date(2026, 11, 9)))
     _decision(session, granted, dt.date(2026, 11, 16), True)
     # refused in the end, no objection: upheld
     refused = case(Status.REFUSED)
-    _refusal(session, refused, almaty(dt.date(2026, 11, 10)))
+    _refusal(session, refused.id, almaty(dt.date(2026, 11, 10)))
     _decision(session, refused, dt.date(2026, 11, 18), False)
     # refused after an objection: objected and upheld
     argued = case(Status.REFUSED)
-    _refusal(session, argued, almaty(dt.date(2026, 11, 3)))
-    _objection(session, argued, almaty(dt.date(2026, 11, 4)))
+    _refusal(session, argued.id, almaty(dt.date(2026, 11, 3)))
+    _objection(session, argued.id, almaty(dt.date(2026, 11, 4)))
     _decision(session, argued, dt.date(2026, 11, 12), False)
     # lapsed after an objection (the review resumed), then a second refusal still pending
     resumed = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, resumed, almaty(dt.date(2026, 11, 2)), lapsed=almaty(dt.date(2026, 11, 5)))
-    _objection(session, resumed, almaty(dt.date(2026, 11, 3)))
-    _refusal(session, resumed, almaty(dt.date(2026, 11, 20)))
+    _refusal(session, resumed.id, almaty(dt.date(2026, 11, 2)), lapsed=almaty(dt.date(2026, 11, 5)))
+    _objection(session, resumed.id, almaty(dt.date(2026, 11, 3)))
+    _refusal(session, resumed.id, almaty(dt.date(2026, 11, 20)))
     # pending; an objection made before it was issued belongs to no refusal
     pending = case(Status.PRELIMINARY_REFUSAL)
-    _objection(session, pending, almaty(dt.date(2026, 10, 30)))
-    _refusal(session, pending, almaty(dt.date(2026, 11, 21)))
+    _objection(session, pending.id, almaty(dt.date(2026, 10, 30)))
+    _refusal(session, pending.id, almaty(dt.date(2026, 11, 21)))
     # issued just after midnight on 1 November in Almaty (31 October in UTC): in the period
     early = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, early, almaty(dt.date(2026, 11, 1), 0, 10))
+    _refusal(session, early.id, almaty(dt.date(2026, 11, 1), 0, 10))
     # outside the period, and in another district: not counted
     before = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, before, almaty(dt.date(2026, 10, 31), 23, 50))
+    _refusal(session, before.id, almaty(dt.date(2026, 10, 31), 23, 50))
     elsewhere = case(Status.PRELIMINARY_REFUSAL, other)
-    _refusal(session, elsewhere, almaty(dt.date(2026, 11, 10)))
+    _refusal(session, elsewhere.id, almaty(dt.date(2026, 11, 10)))
     session.flush()
     return {"issued": 7, "objected": 3, "changed": 2, "upheld": 2, "pending": 3}
 
@@ -291,7 +298,7 @@ def seed_notifications(session: Session, district: District,
     for where, channel, status in plan:
         application = create_application(session, district=where, status=Status.GRANTED,
                                          term_started_on=dt.date(2026, 9, 1))
-        decision = _decision(session, application.id, dt.date(2026, 9, 9), True)
+        decision = _decision(session, application, dt.date(2026, 9, 9), True)
         _notification(session, decision, channel, status)
     session.flush()
     return {"sms": [1, 2], "cabinet": [1, 0], "print": [1, 0]}

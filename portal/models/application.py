@@ -79,16 +79,17 @@ class Application(Base):
             sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),
             postgresql_where=text("status = 'draft' AND ground IS NOT NULL"),
         ),
-        # The dashboard (services/dashboard.py, migration 0008): the period's cases by the day
-        # their term started, the L3.1 table by the day the term ends, the open cases by status;
-        # on PostgreSQL each covers what the aggregates read, so they scan the index alone.
+        # The dashboard (services/dashboard.py, migrations 0008 and 0009): the period's cases by
+        # the day their term started, the L3.1 table by the day the term ends, the open cases by
+        # status; on PostgreSQL each covers what the aggregates read (decided_on and
+        # decision_granted included), so they scan the index alone and join nothing.
         Index("ix_applications_dashboard_started", "district_id", "term_started_on", "status",
-              postgresql_include=["ground", "channel", "result_due_on", "result_issued_at",
-                                  "id"]),
+              postgresql_include=["ground", "channel", "result_due_on", "decided_on",
+                                  "decision_granted", "id"]),
         Index("ix_applications_dashboard_due", "district_id", "result_due_on",
-              postgresql_include=["status", "result_issued_at", "id"]),
+              postgresql_include=["status", "decided_on"]),
         Index("ix_applications_dashboard_open", "district_id", "status",
-              postgresql_include=["next_due_on", "result_due_on", "result_issued_at", "id"]),
+              postgresql_include=["next_due_on", "result_due_on", "decided_on"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,6 +173,13 @@ class Application(Base):
     # stored so that a million cases sort and filter in SQL; None when no duty runs. Kept by
     # services/cases.py::refresh_next_due, which every change of a case calls.
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    # L3.1 as the dashboard counts it, stored so that a district's year is counted from one
+    # index without joining the decisions: the day the case is decided (the day in Asia/Almaty
+    # its result was issued or, until then, the day of its decision F5) and the decision's
+    # outcome; None while there is no decision. Kept by services/cases.py::refresh_decided,
+    # which every change of a case calls (migration 0009 filled them for earlier cases).
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_granted: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -450,9 +458,10 @@ class Receipt(Base):
             "AND application_date IS NOT NULL)",
             name="refusal_has_reason",
         ),
-        # The dashboard's intake table (L3.2, L3.3), by the day of the receipt.
-        Index("ix_receipts_issued_at", "issued_at",
-              postgresql_include=["application_id", "wait_seconds", "service_seconds"]),
+        # The dashboard's intake table (L3.2, L3.3): a district's cases' receipts by their day
+        # (the case first: a district's cases are few, every district's receipts many).
+        Index("ix_receipts_dashboard", "application_id", "issued_at",
+              postgresql_include=["wait_seconds", "service_seconds"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -380,8 +380,6 @@ class Decision(Base):
             name="grant_has_amount",
         ),
         CheckConstraint("granted OR refusal_ground IS NOT NULL", name="refusal_has_ground"),
-        # The dashboard joins a district's cases to their decisions' day and outcome.
-        Index("ix_decisions_dashboard", "application_id", "decided_on", "granted"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

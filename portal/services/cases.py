@@ -55,6 +55,7 @@ __all__ = [
     "milestones",
     "read_protocol",
     "refresh_all_next_due",
+    "refresh_decided",
     "refresh_next_due",
     "resume_review",
     "submit_objection",
@@ -250,6 +251,20 @@ def refresh_next_due(application: Application, cal: WorkingCalendar) -> None:
     application.next_due_on = next_due(case_deadlines(milestones(application), cal))
 
 
+def refresh_decided(application: Application) -> None:
+    """Store L3.1 as the dashboard counts it: ``Application.decided_on``, the day the result was
+    issued (``result_issued_at`` in Asia/Almaty) or, until it is, the day of the decision F5;
+    and ``decision_granted``, the decision's outcome. None for both while there is no decision
+    (a result is issued only of a decision).
+
+    :func:`change` calls it on every change of a case (the decision F5 and the result issued
+    are changes of the case), in the same transaction; so does ``notifications._issued``."""
+    decision = application.decision
+    issued = _day(application.result_issued_at)
+    application.decided_on = issued or (decision.decided_on if decision is not None else None)
+    application.decision_granted = decision.granted if decision is not None else None
+
+
 def refresh_all_next_due(session: Session, cal: WorkingCalendar, *, batch: int = 500) -> int:
     """Recompute next_due_on for every case (after migration 0007, or a calendar decree that
     moved working days); a derived column, so no event. Commits per batch; returns how many."""
@@ -306,6 +321,7 @@ def change(
     # conflict page), and a concurrent commit of the same version fails (StaleDataError).
     application.version += 1
     refresh_next_due(application, cal)
+    refresh_decided(application)
     events.record(
         session, who, action.value, application_id=application.id,
         from_status=before.value, to_status=target.value, reason=reason, data=dict(data or {}),

@@ -8,7 +8,9 @@ What each table counts, and from which date (docs/back-office.md, "The dashboard
 - ``term`` (L3.1): the cases whose 8-working-day term ends (``result_due_on``) in the period:
   decided within it, decided late, not decided with the term passed, term still running, ended
   without a decision (withdrawn, not accepted). A case is decided on the day its result was
-  issued (``result_issued_at``, in Asia/Almaty) or, until then, on the day of its decision F5.
+  issued (``result_issued_at``, in Asia/Almaty) or, until then, on the day of its decision F5:
+  ``Application.decided_on``, stored with ``decision_granted`` when the case changes
+  (services/cases.py::refresh_decided), so no table here joins the decisions.
 - ``now``: the district's open cases today, whatever the period: with a statutory duty past its
   day (``next_due_on``) and with the L3.1 term passed and no decision.
 - ``ground`` and ``channel``: the period's cases (as ``status``) by ground and by channel, with
@@ -28,11 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Date, and_, exists, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from portal.domain.calendar import ALMATY, Channel
 from portal.domain.forms import NotificationChannel, NotificationStatus
@@ -40,7 +39,6 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.workflow import TERMINAL, Status
 from portal.models import (
     Application,
-    Decision,
     District,
     Notification,
     Objection,
@@ -76,24 +74,6 @@ UNDELIVERED: Final = (NotificationStatus.PENDING, NotificationStatus.FAILED)
 # The tables of the page, in its order; each is also a CSV at /staff/dashboard/<name>.csv.
 TABLES: Final = ("status", "term", "now", "ground", "channel", "preliminary", "intake",
                  "notifications")
-
-
-class local_day(FunctionElement[dt.date]):
-    """The calendar day in Asia/Almaty of a UTC timestamp, computed by the database."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(local_day, "postgresql")
-def _local_day_postgresql(element: local_day, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(timezone('Asia/Almaty', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(local_day)
-def _local_day_sqlite(element: local_day, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite has no zone database: the zone's offset since 1 March 2024 (UTC+5, no summer time).
-    return f"date({compiler.process(element.clauses, **kw)}, '+5 hours')"
 
 
 @dataclass(frozen=True)
@@ -142,11 +122,6 @@ def _table(name: str, columns: Sequence[str], keys: Iterable[str],
     return Table(name, tuple(columns), tuple(rows))
 
 
-def _decided_day() -> ColumnElement[dt.date]:
-    """L3.1: the day the result was issued or, until it is, the day of the decision."""
-    return func.coalesce(local_day(Application.result_issued_at), Decision.decided_on)
-
-
 def _started_in(district_id: int, period: Period) -> list[ColumnElement[bool]]:
     return [Application.district_id == district_id,
             Application.term_started_on.between(period.start, period.end),
@@ -168,7 +143,7 @@ TERM_ROWS: Final = ("within_term", "late", "overdue", "running", "ended")
 
 def service_term(session: Session, district_id: int, period: Period, today: dt.date) -> Table:
     """L3.1: the cases whose term ends in the period, decided within it or not."""
-    decided = _decided_day()
+    decided = Application.decided_on
     ended = Application.status.in_(ENDED_WITHOUT_DECISION)
     undecided = and_(decided.is_(None), ~ended)
     row = session.execute(
@@ -179,8 +154,6 @@ def service_term(session: Session, district_id: int, period: Period, today: dt.d
             func.count().filter(undecided, Application.result_due_on >= today),
             func.count().filter(decided.is_(None), ended),
         )
-        .select_from(Application)
-        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(Application.district_id == district_id,
                Application.result_due_on.between(period.start, period.end),
                Application.status != Status.DRAFT)
@@ -205,10 +178,9 @@ def now(session: Session, district_id: int, today: dt.date) -> Table:
         select(
             func.count(),
             func.count().filter(Application.next_due_on < today),
-            func.count().filter(_decided_day().is_(None), Application.result_due_on < today),
+            func.count().filter(Application.decided_on.is_(None),
+                                Application.result_due_on < today),
         )
-        .select_from(Application)
-        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(Application.district_id == district_id, Application.status.in_(OPEN_STATUSES))
     ).one()
     return Table("now", ("cases",), tuple((k, (_int(v),)) for k, v in zip(
@@ -224,12 +196,10 @@ def _breakdown(session: Session, name: str, column: Any, keys: Iterable[str],
         select(
             column,
             func.count(),
-            func.count().filter(Decision.granted.is_(True)),
-            func.count().filter(Decision.granted.is_(False)),
-            func.count().filter(_decided_day() <= Application.result_due_on),
+            func.count().filter(Application.decision_granted.is_(True)),
+            func.count().filter(Application.decision_granted.is_(False)),
+            func.count().filter(Application.decided_on <= Application.result_due_on),
         )
-        .select_from(Application)
-        .outerjoin(Decision, Decision.application_id == Application.id)
         .where(*_started_in(district_id, period))
         .group_by(column))}
     return _table(name, BREAKDOWN_COLUMNS, keys, found)
@@ -263,13 +233,13 @@ def preliminary(session: Session, district_id: int, period: Period) -> Table:
         select(
             func.count(),
             func.count().filter(objected),
-            func.count().filter(or_(~standing, and_(Decision.granted.is_(True), objected))),
-            func.count().filter(standing, Decision.granted.is_(False)),
-            func.count().filter(standing, Decision.id.is_(None)),
+            func.count().filter(or_(~standing,
+                                    and_(Application.decision_granted.is_(True), objected))),
+            func.count().filter(standing, Application.decision_granted.is_(False)),
+            func.count().filter(standing, Application.decision_granted.is_(None)),
         )
         .select_from(pd)
         .join(Application, Application.id == pd.application_id)
-        .outerjoin(Decision, Decision.application_id == pd.application_id)
         .where(Application.district_id == district_id, pd.issued_at >= start,
                pd.issued_at < after)
     ).one()

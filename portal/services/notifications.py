@@ -90,6 +90,7 @@ def _issued(application: Application, when: dt.datetime) -> None:
     """L3.1: the result reached the person."""
     if application.result_issued_at is None:
         application.result_issued_at = when
+        cases.refresh_decided(application)
 
 
 def issue(session: Session, application: Application, *, sms: Sms | None,

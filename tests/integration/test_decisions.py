@@ -396,6 +396,43 @@ def test_r15_10_without_a_registered_phone_the_notification_is_printed(session: 
     assert session.scalars(select(Notification)).all() == made
 
 
+def test_l3_1_the_case_keeps_its_decided_day_and_outcome_for_the_dashboard(
+    session: Session,
+) -> None:
+    """services/cases.py::refresh_decided in the very changes that decide and issue: the day of
+    the decision F5 until the result is issued, then the result's day in Asia/Almaty (handed
+    over 20 minutes after local midnight: still the day before in UTC)."""
+    application, specialist = _refused_paper_case(session, None)
+    session.expire_all()
+    assert (application.decided_on, application.decision_granted) == (
+        dt.date(2026, 11, 26), False)
+    made = notifications.issue(session, application, sms=None,
+                               now=almaty(dt.date(2026, 11, 26), 13), cal=CAL)
+    session.expire_all()
+    assert application.decided_on == dt.date(2026, 11, 26)  # not handed over yet
+    handed = almaty(dt.date(2026, 11, 28), 0, 20)
+    assert handed.astimezone(dt.UTC).date() == dt.date(2026, 11, 27)
+    notifications.hand_over(session, made[0], specialist, now=handed, cal=CAL)
+    session.expire_all()
+    assert application.status is Status.NOTIFIED
+    assert (application.decided_on, application.decision_granted) == (
+        dt.date(2026, 11, 28), False)
+
+
+def test_l3_1_a_portal_grant_is_decided_on_the_day_it_reaches_the_cabinet(
+    session: Session,
+) -> None:
+    specialist, head = _people(session)
+    application = _case(session, specialist)
+    assert (application.decided_on, application.decision_granted) == (None, None)
+    _decide(session, application, head, GRANT, MONDAY)
+    notifications.issue(session, application, sms=None,
+                        now=almaty(MONDAY + dt.timedelta(days=2), 9), cal=CAL)
+    session.expire_all()
+    assert (application.decided_on, application.decision_granted) == (
+        MONDAY + dt.timedelta(days=2), True)
+
+
 def test_r15_10_print_list_is_the_districts_own(session: Session) -> None:
     application, _specialist = _refused_paper_case(session, None)
     notifications.issue(session, application, sms=None, now=almaty(dt.date(2026, 11, 26), 13),

@@ -13,14 +13,16 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
-from portal import db
+from portal import db, migrate
 from portal.domain.workflow import Role, Status
 from portal.models import District, StaffUser
 from portal.services import dashboard as figures
 from portal.web.spreadsheet import BOM, csv_text, safe_cell
 from tests.dashboard_cases import (
+    PERIOD,
     seed_cases,
     seed_notifications,
     seed_receipts,
@@ -112,6 +114,44 @@ def test_l3_1_the_dashboards_figures_equal_the_cases_counted_directly(head: Offi
     share = page.select_one(".dashboard-share strong").get_text()
     assert share.replace("\xa0", "").replace(",", ".") == (
         f"{term['within_term'] / done * 100:.1f}%")
+
+
+def test_l3_1_cases_decided_before_migration_0009_count_the_same(head: Office) -> None:
+    """Migration 0009 fills the stored decided day and outcome (applications.decided_on,
+    decision_granted) of the cases decided before it from their decisions and results: the
+    same values the changes of a case store, and the page's figures are the direct counts, on
+    both databases."""
+    with head.seed() as (s, mine, other):
+        seeded = seed_cases(s, mine, other)
+        undelivered = seed_notifications(s, mine, other)
+        third = create_district(s)
+        third_id = third.id
+        refusals = seed_refusals(s, third, other)
+    engine = db.engine_of(head.client_request.app)
+    stored = text("SELECT id, decided_on, decision_granted FROM applications ORDER BY id")
+    with engine.connect() as conn:
+        kept = [tuple(row) for row in conn.execute(stored)]
+    assert sum(1 for row in kept if row[1] is not None) > 20
+    migrate.downgrade(engine, "0008_decide")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("applications")}
+    assert not {"decided_on", "decision_granted"} & columns
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert [tuple(row) for row in conn.execute(stored)] == kept
+    page = head.page(**PERIOD_ARGS)
+    assert _column(_table(page, "status")) == seeded.by_status()
+    assert _column(_table(page, "term")) == seeded.term()
+    now = seeded.now()
+    now["open"] += 7  # seed_notifications' granted cases of the district, decided, not notified
+    assert _column(_table(page, "now")) == now
+    for by in ("ground", "channel"):
+        assert {k: dict(zip(figures.BREAKDOWN_COLUMNS, v, strict=True))
+                for k, v in _table(page, by).items()} == seeded.breakdown(by)
+    assert _table(page, "notifications") == undelivered
+    with head.seed() as (s, _mine, _other):
+        assert figures.preliminary(s, third_id, PERIOD).as_dict() == {
+            k: {"count": v} for k, v in refusals.items()}
 
 
 def test_r15_preliminary_refusals_and_the_objections_that_changed_the_outcome(
