@@ -132,7 +132,7 @@ def test_l3_1_cases_decided_before_migration_0009_count_the_same(head: Office) -
     with engine.connect() as conn:
         kept = [tuple(row) for row in conn.execute(stored)]
     assert sum(1 for row in kept if row[1] is not None) > 20
-    migrate.downgrade(engine, "0008_decide")
+    migrate.downgrade(engine, "0009_scan")
     with engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("applications")}
     assert not {"decided_on", "decision_granted"} & columns

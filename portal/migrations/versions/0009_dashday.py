@@ -9,13 +9,13 @@ cases' receipts instead of reading every district's receipts of the period (meas
 for preliminary refusals and undelivered notifications, fewer, reading the period stays faster).
 
 Revision ID: 0009_dashday
-Revises: 0008_decide
+Revises: 0009_scan
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0009_dashday'
-down_revision = "0008_decide"
+down_revision = "0009_scan"
 branch_labels = None
 depends_on = None
 
