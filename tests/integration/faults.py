@@ -148,7 +148,7 @@ def serve(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Portal]
     )
     served = Portal(port, master, app, ClientRequest(app, app.test_client()))
     try:
-        served.wait_ready()
+        served.wait_ready(within=120)  # the first start imports everything; slow on a busy CI
         yield served
     finally:
         master.terminate()

@@ -102,12 +102,11 @@ def test_a_submission_survives_its_workers_being_killed_mid_request(portal: Port
 
 
 def test_a_journey_goes_on_after_the_database_dropped_every_connection(
-    portal: Portal, database_url: str
+    pg_portal: Portal, database_url: str
 ) -> None:
     """A PostgreSQL restart, as the clients see it: every connection of the portal's database is
     terminated between two steps; the next request finds a fresh connection (pool pre-ping)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("connections to drop are PostgreSQL's")
+    portal = pg_portal
     number, form = _ready_to_sign(portal)
     for _ in range(8):  # warm every worker's pool
         assert portal.request("GET", "/readyz")[0] == 200
