@@ -9,109 +9,24 @@ the same secrets, so the signed-in cookie works on both sides.
 
 from __future__ import annotations
 
-import http.client
-import os
 import re
-import signal
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
-from portal import create_app, db
-from portal.config import SECRETS, TestConfig
+from portal import db
 from portal.models import Application, Event, Signature, SmsMessage, SmsPurpose, SmsStatus
 from portal.services.events import verify_chain
-from tests.conftest import PRODUCTION_SECRET
-from tests.integration.test_gunicorn import BIN, HOST, ROOT, _free_port, _production_env
+from tests.integration.faults import Portal
 from tests.integration.workers import real_worker
-from tests.pages import ClientRequest, check_page
+from tests.pages import check_page
 from tests.web.test_apply import KEY_PASSWORD, _csrf, _fill_to_check, _start, make_applicant
 
 pytestmark = [pytest.mark.db, pytest.mark.fault]
-
-
-def _secrets() -> dict[str, str]:
-    return {name: f"{name}-{PRODUCTION_SECRET}" for name in SECRETS}
-
-
-@dataclass
-class Portal:
-    """gunicorn serving the test's database, and an in-process app on the same one."""
-
-    port: int
-    master: subprocess.Popen[bytes]
-    app: Flask
-    client: ClientRequest
-    last_body: str = ""
-
-    def workers(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.master.pid)],
-                             capture_output=True, text=True, check=False).stdout
-        return [int(p) for p in out.split()]
-
-    def kill_workers(self) -> list[int]:
-        killed = self.workers()
-        for pid in killed:
-            os.kill(pid, signal.SIGKILL)  # no clean-up, as when the OOM killer strikes
-        return killed
-
-    def request(self, method: str, path: str, body: str = "",
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body or None, headers={"Host": HOST, **(headers or {})})
-            response = conn.getresponse()
-            self.last_body = response.read().decode("utf-8", "replace")
-            return response.status, dict(response.getheaders())
-        finally:
-            conn.close()
-
-    def wait_ready(self, within: float = 60.0) -> None:
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            try:
-                if self.request("GET", "/readyz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        pytest.fail("gunicorn did not become ready")
-
-
-@pytest.fixture
-def portal(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Portal]:
-    files = tmp_path / "files"
-    config = TestConfig()
-    config.DATABASE_URL = database_url
-    config.STORAGE_PATH = str(files)
-    for name, value in _secrets().items():
-        setattr(config, name, value)
-    app = create_app(config, instance_path=str(tmp_path / "instance"))
-    # Its own rate-limit counters: every request of every test comes from 127.0.0.1, and the
-    # signing limit (10 a minute per address) would otherwise count the other fault tests' tries.
-    env = _production_env(tmp_path, REDIS_URL=redis_url, SESSION_COOKIE_SECURE="false",
-                          DATABASE_URL=database_url, STORAGE_PATH=str(files),
-                          RATELIMIT_KEY_PREFIX=f"fault-{tmp_path.name}-{os.getpid()}")
-    port = _free_port()
-    master = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "1",
-         "--error-logfile", str(tmp_path / "error.log"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    served = Portal(port, master, app, ClientRequest(app, app.test_client()))
-    try:
-        served.wait_ready()
-        yield served
-    finally:
-        master.terminate()
-        master.wait(timeout=30)
-        db.engine_of(app).dispose()
 
 
 def _ready_to_sign(portal: Portal) -> tuple[str, dict[str, str]]:
@@ -133,13 +48,8 @@ def _ready_to_sign(portal: Portal) -> tuple[str, dict[str, str]]:
 
 def _sign(portal: Portal, number: str, form: dict[str, str]) -> int | None:
     """The final POST through gunicorn; None when the connection was cut."""
-    body = f"csrf_token={form['csrf']}&password={KEY_PASSWORD}"
-    try:
-        status, _ = portal.request("POST", f"/cabinet/applications/{number}/sign", body, {
-            "Cookie": form["cookie"], "Content-Type": "application/x-www-form-urlencoded"})
-    except (OSError, http.client.HTTPException):
-        return None
-    return status
+    return portal.post(f"/cabinet/applications/{number}/sign",
+                       f"csrf_token={form['csrf']}&password={KEY_PASSWORD}", form["cookie"])
 
 
 def _text(html: str) -> str:
@@ -192,12 +102,11 @@ def test_a_submission_survives_its_workers_being_killed_mid_request(portal: Port
 
 
 def test_a_journey_goes_on_after_the_database_dropped_every_connection(
-    portal: Portal, database_url: str
+    pg_portal: Portal, database_url: str
 ) -> None:
     """A PostgreSQL restart, as the clients see it: every connection of the portal's database is
     terminated between two steps; the next request finds a fresh connection (pool pre-ping)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("connections to drop are PostgreSQL's")
+    portal = pg_portal
     number, form = _ready_to_sign(portal)
     for _ in range(8):  # warm every worker's pool
         assert portal.request("GET", "/readyz")[0] == 200

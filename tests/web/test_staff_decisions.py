@@ -536,3 +536,85 @@ def test_r15_7_the_head_may_sign_on_the_phone_instead(
     panel = BeautifulSoup(started.get_data(as_text=True), "html.parser")
     assert panel.select_one(".qr svg") is not None
     assert _status(office, number) is Status.COMMISSION_CONCLUDED  # nothing decided yet
+
+
+# -- a retry after the request died (#14; integration/test_fault_decision.py kills real workers) --
+
+def _grant_signing(office: Office, client_request: ClientRequest) -> tuple[str, dict[str, str]]:
+    """A portal case with the head's grant begun with the key file: the number and the form of
+    the final POST (with the head's password)."""
+    number = _new_case(office, Channel.PORTAL)
+    head_id = _enrol_head(office)
+    client_request.set_language("en")
+    client_request.login(StaffUser(id=head_id))
+    response = act(client_request, number, "decide_grant",
+                   {"amount": "45 000", "frequency": "monthly", "paid_from": "2026-12-01"})
+    page = client_request.get_url(response.headers["Location"])
+    started = client_request.client.post(response.headers["Location"], data={
+        "csrf_token": token(str(page)), "signer": "keyfile"})
+    panel = BeautifulSoup(started.get_data(as_text=True), "html.parser")
+    challenge = panel.select_one("input[name=challenge_id]")
+    assert challenge is not None
+    return number, {"csrf_token": token(str(panel)), "challenge_id": str(challenge["value"]),
+                    "password": KEY_PASSWORD}
+
+
+def _decided_once(office: Office, number: str) -> list[Any]:
+    """One decision, one signature, one notification, one of each event; the signatures."""
+    from portal.models import Decision, Event, Signature
+
+    with office.app.app_context():
+        s = db.session()
+        application = s.scalar(select(Application).where(Application.number == number))
+        assert application is not None and application.status is Status.NOTIFIED
+        signatures = list(s.scalars(select(Signature).where(
+            Signature.application_id == application.id, Signature.document_kind == "decision")))
+        actions = list(s.scalars(select(Event.action).where(
+            Event.application_id == application.id,
+            Event.action.in_(["decide_grant", "notify"]))))
+        assert len(signatures) == 1 and sorted(actions) == ["decide_grant", "notify"]
+        assert len(list(s.scalars(select(Decision)))) == 1
+        assert len(application.notifications) == 1
+        s.expunge_all()
+        return signatures
+
+
+def test_r15_7_a_retry_after_the_key_file_exchange_was_used_up_decides_with_a_new_one(
+        office: Office, client_request: ClientRequest) -> None:
+    """A request that died after the signer took the password, before the signature was stored,
+    used the single-use exchange up: the head's retry begins a new one for the same F5 bytes
+    instead of sending them back to fill in the decision again."""
+    number, form = _grant_signing(office, client_request)
+    with office.app.app_context():
+        signing_service.context().signer("keyfile").complete(form["challenge_id"], KEY_PASSWORD)
+    done = client_request.client.post(f"/staff/cases/{number}/decision/complete", data=form)
+    assert done.status_code == 303, _text(done)
+    assert "was signed and the notification sent" in _text(
+        client_request.client.get(done.headers["Location"]))
+    [signature] = _decided_once(office, number)
+    assert signature.challenge_id != form["challenge_id"]
+
+
+def test_r15_7_a_retry_after_the_decision_was_recorded_makes_only_the_notification(
+        office: Office, client_request: ClientRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The request recorded the decision and died before the notification: the retry with the
+    same form is not told the case changed — the same signed bytes made the decision, so only
+    the notification is made."""
+    from portal.services import notifications
+
+    number, form = _grant_signing(office, client_request)
+    real = notifications.issue
+
+    def dies(*_args: object, **_kwargs: object) -> None:
+        raise SystemExit("the worker dies here")
+
+    monkeypatch.setattr(notifications, "issue", dies)
+    with pytest.raises(SystemExit):
+        client_request.client.post(f"/staff/cases/{number}/decision/complete", data=form)
+    assert _status(office, number) is Status.GRANTED
+    monkeypatch.setattr(notifications, "issue", real)
+    done = client_request.client.post(f"/staff/cases/{number}/decision/complete", data=form)
+    assert done.status_code == 303, _text(done)
+    assert "was signed and the notification sent" in _text(
+        client_request.client.get(done.headers["Location"]))
+    _decided_once(office, number)

@@ -32,7 +32,7 @@ from portal.domain.forms import Frequency, NotificationChannel, NotificationStat
 from portal.domain.hearing import RefusalGround
 from portal.domain.workflow import Action, IllegalTransition, Role, Status
 from portal.extensions import limiter
-from portal.models import Application, Notification, StaffUser
+from portal.models import Application, Decision, Notification, Signature, StaffUser
 from portal.services import cases, decisions, notifications
 from portal.services import signing as signing_service
 from portal.services.workdays import calendar
@@ -47,7 +47,7 @@ from portal.web.signing_messages import describe
 from signing import Action as SignAction
 from signing import Challenge, SigningError, canonical_json
 from signing import Role as SignRole
-from signing.base import SigningPending
+from signing.base import ChallengeUnknown, SigningPending
 
 _MONEY = re.compile(r"^\d{1,9}(?:[.,]\d{1,2})?$")
 _SIGNING = "decision_signing"  # the Flask session key of the head's pending F5
@@ -268,20 +268,60 @@ def decision_sign(number: str) -> BaseResponse:
     if not head.iin:
         return _back(number, gettext("Your account has no IIN, so it cannot sign with EDS; "
                                      "ask the administrator."))
-    data = canonical_json(document)
+    session[_SIGNING] = {**pending, "decision_number": decision_number, "signer": signer}
+    try:
+        challenge = _begin(head, application, canonical_json(document))
+    except SigningError as error:
+        return _sign_page(application, draft, document, status=422, error=describe(error))
+    return _sign_page(application, draft, document, challenge=challenge)
+
+
+def _begin(head: StaffUser, application: Application, data: bytes) -> Challenge:
+    """Begin the head's signing of the F5 bytes ``data`` with the signer chosen in the pending
+    signing; the exchange is remembered in this browser. SigningError after a rollback."""
+    pending = session[_SIGNING]
+    assert head.iin is not None
     try:
         challenge = signing_service.start_signing(
-            db.session(), decisions.staff_actor(head), signer_name=signer, document=data,
-            signer_iin=head.iin, purpose=decisions.DECISION_PURPOSE, role=SignRole.STAFF,
-            title=gettext("Decision %(number)s", number=decision_number),
+            db.session(), decisions.staff_actor(head), signer_name=str(pending["signer"]),
+            document=data, signer_iin=head.iin, purpose=decisions.DECISION_PURPOSE,
+            role=SignRole.STAFF,
+            title=gettext("Decision %(number)s", number=pending["decision_number"]),
             application_id=application.id)
-    except SigningError as error:
+    except SigningError:
         db.session().rollback()
-        return _sign_page(application, draft, document, status=422, error=describe(error))
+        raise
     signing_service.context().storage.put(_RECORD.format(challenge.id), data)
-    session[_SIGNING] = {**pending, "decision_number": decision_number,
-                         "challenge": challenge.id, "signer": signer}
-    return _sign_page(application, draft, document, challenge=challenge)
+    session[_SIGNING] = {**pending, "challenge": challenge.id}
+    return challenge
+
+
+def _signature(head: StaffUser, application: Application, challenge_id: str,
+               data: bytes) -> Signature:
+    """Finish the exchange and store the verified signature of ``data``. A key-file exchange is
+    single-use: one used up by a request that never finished (its worker was killed after the
+    signer took the password, before the signature was stored) leaves the retry nothing to
+    complete — with the password in hand, a new exchange for the same bytes is begun and
+    finished at once, so the head's retry goes through instead of starting over."""
+    signer = str(session[_SIGNING].get("signer"))
+    answer = request.form.get("password") or None
+    assert head.iin is not None
+
+    def finish(exchange: str) -> Signature:
+        assert head.iin is not None
+        return signing_service.complete_signing(
+            db.session(), decisions.staff_actor(head), signer_name=signer,
+            challenge_id=exchange, answer=answer, document=data, expected_iin=head.iin,
+            purpose=decisions.DECISION_PURPOSE, document_kind="decision",
+            application_id=application.id)
+
+    try:
+        return finish(challenge_id)
+    except ChallengeUnknown:
+        if signer != "keyfile" or not answer:
+            raise
+        db.session().rollback()
+        return finish(_begin(head, application, data).id)
 
 
 @bp.post("/cases/<number>/decision/complete")
@@ -299,19 +339,23 @@ def decision_complete(number: str) -> BaseResponse:
         flash(gettext("The signing was not started in this browser or has ended. Sign again."),
               "info")
         return redirect_after_post(url_for("staff.case", number=number))
-    if pending.get("version") != application.version:
-        return _back(number, gettext("The case changed while you were signing; check it and "
-                                     "decide again."))
     data = signing_service.context().storage.get(_RECORD.format(challenge_id))
     if data is None or head.iin is None:
         return _back(number, gettext("The signing has ended. Sign again."))
+    made = application.decision
+    if made is not None and made.signature_id is not None and db.session().scalar(
+            select(Signature.document).where(Signature.id == made.signature_id)) == data:
+        # These very F5 bytes (number, case, decision, head) were signed and recorded by a
+        # request that never answered — its worker killed, the connection cut: the signed
+        # document is the decision's idempotency key, so the retry finishes what is missing
+        # (the notification) instead of asking to decide again.
+        return _decided(application, made)
+    if pending.get("version") != application.version:
+        return _back(number, gettext("The case changed while you were signing; check it and "
+                                     "decide again."))
     signer = str(pending.get("signer"))
     try:
-        signature = signing_service.complete_signing(
-            db.session(), decisions.staff_actor(head), signer_name=signer,
-            challenge_id=challenge_id, answer=request.form.get("password") or None,
-            document=data, expected_iin=head.iin, purpose=decisions.DECISION_PURPOSE,
-            document_kind="decision", application_id=application.id)
+        signature = _signature(head, application, challenge_id, data)
     except SigningPending:
         return no_store(render(
             "sign/status.html", state="pending", message=None,
@@ -324,7 +368,8 @@ def decision_complete(number: str) -> BaseResponse:
                                                   "secret.length", "secret.busy"}:
             certificate = signing_service.context().signer("keyfile").usable_certificate(  # type: ignore[attr-defined]
                 head.iin)
-            again = Challenge(id=challenge_id, signer="keyfile",
+            # The exchange to try again: a used-up one was replaced by ``_signature``.
+            again = Challenge(id=str(session[_SIGNING]["challenge"]), signer="keyfile",
                               action=SignAction.ENTER_PASSWORD, expires_at=utcnow(),
                               certificate=certificate)
             return _sign_page(application, draft, document, challenge=again,
@@ -345,11 +390,21 @@ def decision_complete(number: str) -> BaseResponse:
         db.session().rollback()
         return _back(number, gettext("The case changed while you were signing; check it and "
                                      "decide again."))
+    return _decided(application, decision)
+
+
+def _decided(application: Application, decision: Decision) -> BaseResponse:
+    """The signed decision is recorded: notify the person (once — ``issue`` makes nothing when
+    the notifications exist) and end the signing in this browser."""
     session.pop(_SIGNING, None)
-    notifications.issue(db.session(), application, sms=notify.sms(), now=now, cal=calendar())
+    try:
+        notifications.issue(db.session(), application, sms=notify.sms(), now=utcnow(),
+                            cal=calendar())
+    except StaleDataError:
+        db.session().rollback()  # a request racing this one made them a moment ago
     flash(gettext("Decision %(number)s was signed and the notification sent.",
                   number=decision.number), "ok")
-    return redirect_after_post(url_for("staff.case", number=number))
+    return redirect_after_post(url_for("staff.case", number=application.number))
 
 
 # -- the notification (R15.8–R15.11) -------------------------------------------------------------
