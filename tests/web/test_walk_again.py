@@ -272,3 +272,20 @@ def test_r11_2_a_desk_case_on_the_disease_ground_gets_no_income_action(
     assert response.status_code == 403
     assert "(R11.2)" in _text(check_page(response).select_one("[role=alert]"))
     assert office.application(number).status is Status.REGISTERED
+
+
+def test_what_was_sent_says_nothing_yet_rather_than_an_empty_list(
+    client_request: ClientRequest,
+) -> None:
+    citizen = client_request.login_as("citizen")
+    client_request.client.set_cookie("lang", "en")
+    with client_request.app.app_context():
+        s = db.session()
+        number = create_application(s, citizen=s.get(Citizen, citizen.id), **PAST).number
+        s.commit()
+    page = client_request.get("citizen.application", number=number)
+    heading = page.select_one("h2#sent")
+    assert heading is not None
+    after = heading.find_next_sibling()
+    assert after is not None and after.name == "p" and _text(after) == "Nothing yet."
+    assert not [ul for ul in page.select("ul") if not ul.select("li")]
