@@ -289,3 +289,48 @@ def test_what_was_sent_says_nothing_yet_rather_than_an_empty_list(
     after = heading.find_next_sibling()
     assert after is not None and after.name == "p" and _text(after) == "Nothing yet."
     assert not [ul for ul in page.select("ul") if not ul.select("li")]
+
+
+def test_a_document_named_on_a_kazakh_page_is_named_in_russian_on_a_russian_page(
+    client_request: ClientRequest,
+) -> None:
+    from portal.db import utcnow
+    from portal.domain.package import DocumentKind
+    from portal.models import DocumentFile, Statement
+    from tests.factories import create_document
+
+    citizen = client_request.login_as("citizen")
+    client_request.client.set_cookie("lang", "ru")
+    with client_request.app.app_context():
+        s = db.session()
+        application = create_application(s, citizen=s.get(Citizen, citizen.id), **PAST)
+        for kind, title, statement in (
+            (DocumentKind.IDENTITY, "Жеке басын куәландыратын құжат — Қасымова Гүлнұр", None),
+            (DocumentKind.OTHER, "Қарсылыққа қосымшалар", Statement.OBJECTION),
+            (DocumentKind.OTHER, "Справка с работы, своими словами", None),
+        ):
+            document = create_document(
+                s,
+                application,
+                kind=kind,
+                title=title,
+                statement=statement,
+                sealed_at=utcnow() if statement else None,
+            )
+            s.add(
+                DocumentFile(
+                    document_id=document.id,
+                    original_name="scan.pdf",
+                    storage_key=f"k-{document.id}",
+                    content_type="application/pdf",
+                    size_bytes=1,
+                    sha256="0" * 64,
+                )
+            )
+        number = application.number
+        s.commit()
+    page = client_request.get("citizen.application", number=number)
+    sent = [_text(li) for li in page.select("ul.sent-list li")]
+    assert "Документ, удостоверяющий личность — Қасымова Гүлнұр — scan.pdf" in sent
+    assert "Приложения к возражению — scan.pdf" in sent
+    assert "Справка с работы, своими словами — scan.pdf" in sent  # typed by a person: as typed
