@@ -198,7 +198,9 @@ def _applications(session: Session) -> None:
     district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
     if district is None:
         return
-    cal, now = calendar(), utcnow()
+    cal = calendar()
+    # Made on a working morning, so a case shown as registered is registered by today (R7.1).
+    now = _arrival(arrival_day(utcnow(), cal))
     term_start = cal.term_starts_on(now, Channel.PORTAL)
     for number, iin, status, ground in APPLICATIONS:
         if session.scalar(select(Application.id).where(Application.number == number)):

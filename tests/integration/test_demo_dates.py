@@ -50,7 +50,7 @@ def test_demo_case_dates_are_in_order_on_working_days_and_fit_the_status(
     demo.load(session)
     demo.decision_cases(session)
     cal = calendar()
-    numbers = [n for n, *_ in demo.REVIEW_CASES] + [n for n, *_ in demo.DECISION_CASES]
+    numbers = [n for n, *_ in (*demo.APPLICATIONS, *demo.REVIEW_CASES, *demo.DECISION_CASES)]
     cases = list(session.scalars(select(Application).where(Application.number.in_(numbers))))
     assert len(cases) == len(numbers)
     for a in cases:
