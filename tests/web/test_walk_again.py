@@ -244,6 +244,8 @@ def test_the_staff_header_names_who_is_signed_in_their_role_and_desk(client_requ
     who = _text(page.select_one("header .staff-who"))
     assert f"Signed in: {staff.full_name}" in who  # type: ignore[union-attr]
     assert "Intake specialist" in who and "district department" in who
+    # A public page (it may be cached) names nobody.
+    assert client_request.get("public.index").select_one(".staff-who") is None
     # A citizen's pages say nothing of the kind.
     client_request.login_as("citizen")
     assert client_request.get("citizen.cabinet").select_one(".staff-who") is None
