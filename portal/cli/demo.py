@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.cli import demo_config
 from portal.db import utcnow
-from portal.domain.calendar import Channel
+from portal.domain.calendar import Channel, WorkingCalendar
 from portal.domain.forms import AkimatLevel, Frequency, Sex
 from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
@@ -198,7 +198,9 @@ def _applications(session: Session) -> None:
     district = session.scalar(select(District).where(District.code == DISTRICT_CODE))
     if district is None:
         return
-    cal, now = calendar(), utcnow()
+    cal = calendar()
+    # Made on a working morning, so a case shown as registered is registered by today (R7.1).
+    now = _arrival(arrival_day(utcnow(), cal))
     term_start = cal.term_starts_on(now, Channel.PORTAL)
     for number, iin, status, ground in APPLICATIONS:
         if session.scalar(select(Application.id).where(Application.number == number)):
@@ -217,6 +219,38 @@ def _applications(session: Session) -> None:
                            if status is Status.REGISTERED else None),
         ))
     session.flush()
+
+
+# When a demo package arrived (Asia/Almaty): in the morning of a working day.
+_DEMO_ARRIVAL = dt.time(9, 30)
+
+
+def arrival_day(now: dt.datetime, cal: WorkingCalendar) -> dt.date:
+    """The working day the demo's paper packages arrived on: today once the office has been
+    open a while, else the last working day. Run at night or at the weekend, the loader then
+    registers no case on a later day than the steps taken on it now (R7.1, R7.2)."""
+    from portal.domain.calendar import to_local
+
+    local = to_local(now)
+    day = local.date()
+    if cal.is_working_day(day) and local.time() >= _DEMO_ARRIVAL:
+        return day
+    return working_days_back(day, 1, cal)
+
+
+def working_days_back(day: dt.date, n: int, cal: WorkingCalendar) -> dt.date:
+    """The n-th working day before ``day``."""
+    for _ in range(n):
+        day -= dt.timedelta(days=1)
+        while not cal.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    return day
+
+
+def _arrival(day: dt.date) -> dt.datetime:
+    from portal.domain.calendar import ALMATY
+
+    return dt.datetime.combine(day, _DEMO_ARRIVAL, tzinfo=ALMATY)
 
 
 def _fit(text: str, limit: int = 64) -> str:
@@ -422,7 +456,8 @@ def review_cases(session: Session) -> None:
         if citizen is None:
             continue
         now = utcnow()
-        today = cal.term_starts_on(now, Channel.PROVIDER)
+        arrived = _arrival(arrival_day(now, cal))
+        today = cal.term_starts_on(arrived, Channel.PROVIDER)
         start, end = previous_quarter(today)
         applicant = " ".join(p for p in (citizen.surname, citizen.given_name) if p)
         application = Application(
@@ -432,7 +467,7 @@ def review_cases(session: Session) -> None:
             applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
             applicant_birth_date=citizen.birth_date, addr_region="Астана", addr_city="Астана",
             addr_street="Қабанбай батыр даңғылы", addr_house="12", addr_flat="40",
-            arrived_at=now, submitted_at=now, term_started_on=today, registered_on=today,
+            arrived_at=arrived, submitted_at=arrived, term_started_on=today, registered_on=today,
             result_due_on=service_term_due(today, cal), accepted_by_id=staff["intake"].id,
             desk_id=staff["intake"].desk_id,
             assignee_id=staff["specialist"].id,
@@ -534,7 +569,11 @@ def decision_cases(session: Session) -> list[str]:
     as rows dated in the past, since the audit log cannot be written backwards; every step
     taken now goes through the services (the guard, the event, the notification)."""
     from portal.domain.calendar import ALMATY, to_local
-    from portal.domain.deadlines import earliest_decision_date, objection_window_closes
+    from portal.domain.deadlines import (
+        earliest_decision_date,
+        objection_window_closes,
+        service_term_due,
+    )
     from portal.domain.forms import NotificationChannel
     from portal.domain.hearing import HearingMode, RefusalGround
     from portal.domain.workflow import Actor as WorkflowActor
@@ -562,9 +601,9 @@ def decision_cases(session: Session) -> list[str]:
             continue
         now = utcnow()
         today = to_local(now).date()
-        past = today - dt.timedelta(days=20)
-        while not cal.is_working_day(past):
-            past -= dt.timedelta(days=1)
+        # Registered five working days back: the refusal's windows (R15.1, R15.3) have passed,
+        # and a decision taken now is still within the service term (L3.1).
+        past = working_days_back(arrival_day(now, cal), 4, cal)
         application = Application(
             number=number, citizen_id=citizen.id, district_id=district.id, channel=channel,
             form=ApplicationForm.F1_1 if channel is Channel.PORTAL else ApplicationForm.F1,
@@ -572,8 +611,9 @@ def decision_cases(session: Session) -> list[str]:
             applicant_iin=iin, applicant_surname=citizen.surname,
             applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
             applicant_birth_date=citizen.birth_date, phone=citizen.phone,
-            arrived_at=now - dt.timedelta(days=21), submitted_at=now - dt.timedelta(days=21),
-            term_started_on=past, registered_on=past, assignee_id=specialist.id,
+            arrived_at=_arrival(past), submitted_at=_arrival(past), term_started_on=past,
+            registered_on=past, result_due_on=service_term_due(past, cal),
+            assignee_id=specialist.id,
             # The precinct commission had it (R7.2 met), as it had every case at this stage.
             sent_to_precinct_on=past)
         session.add(application)

@@ -112,8 +112,9 @@ def _name_hint() -> str:
 
 
 def _seal(session: Session, signature_id: int | None, heading: str, name: str,
-          position: str) -> Seal | None:
-    """The electronic signature block of a signed document (None while it is unsigned)."""
+          position: str, form: str | None = None) -> Seal | None:
+    """The electronic signature block of a signed document (None while it is unsigned).
+    ``form``: a notification sealed with its decision's signature names itself to /verify."""
     signature = session.get(Signature, signature_id) if signature_id is not None else None
     if signature is None:
         return None
@@ -129,7 +130,7 @@ def _seal(session: Session, signature_id: int | None, heading: str, name: str,
     if certificates:
         info = describe_certificate(certificates[0])
         common_name, issuer = info.common_name or name, info.issuer or None
-    url = verification.verify_url(signature)
+    url = verification.verify_url(signature, form)
     code = verification.short_code(signature) if url else None
     rows = [(_("Signed by"), common_name), (_("Position"), _t(position)),
             (_("IIN"), "•••••••" + signature.signer_iin[-5:]),
@@ -141,7 +142,8 @@ def _seal(session: Session, signature_id: int | None, heading: str, name: str,
     if code:
         rows.append((_("Verification code"), code))
     return Seal(heading=heading, rows=tuple(rows), code=code, url=url,
-                keywords=verification.pdf_keywords(signature) or "", signature_id=signature.id,
+                keywords=verification.pdf_keywords(signature, form) or "",
+                signature_id=signature.id,
                 note=_("TEST: signed with a TEST certificate of a simulated certification "
                        "authority."))
 
@@ -615,7 +617,7 @@ def _notification(session: Session, application: Application, language: str,
     day = _date(n.sent_at or n.created_at)
     seal = _seal(session, n.signature_id, _("The notification is certified with the electronic "
                                             "digital signature of the responsible person"),
-                 n.responsible_name, n.responsible_position)
+                 n.responsible_name, n.responsible_position, form.value)
     if granted:
         title = _("Notification of granting social assistance (%(kind)s) of %(date)s",
                   kind=_assistance_kind(n.assistance_type), date=day)

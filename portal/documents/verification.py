@@ -22,19 +22,20 @@ def short_code(signature: Any) -> str | None:
     return display(str(code)) if code else None
 
 
-def verify_url(signature: Any) -> str | None:
+def verify_url(signature: Any, form: str | None = None) -> str | None:
     """The absolute address of the signature's verification page, or None while there is no
-    signature (then the document carries no QR code)."""
+    signature (then the document carries no QR code). ``form``: the notice (F6/F7) sealed with
+    its decision's signature, so the page names the notice."""
     if signature is None or not getattr(signature, "short_code", None):
         return None
-    return verification.verify_url(signature)
+    return verification.verify_url(signature, form)
 
 
-def pdf_keywords(signature: Any) -> str | None:
+def pdf_keywords(signature: Any, form: str | None = None) -> str | None:
     """What a signed PDF carries in its keywords, so an uploaded copy names its signature."""
     if signature is None or not getattr(signature, "short_code", None):
         return None
-    return verification.pdf_keywords(signature)
+    return verification.pdf_keywords(signature, form)
 
 
 def remember_pdf(session: Any, signature: Any, pdf: bytes) -> bytes:

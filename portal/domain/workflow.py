@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Final
 
 from portal.domain.calendar import Channel
@@ -255,6 +256,10 @@ def route_blocker(status: Status, action: Action, facts: CaseFacts) -> str | Non
     # R7.2, then R11.1: on the precinct path the documents come back from the commission first.
     if action in _AFTER_PRECINCT and early and facts.needs_precinct:
         return "inspection_first"
+    # R11.2, L8.2: a ground granted regardless of income (a socially significant disease, a
+    # fire, …) asks for no income, so there is none to compute.
+    if action is Action.COMPUTE_INCOME and not facts.needs_income:
+        return "no_income_needed"
     if (
         action in {Action.SUBMIT_TO_COMMISSION, Action.DECIDE_GRANT}
         and facts.needs_income
@@ -270,6 +275,13 @@ def route_blocker(status: Status, action: Action, facts: CaseFacts) -> str | Non
     return None
 
 
+# The rule behind each reason of route_blocker.
+ROUTE_RULES: Final = MappingProxyType({
+    "no_inspection_needed": "R7.2", "inspection_first": "R7.2", "income_first": "R11.1",
+    "no_income_needed": "R11.2", "commission_first": "F5",
+})
+
+
 def apply(status: Status, action: Action, actor: Actor, facts: CaseFacts) -> Status:
     """The status after ``actor`` takes ``action`` in ``status``, by status, role, desk and
     route alone; raises IllegalTransition otherwise. Dates are checked by domain.guard."""
@@ -280,7 +292,7 @@ def apply(status: Status, action: Action, actor: Actor, facts: CaseFacts) -> Sta
         raise IllegalTransition(status, action, actor.role, "wrong_role")
     blocker = desk_blocker(status, action, actor) or route_blocker(status, action, facts)
     if blocker is not None:
-        raise IllegalTransition(status, action, actor.role, blocker)
+        raise IllegalTransition(status, action, actor.role, blocker, rule=ROUTE_RULES.get(blocker))
     if t.target is None or status in t.keeps_status_in:
         return status
     return t.target

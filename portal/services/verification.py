@@ -23,7 +23,7 @@ import io
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +55,10 @@ _NUMBER_KEYS = ("number", "decision_number", "notification_number")
 _DATE_KEYS = ("date", "decided_on", "issued_on", "dated")
 KEYWORD_PREFIX = "verify:"
 _KEYWORD = re.compile(rb"verify:([2-9A-HJ-NP-Z]{12})")
+# A notification F6/F7 is sealed with its decision's signature (services.notifications): its QR
+# code and PDF keywords name the notice's own form, so /verify names the notice, not the decision.
+NOTICE_FORMS = ("F6", "F7")
+_FORM_KEYWORD = re.compile(rb"form:(F6|F7)\b")
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
@@ -89,6 +93,11 @@ class Report:
     certificate: CertificateInfo | None
     checks: tuple[CheckLine, ...]
     digest: str
+    # The document looked up is sealed with another document's signature (a notification F6/F7
+    # with its decision F5's): that document's form, number and date.
+    sealed_by: str | None = None
+    sealed_number: str | None = None
+    sealed_on: dt.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -188,9 +197,33 @@ def report_for(session: Session, signature: Signature, result: VerificationResul
     )
 
 
-def check_code(session: Session, text: str | None) -> Report | None:
+def as_notice(session: Session, signature: Signature, report: Report,
+              form: str | None) -> Report:
+    """The report of a notification F6/F7 (``form``, from its QR code or PDF) sealed with its
+    decision's signature: it names the notice and says whose signature seals it. Any other
+    ``form`` (or a signature no such notice carries) leaves the report as it is."""
+    from portal.domain.calendar import to_local
+    from portal.domain.forms import NotificationForm
+    from portal.models import Decision, Notification
+
+    if form not in NOTICE_FORMS or report.form != "F5":
+        return report
+    notice = session.scalar(select(Notification).where(
+        Notification.signature_id == signature.id, Notification.form == NotificationForm(form))
+        .order_by(Notification.id.desc()).limit(1))
+    if notice is None:
+        return report
+    made = notice.sent_at or notice.created_at
+    decision = session.get(Decision, notice.decision_id)
+    return replace(report, form=form, document_date=to_local(made).date(), sealed_by=report.form,
+                   sealed_number=decision.number if decision else report.number,
+                   sealed_on=decision.decided_on if decision else report.document_date)
+
+
+def check_code(session: Session, text: str | None, form: str | None = None) -> Report | None:
     """``/verify/<code>``: the report, every check re-run now; ``None`` for any code that is not
-    one of ours (unknown and malformed alike)."""
+    one of ours (unknown and malformed alike). ``form`` is the document the code was printed on,
+    where the QR code says (a notification carries its decision's code)."""
     from portal.services import signing as signing_service
 
     signature = find(session, text)
@@ -198,25 +231,34 @@ def check_code(session: Session, text: str | None) -> Report | None:
         return None
     checked = signing_service.verify_stored(session, signature.verification_code)
     assert checked is not None
-    return report_for(session, signature, checked[1])
+    return as_notice(session, signature, report_for(session, signature, checked[1]), form)
 
 
-def verify_url(signature: Signature) -> str:
-    """The public address a QR code on the document opens (PUBLIC_BASE_URL + /verify/<code>)."""
+def _notice_form(form: str | None) -> str | None:
+    return form if form in NOTICE_FORMS else None
+
+
+def verify_url(signature: Signature, form: str | None = None) -> str:
+    """The public address a QR code on the document opens (PUBLIC_BASE_URL + /verify/<code>);
+    a notification's adds its form (``?form=F6``), as its code is its decision's."""
     from flask import current_app, has_request_context, url_for
 
     base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    values: dict[str, Any] = {"code": signature.short_code, "form": _notice_form(form)}
     if has_request_context():
-        return base + url_for("verify.page", code=signature.short_code)
+        return base + url_for("verify.page", **values)
     # A job (PDFs made ahead, portal/documents/cache.py) has no request: the path from the
     # URL map itself, under the application's root.
     adapter = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
-    return base + adapter.build("verify.page", {"code": signature.short_code})
+    return base + adapter.build("verify.page", {k: v for k, v in values.items() if v is not None})
 
 
-def pdf_keywords(signature: Signature) -> str:
-    """What a PDF of a signed document carries in its keywords, so an upload names its document."""
-    return f"{KEYWORD_PREFIX}{signature.short_code} sha256:{signature.document_digest}"
+def pdf_keywords(signature: Signature, form: str | None = None) -> str:
+    """What a PDF of a signed document carries in its keywords, so an upload names its document
+    (and, for a notification sealed with its decision's signature, its own form)."""
+    words = f"{KEYWORD_PREFIX}{signature.short_code} sha256:{signature.document_digest}"
+    notice = _notice_form(form)
+    return f"{words} form:{notice}" if notice else words
 
 
 def remember_pdf(session: Session, signature: Signature, pdf: bytes) -> bytes:
@@ -234,10 +276,11 @@ def remember_pdf(session: Session, signature: Signature, pdf: bytes) -> bytes:
     return pdf
 
 
-def _code_in_pdf(data: bytes) -> str | None:
-    """The short code a PDF names in its keywords: the portal's PDFs keep their document
-    information uncompressed, so the raw bytes answer first; pypdf reads a re-saved file."""
-    found = _KEYWORD.search(data)
+def _in_pdf(data: bytes, pattern: re.Pattern[bytes]) -> str | None:
+    """What a PDF names in its keywords (its short code, a notice's form): the portal's PDFs keep
+    their document information uncompressed, so the raw bytes answer first; pypdf reads a
+    re-saved file."""
+    found = pattern.search(data)
     if found:
         return found.group(1).decode()
     try:
@@ -247,8 +290,12 @@ def _code_in_pdf(data: bytes) -> str | None:
         keywords = str((meta.get("/Keywords") if meta is not None else None) or "")
     except Exception:  # a damaged or hostile PDF names no document
         return None
-    found = _KEYWORD.search(keywords.encode())
+    found = pattern.search(keywords.encode())
     return found.group(1).decode() if found else None
+
+
+def _code_in_pdf(data: bytes) -> str | None:
+    return _in_pdf(data, _KEYWORD)
 
 
 def check_upload(session: Session, data: bytes, *, hint: str | None = None) -> UploadAnswer:
@@ -275,7 +322,8 @@ def _check_pdf(session: Session, data: bytes, file_digest: str, hint: str | None
         return UploadAnswer(Verdict.UNKNOWN, "pdf", file_digest)
     checked = signing_service.verify_stored(session, signature.verification_code)
     assert checked is not None
-    report = report_for(session, signature, checked[1])
+    report = as_notice(session, signature, report_for(session, signature, checked[1]),
+                       _in_pdf(data, _FORM_KEYWORD))
     file_line = CheckLine(FILE_CHECK, issued is not None,
                           None if issued is not None else "file.changed")
     verdict = Verdict.CHANGED if issued is None else Verdict.VALID if report.ok else Verdict.INVALID

@@ -132,7 +132,8 @@ def _too_large() -> str:
 
 def _page(code: str | None, form: VerifyUploadForm, *, status: int | None = None,
           answer: verification.UploadAnswer | None = None) -> Response:
-    report = verification.check_code(db.session(), code)
+    # ?form=F6: the QR code of a notification, sealed with its decision's signature.
+    report = verification.check_code(db.session(), code, request.args.get("form"))
     if report is None:
         return no_store(render("verify/start.html", form=VerifyForm(formdata=None), failed=True,
                                status=404))

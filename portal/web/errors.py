@@ -35,6 +35,13 @@ def init_app(app: Flask) -> None:
             from portal.views.api import http_problem
 
             return http_problem(e)
+        if e.code == 405 and request.method in {"GET", "HEAD"}:
+            # A reloaded or bookmarked POST-only address: on to the page, not a dead end.
+            from flask import redirect
+
+            from portal.web.post_only import landing
+
+            return redirect(landing(), code=303)
         headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
         return render_template("errors/error.html", code=e.code,
                                retry_at=_retry_at() if e.code == 429 else None), e.code, headers

@@ -320,6 +320,10 @@ def init_app(app: Flask) -> None:
     filters["desk_label"] = lambda code: _word(DESK_LABELS, code)
     filters["step_label"] = step_label
     filters["signer_label"] = lambda name: str(SIGNER_LABELS.get(name, name))
+    from portal.web import due, titles
+
+    due.init_app(app)
+    titles.init_app(app)
 
 
 # The back office's case page (issue #11): the F3 act's items, the F4 acceptor, and the case's

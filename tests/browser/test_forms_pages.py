@@ -35,7 +35,7 @@ def forms_server(tmp_path_factory: pytest.TempPathFactory,
     saved = verification.short_code, verification.verify_url
     verification.short_code = lambda s: f"V-{s.verification_code}"  # type: ignore[assignment]
     verification.verify_url = (  # type: ignore[assignment]
-        lambda s: f"https://portal.example.kz/verify/V-{s.verification_code}")
+        lambda s, form=None: f"https://portal.example.kz/verify/V-{s.verification_code}")
     with app.app_context():
         s = db.session()
         district = create_district(s)

@@ -305,7 +305,7 @@ def test_l5_the_qr_code_is_drawn_in_the_pdf_of_a_signed_decision(
     client_request = office.client_request
     url = f"/staff/cases/{office.numbers['granted']}/forms/f5.pdf"
     with_qr = _qr_squares(client_request.client.get(url).data)
-    monkeypatch.setattr(verification, "verify_url", lambda signature: None)
+    monkeypatch.setattr(verification, "verify_url", lambda signature, form=None: None)
     without = _qr_squares(client_request.client.get(url).data)
     assert with_qr - without > 100  # a QR code of version 3+ has well over 100 dark runs
 

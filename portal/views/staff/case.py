@@ -59,6 +59,8 @@ _NOT_YOURS = {
     "no_inspection_needed": _l("This ground needs no precinct inspection (R7.2)."),
     "inspection_first": _l("The precinct commission's inspection comes first (R7.2)."),
     "income_first": _l("The income has to be computed first (R11.1)."),
+    "no_income_needed": _l("This ground is granted regardless of income: no income is computed "
+                           "(R11.2)."),
     "commission_first": _l("The special commission's conclusion comes first (F5)."),
 }
 # Why the law's records or dates forbid a step today (domain.guard's blockers), in words.

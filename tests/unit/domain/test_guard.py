@@ -136,7 +136,8 @@ def test_after_the_precinct_the_provider_works_from_the_documents_received_R11_1
 def test_without_a_precinct_the_provider_computes_income_from_the_package_R11_1(
     cal: WorkingCalendar,
 ) -> None:
-    assert check(case(Status.REGISTERED, ORPHAN), Action.COMPUTE_INCOME, SPECIALIST, TUE_3,
+    no_precinct = CaseFacts(needs_precinct=False, needs_income=True)
+    assert check(case(Status.REGISTERED, no_precinct), Action.COMPUTE_INCOME, SPECIALIST, TUE_3,
                  cal) is Status.INCOME_COMPUTED
 
 

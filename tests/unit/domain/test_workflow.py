@@ -289,12 +289,20 @@ def test_documents_may_come_from_the_rural_akim_without_an_inspection_R11_1() ->
 
 
 @pytest.mark.parametrize("facts", [FIRE, ORPHAN], ids=["fire", "orphan"])
-def test_income_is_computed_even_for_a_ground_granted_regardless_of_income_R11_1(
+def test_no_income_is_computed_for_a_ground_granted_regardless_of_income_R11_2(
     facts: CaseFacts,
 ) -> None:
     status = Status.PRECINCT_CONCLUDED if facts.needs_precinct else Status.REGISTERED
-    assert apply(status, Action.COMPUTE_INCOME, SPECIALIST, facts) is Status.INCOME_COMPUTED
-    assert Action.COMPUTE_INCOME in allowed_actions(status, SPECIALIST, facts)
+    assert rejection(status, Action.COMPUTE_INCOME, SPECIALIST, facts) == "no_income_needed"
+    assert Action.COMPUTE_INCOME not in allowed_actions(status, SPECIALIST, facts)
+    with pytest.raises(IllegalTransition) as refused:
+        apply(status, Action.COMPUTE_INCOME, SPECIALIST, facts)
+    assert refused.value.rule == "R11.2"
+
+
+def test_income_is_computed_for_the_low_income_ground_R11_1() -> None:
+    assert apply(Status.PRECINCT_CONCLUDED, Action.COMPUTE_INCOME, SPECIALIST, LOW_INCOME) is (
+        Status.INCOME_COMPUTED)
 
 
 def test_a_ground_granted_regardless_of_income_goes_to_the_commission_without_it_R11_2() -> None:
