@@ -66,8 +66,11 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy portal signing
 
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: without it every worker compiles
+# the portal again and pytest re-rewrites the asserts of every test module and of the hypothesis
+# and schemathesis packages (its plugins) on each run (~10 s of CPU a process).
 pytest: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered -q
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered -q
 	$(VENV)/bin/coverage report --include='portal/domain/*' --fail-under=100 >/dev/null \
 	  || (echo "portal/domain must keep full branch coverage"; $(VENV)/bin/coverage report --include='portal/domain/*' -m; exit 1)
 
