@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, exists, null, select
-from sqlalchemy.orm import Session, defaultload, selectinload
+from sqlalchemy.orm import Session, defaultload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
