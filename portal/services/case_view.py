@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, exists, null, select
-from sqlalchemy.orm import Session, defaultload
+from sqlalchemy.orm import Session, defaultload, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
@@ -29,7 +29,7 @@ from portal.models import (
 from portal.services.cases import milestones
 from portal.services.submission import DOCUMENT_KIND
 
-__all__ = ["NESTED", "STAFF_PAGE", "DeadlineRow", "Look", "citizen_case", "deadlines", "history", "looks",
+__all__ = ["NESTED", "ONE_EACH", "STAFF_ONE_EACH", "STAFF_PAGE", "DeadlineRow", "Look", "citizen_case", "deadlines", "history", "looks",
            "settle", "signed_application", "timeline", "with_presence"]
 
 # Events the person sees in the timeline: the steps of the case, not the signing plumbing.
@@ -46,12 +46,16 @@ _STEPS = frozenset(a.value for a in Action)
 # use, with the nested loads given in the query's options. Most cases have few of them, and a
 # query not made costs nothing, where an eager load of every relation costs a query (or a join)
 # each whether the case has the rows or not.
-_CITIZEN_PAGE = ("preliminary_decisions", "objections", "remarks", "decision", "notifications",
-                 "income_computation", "commission_conclusion", "documents", "receipts")
-STAFF_PAGE = ("family", "incomes", "documents", "gateway_answers", "inspection_act",
-              "precinct_conclusion", "income_computation", "commission_conclusion",
-              "preliminary_decisions", "objections", "remarks", "decision", "notifications",
-              "receipts")
+_CITIZEN_PAGE = ("preliminary_decisions", "objections", "remarks", "notifications", "documents",
+                 "receipts")
+STAFF_PAGE = ("family", "incomes", "documents", "gateway_answers", "preliminary_decisions",
+              "objections", "remarks", "notifications", "receipts")
+# A case has at most one of each of these: joined to the case's row, which stays one row.
+ONE_EACH = (joinedload(Application.district), joinedload(Application.district_ground),
+            joinedload(Application.income_computation),
+            joinedload(Application.commission_conclusion), joinedload(Application.decision))
+STAFF_ONE_EACH = (*ONE_EACH, joinedload(Application.inspection_act),
+                  joinedload(Application.precinct_conclusion))
 # The rows under them, loaded with their parent relation (not one query per parent row).
 NESTED = (
     defaultload(Application.documents).selectinload(Document.files),
@@ -96,7 +100,7 @@ def citizen_case(session: Session, citizen_id: int, number: str) -> Application 
 def _citizen_case_query() -> Any:
     """Built once (as every query here): SQLAlchemy then keeps its compiled form without
     working out the statement's cache key again each time."""
-    return with_presence(select(Application), _CITIZEN_PAGE).options(*NESTED).where(
+    return with_presence(select(Application), _CITIZEN_PAGE).options(*ONE_EACH, *NESTED).where(
         Application.number == bindparam("number"),
         Application.citizen_id == bindparam("citizen_id"))
 
@@ -163,8 +167,8 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
     # The signing plumbing (a signature started or made) is no look at the person's data.
     rows = [e for e in reversed(every) if e.actor_kind == "staff" and e.action not in _HIDDEN]
     ids = {e.actor_id for e in rows if e.actor_id is not None}
-    desks = dict(session.connection().execute(_desks_query(), {"ids": list(ids)}).tuples()
-                 ) if ids else {}
+    desks = {row.id: row.channel for row in session.connection().execute(
+        _desks_query(), {"ids": list(ids)})} if ids else {}
     return steps, [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
                    for e in rows]
 
