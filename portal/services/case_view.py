@@ -29,8 +29,9 @@ from portal.models import (
 from portal.services.cases import milestones
 from portal.services.submission import DOCUMENT_KIND
 
-__all__ = ["NESTED", "ONE_EACH", "STAFF_ONE_EACH", "STAFF_PAGE", "DeadlineRow", "Look", "citizen_case", "deadlines", "history", "looks",
-           "settle", "signed_application", "timeline", "with_presence"]
+__all__ = ["NESTED", "ONE_EACH", "STAFF_ONE_EACH", "STAFF_PAGE", "DeadlineRow", "Look",
+           "citizen_case", "deadlines", "history", "looks", "settle", "signed_application",
+           "timeline", "with_presence"]
 
 # Events the person sees in the timeline: the steps of the case, not the signing plumbing.
 _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing_code_resent",
