@@ -4,18 +4,34 @@ statutory deadlines and who looked at the case (L10.1, R15.11; issue #10)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, case, exists, null, select
+from sqlalchemy.orm import Session, defaultload, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
 from portal.domain.deadlines import Deadline, DeadlineState, case_deadlines
 from portal.domain.workflow import Action
-from portal.models import Application, Event, StaffUser
+from portal.models import (
+    Application,
+    Desk,
+    Document,
+    Event,
+    InspectionAct,
+    PreliminaryDecision,
+    Signature,
+    StaffUser,
+)
 from portal.services.cases import milestones
+from portal.services.submission import DOCUMENT_KIND
 
-__all__ = ["DeadlineRow", "Look", "deadlines", "history", "looks", "timeline"]
+__all__ = ["NESTED", "ONE_EACH", "STAFF_ONE_EACH", "STAFF_PAGE", "DeadlineRow", "Look",
+           "citizen_case", "deadlines", "history", "looks", "settle", "signed_application",
+           "timeline", "with_presence"]
 
 # Events the person sees in the timeline: the steps of the case, not the signing plumbing.
 _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing_code_resent",
@@ -26,13 +42,101 @@ _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing
 _STEPS = frozenset(a.value for a in Action)
 
 
-def timeline(session: Session, application: Application) -> list[Event]:
+# The case pages load their case in one query that also says which of its related rows exist
+# (an EXISTS each): an absent relation is set empty there and then, a present one loads on first
+# use, with the nested loads given in the query's options. Most cases have few of them, and a
+# query not made costs nothing, where an eager load of every relation costs a query (or a join)
+# each whether the case has the rows or not.
+_CITIZEN_PAGE = ("preliminary_decisions", "objections", "remarks", "notifications", "documents",
+                 "receipts")
+STAFF_PAGE = ("family", "incomes", "documents", "gateway_answers", "preliminary_decisions",
+              "objections", "remarks", "notifications", "receipts")
+# A case has at most one of each of these: joined to the case's row, which stays one row.
+ONE_EACH = (joinedload(Application.district), joinedload(Application.district_ground),
+            joinedload(Application.income_computation),
+            joinedload(Application.commission_conclusion), joinedload(Application.decision))
+STAFF_ONE_EACH = (*ONE_EACH, joinedload(Application.inspection_act),
+                  joinedload(Application.precinct_conclusion))
+# The rows under them, loaded with their parent relation (not one query per parent row).
+NESTED = (
+    defaultload(Application.documents).selectinload(Document.files),
+    defaultload(Application.preliminary_decisions).selectinload(
+        PreliminaryDecision.hearing_protocol),
+    defaultload(Application.inspection_act).selectinload(InspectionAct.categories),
+    defaultload(Application.inspection_act).selectinload(InspectionAct.incomes),
+    defaultload(Application.inspection_act).selectinload(InspectionAct.support),
+)
+
+
+def with_presence(query: Select[Any], names: tuple[str, ...]) -> Select[Any]:
+    """``query`` (of Application) with a column per relation in ``names``: has the case any
+    of its rows."""
+    return query.add_columns(*(_has(name) for name in names))
+
+
+def _has(name: str) -> Any:
+    target = Application.__mapper__.relationships[name].mapper.class_
+    return exists().where(target.application_id == Application.id).label(f"has_{name}")
+
+
+def settle(row: Any, names: tuple[str, ...]) -> Application:
+    """The application of a :func:`with_presence` row, its absent relations set (no query)."""
+    application: Application = row[0]
+    relationships = Application.__mapper__.relationships
+    for name, present in zip(names, row[1:], strict=True):
+        if not present:
+            set_committed_value(application, name, [] if relationships[name].uselist else None)
+    return application
+
+
+def citizen_case(session: Session, citizen_id: int, number: str) -> Application | None:
+    """The citizen's own application for its page, or None, with what its deadlines and lists
+    read known present or absent (see STAFF_PAGE)."""
+    row = session.execute(_citizen_case_query(),
+                          {"citizen_id": citizen_id, "number": number}).first()
+    return settle(row, _CITIZEN_PAGE) if row is not None else None
+
+
+@functools.cache
+def _citizen_case_query() -> Any:
+    """Built once (as every query here): SQLAlchemy then keeps its compiled form without
+    working out the statement's cache key again each time."""
+    return with_presence(select(Application), _CITIZEN_PAGE).options(*ONE_EACH, *NESTED).where(
+        Application.number == bindparam("number"),
+        Application.citizen_id == bindparam("citizen_id"))
+
+
+@dataclass(frozen=True)
+class SignedApplication:
+    """What the page shows of the signed F1-1: when it was signed and the document as signed
+    (its state bodies' answers), not the signature's envelope."""
+
+    signed_at: dt.datetime
+    document: dict[str, Any]
+
+
+def signed_application(session: Session, application: Application) -> SignedApplication | None:
+    """The latest signature of the application (as submission.signature_of), two columns."""
+    row = session.connection().execute(_signature_query(),
+                                       {"application_id": application.id}).first()
+    return SignedApplication(row.signed_at, json.loads(row.document)) if row else None
+
+
+@functools.cache
+def _signature_query() -> Any:
+    return (select(Signature.signed_at, Signature.document)
+            .where(Signature.application_id == bindparam("application_id"),
+                   Signature.document_kind == DOCUMENT_KIND)
+            .order_by(Signature.id.desc()).limit(1))
+
+
+def timeline(session: Session, application: Application) -> list[Any]:
     """Every step of the case in time order (the audit chain's own events). A staff member's
     event that is no step of the procedure (a view, a lookup) is in :func:`looks` instead."""
     return history(session, application)[0]
 
 
-def _nothing_added(event: Event) -> bool:
+def _nothing_added(event: Any) -> bool:
     """An upload whose every file was refused: the audit keeps it, the timeline does not say
     "files added" for it."""
     return event.action == "document_files_added" and not (event.data or {}).get("files")
@@ -54,19 +158,37 @@ def looks(session: Session, application: Application) -> list[Look]:
     return history(session, application)[1]
 
 
-def history(session: Session, application: Application) -> tuple[list[Event], list[Look]]:
-    """:func:`timeline` and :func:`looks` together, from one read of the case's events."""
-    every = list(session.scalars(
-        select(Event).where(Event.application_id == application.id).order_by(Event.seq)))
+def history(session: Session, application: Application) -> tuple[list[Any], list[Look]]:
+    """:func:`timeline` and :func:`looks` together, from one read of the case's events (plain
+    rows of the columns the page shows: no Event objects, whose hashes and data it never
+    reads)."""
+    every = list(session.connection().execute(_events_query(), {"application_id": application.id}))
     steps = [e for e in every if e.action not in _HIDDEN
              and (e.actor_kind != "staff" or e.action in _STEPS) and not _nothing_added(e)]
     # The signing plumbing (a signature started or made) is no look at the person's data.
     rows = [e for e in reversed(every) if e.actor_kind == "staff" and e.action not in _HIDDEN]
     ids = {e.actor_id for e in rows if e.actor_id is not None}
-    desks = {s.id: s.channel for s in session.scalars(
-        select(StaffUser).where(StaffUser.id.in_(ids)))} if ids else {}
+    desks = {row.id: row.channel for row in session.connection().execute(
+        _desks_query(), {"ids": list(ids)})} if ids else {}
     return steps, [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
                    for e in rows]
+
+
+@functools.cache
+def _events_query() -> Any:
+    """Built once (SQLAlchemy then reuses its compiled form without recomputing its key). The
+    data of an event only where the timeline reads it: an upload's list of files."""
+    return (select(Event.at, Event.action, Event.actor_kind, Event.actor_id, Event.role,
+                   case((Event.action == "document_files_added", Event.data),
+                        else_=null()).label("data"))
+            .where(Event.application_id == bindparam("application_id")).order_by(Event.seq))
+
+
+@functools.cache
+def _desks_query() -> Any:
+    """Each official's desk channel in one query (StaffUser.channel would load each desk)."""
+    return (select(StaffUser.id, Desk.channel).outerjoin(Desk, Desk.id == StaffUser.desk_id)
+            .where(StaffUser.id.in_(bindparam("ids", expanding=True))))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ confirmation with the registration and result dates (R7.1, L3.1), and withdrawin
 from __future__ import annotations
 
 import contextlib
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -52,6 +51,7 @@ from portal.views.citizen.apply import (
 )
 from portal.views.citizen.signing_flow import SigningFlow
 from portal.views.sign import remember_challenge
+from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.signing_messages import describe
@@ -383,20 +383,20 @@ def _confirm_by_sms(application: Application) -> None:
 @bp.get("/applications/<number>")
 @allow(CITIZEN)
 def application(number: str) -> BaseResponse:
-    found = drafts.own_application(db.session(), _citizen(), number, with_milestones=True)
-    if found is None:
-        abort(404)
-    if found.status is Status.DRAFT:
-        return redirect(url_for("citizen.task_list", number=number), code=303)
-    signature = submission.signature_of(db.session(), found)
-    registration_day = (calendar().registration_date(found.submitted_at, Channel.PORTAL)
-                        if found.submitted_at else None)
-    after_hours = (found.submitted_at is not None and registration_day is not None
-                   and registration_day != to_local(found.submitted_at).date())
     from portal.domain.calendar import to_local as _local
     from portal.services import case_view
 
     session_ = db.session()
+    found = case_view.citizen_case(session_, _citizen().id, number)
+    if found is None:
+        abort(404)
+    if found.status is Status.DRAFT:
+        return redirect(url_for("citizen.task_list", number=number), code=303)
+    signed = case_view.signed_application(session_, found)
+    registration_day = (calendar().registration_date(found.submitted_at, Channel.PORTAL)
+                        if found.submitted_at else None)
+    after_hours = (found.submitted_at is not None and registration_day is not None
+                   and registration_day != to_local(found.submitted_at).date())
     today = _local(utcnow()).date()
     pre, protocol = found.preliminary_decision, found.hearing_protocol
     objection_open = pre is not None and (pre.objection_due_on is None
@@ -409,12 +409,17 @@ def application(number: str) -> BaseResponse:
     return no_store(render("citizen/apply/submitted.html", application=found,
                            objection_open=objection_open, remarks_open=remarks_open,
                            objection_days_left=days_left,
-                           signature=signature, registration_day=registration_day,
+                           signature=signed, registration_day=registration_day,
                            after_hours=after_hours, form=ConfirmForm(),
-                           document=json.loads(signature.document) if signature else None,
+                           document=signed.document if signed else None,
                            events=steps, looks=looks,
-                           deadlines=case_view.deadlines(found, calendar(),
-                                                         _local(utcnow()).date())))
+                           # each label once, not once a row (a gettext each)
+                           labels=words("event_label", {e.action for e in steps}
+                                        | {look.action for look in looks}),
+                           roles=words("role_label", {look.role for look in looks}),
+                           desks=words("desk_label", {look.channel.value for look in looks
+                                                      if look.channel}),
+                           deadlines=case_view.deadlines(found, calendar(), today)))
 
 
 @bp.post("/applications/<number>/withdraw")

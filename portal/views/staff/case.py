@@ -12,14 +12,16 @@ and a form for each action the workflow gives this official now (the registry of
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
@@ -29,20 +31,13 @@ from portal.db import utcnow
 from portal.domain.calendar import to_local
 from portal.domain.guard import CaseState, evidence_blocker
 from portal.domain.workflow import Action, IllegalTransition, Role, Status, allowed_actions, apply
-from portal.models import (
-    Application,
-    District,
-    Document,
-    Event,
-    InspectionAct,
-    PreliminaryDecision,
-    StaffUser,
-)
+from portal.models import Application, Event, StaffUser
 from portal.services import case_view, cases, events, review
 from portal.services.workdays import calendar
 from portal.views.staff import bp
 from portal.views.staff.actions import ACTION_FORMS, ActionForm, CaseContext
 from portal.views.staff.queue import _status_label
+from portal.views.words import words
 from portal.web.access import BACK_OFFICE, allow, current
 from portal.web.htmx import is_htmx, no_store, redirect_after_post, render
 from portal.web.i18n import local_date
@@ -87,43 +82,91 @@ def _staff() -> StaffUser:
 
 
 def load_case(number: str, staff: StaffUser, *, full: bool = False) -> Application:
-    """The case in the official's district, or 404 (another district's, a draft, none)."""
-    query = select(Application).where(Application.number == number,
-                                      Application.district_id == staff.district_id,
-                                      Application.status != Status.DRAFT)
+    """The case in the official's district, or 404 (another district's, a draft, none).
+    ``full``: for the case page, with which of its relations it has (case_view.STAFF_PAGE):
+    the absent ones are set empty without a query, each present one loads on first use."""
+    params = {"number": number, "district_id": staff.district_id}
     if full:
-        # One small query per relation: joined eager loads of this many tables make
-        # PostgreSQL's planner the slowest part of the page.
-        query = query.options(
-            selectinload(Application.district).selectinload(District.grounds),
-            *(selectinload(getattr(Application, name)) for name in (
-                "income_computation", "commission_conclusion", "decision", "objections",
-                "remarks", "notifications", "family", "incomes", "gateway_answers",
-                "precinct_conclusion", "assignee", "desk")),
-            selectinload(Application.preliminary_decisions).selectinload(
-                PreliminaryDecision.hearing_protocol),
-            selectinload(Application.documents).selectinload(Document.files),
-            selectinload(Application.inspection_act).selectinload(InspectionAct.categories))
-    application = db.session().execute(query).unique().scalar_one_or_none()
+        row = db.session().execute(_full_case_query(), params).first()
+        application = case_view.settle(row, case_view.STAFF_PAGE) if row is not None else None
+    else:
+        application = db.session().execute(_case_query(), params).scalar_one_or_none()
     if application is None:
         abort(404)
     return application
+
+
+def _in_district(query: Any) -> Any:
+    return query.where(Application.number == bindparam("number"),
+                       Application.district_id == bindparam("district_id"),
+                       Application.status != Status.DRAFT)
+
+
+@functools.cache
+def _case_query() -> Any:
+    """Built once, as the queries below: SQLAlchemy keeps its compiled form."""
+    return _in_district(select(Application))
+
+
+@functools.cache
+def _full_case_query() -> Any:
+    return _in_district(case_view.with_presence(select(Application), case_view.STAFF_PAGE)
+                        .options(*case_view.STAFF_ONE_EACH, *case_view.NESTED))
 
 
 def _who(staff: StaffUser) -> events.Actor:
     return events.Actor("staff", staff.id, staff.role.value)
 
 
-def _history(application: Application) -> tuple[list[Event], dict[int, StaffUser]]:
-    """The case's events in order, and the staff members who made them (name, role, desk)."""
+# The "opened by staff" list shows this many of the latest views (the count is of them all): a
+# case read every day for years would otherwise make its page longer with each reading.
+VIEWS_LISTED = 50
+
+
+@dataclass(frozen=True)
+class History:
+    """The case's events as the page shows them: plain rows of the columns it reads."""
+
+    steps: list[Any]  # every event but the views, in order
+    views: list[Any]  # the latest VIEWS_LISTED views, newest first
+    view_count: int
+    people: dict[int, StaffUser]  # the staff members who made them (name, role, desk)
+
+
+def _history(application: Application) -> History:
     session = db.session()
-    rows = list(session.scalars(select(Event).where(Event.application_id == application.id)
-                                .order_by(Event.seq)))
-    ids = {e.actor_id for e in rows if e.actor_kind == "staff" and e.actor_id is not None}
-    people = {s.id: s for s in session.scalars(
-        select(StaffUser).options(joinedload(StaffUser.desk)).where(StaffUser.id.in_(ids)))
-    } if ids else {}
-    return rows, people
+    connection = session.connection()
+    params = {"application_id": application.id}
+    steps = list(connection.execute(_steps_query(), params))
+    views = list(connection.execute(_views_query(), {**params, "limit": VIEWS_LISTED}))
+    count = views[0].total if views else 0  # of them all, in the same statement
+    ids = {e.actor_id for e in steps + views if e.actor_kind == "staff" and e.actor_id is not None}
+    people = {s.id: s for s in session.scalars(_people_query(), {"ids": list(ids)})} if ids else {}
+    return History(steps, views, count, people)
+
+
+_EVENT_COLUMNS = (Event.at, Event.action, Event.actor_kind, Event.actor_id, Event.role,
+                  Event.from_status, Event.to_status, Event.reason)
+
+
+@functools.cache
+def _steps_query() -> Any:
+    return (select(*_EVENT_COLUMNS).where(Event.application_id == bindparam("application_id"),
+                                          Event.action != "case_viewed").order_by(Event.seq))
+
+
+@functools.cache
+def _views_query() -> Any:
+    return (select(*_EVENT_COLUMNS, func.count().over().label("total"))
+            .where(Event.application_id == bindparam("application_id"),
+                   Event.action == "case_viewed")
+            .order_by(Event.seq.desc()).limit(bindparam("limit")))
+
+
+@functools.cache
+def _people_query() -> Any:
+    return (select(StaffUser).options(joinedload(StaffUser.desk))
+            .where(StaffUser.id.in_(bindparam("ids", expanding=True))))
 
 
 def _done_already(state: CaseState, action: Action, staff: StaffUser) -> bool:
@@ -155,7 +198,8 @@ def _page(application: Application, staff: StaffUser, seen: int, *, status: int 
           active: Action | None = None, values: MultiDict[str, str] | None = None,
           errors: dict[str, str] | None = None, assign_error: str | None = None) -> Response:
     today = to_local(utcnow()).date()
-    history, people = _history(application)
+    history = _history(application)
+    staff_events = history.steps + history.views
     # Each action's partial rendered with its own variables (the values and errors only for the
     # one that was posted), the same HTML htmx gets alone after an error. Markup: the output of
     # an autoescaping template, not text from a person.
@@ -166,7 +210,13 @@ def _page(application: Application, staff: StaffUser, seen: int, *, status: int 
     return no_store(render(
         "staff/case.html", status=status, application=application, staff=staff, seen=seen,
         deadlines=case_view.deadlines(application, calendar(), today), today=today,
-        history=history, people=people, panels=panels, active=active,
+        steps=history.steps, views=history.views, view_count=history.view_count,
+        people=history.people, panels=panels, active=active,
+        # each label once, not once a row (a gettext each)
+        labels=words("staff_event_label", {e.action for e in history.steps}),
+        roles=words("role_label", {e.role for e in staff_events} | {"system"}),
+        desks=words("desk_label", {p.channel.value for p in history.people.values()
+                                   if p.channel}),
         assign_error=assign_error, office_status=_office_status,
         specialists=review.assignable_staff(db.session(), application.district_id)
         if staff.role in ASSIGNERS else [],
