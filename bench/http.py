@@ -304,9 +304,16 @@ def main() -> None:
                   f"{bare_p95:4.1f} ms)  errors {errors}  server CPU per request {per:.2f} ms, "
                   f"bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}")
     finally:
+        # Stop both servers even when one is slow to go (a loaded machine): a gunicorn left
+        # behind would go on holding a port and memory.
         for s in servers:
             s.terminate()
-            s.wait(timeout=10)
+        for s in servers:
+            try:
+                s.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                s.kill()
+                s.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -18,7 +18,7 @@ from portal.config import (
 from portal.extensions import babel, compress, csrf, limiter
 from portal.instance import instance_secret
 from portal.services import workdays
-from portal.web import access, assets, errors, files_origin, hosts, htmx, i18n, security
+from portal.web import access, assets, errors, files_origin, fragments, hosts, htmx, i18n, security
 from portal.web.sessions import PortalSessionInterface
 
 
@@ -67,6 +67,7 @@ def create_app(config: Config | dict[str, Any] | None = None,
     htmx.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    fragments.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     access.init_app(app)

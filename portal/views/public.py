@@ -48,7 +48,7 @@ def _number_key() -> str:
     return "status-number:" + hashlib.sha256(number.encode()).hexdigest()[:32]
 
 
-def _status_page(form: StatusLookupForm, *, status: int = 200, **context: object) -> Response:
+def _status_page(form: StatusLookupForm | None, *, status: int = 200, **context: object) -> Response:
     return no_store(render("public/check_status.html", "public/_status_lookup.html",
                            form=form, status=status, **context))
 
@@ -78,8 +78,9 @@ def check_status() -> Response:
     assert factor is not None  # the form checked it
     answer = lookup.status_for(db.session(), normalise_number(form.number.data), factor,
                                cal=calendar(), today=to_local(utcnow()).date())
-    # The answer page shows neither what was typed nor whether the number exists.
-    blank = StatusLookupForm(formdata=None)
+    # The answer page shows neither what was typed nor whether the number exists; an answer
+    # shows no form at all (a link asks for another), so none is built for it.
+    blank = StatusLookupForm(formdata=None) if answer is None else None
     return _status_page(blank, answer=answer, failed=answer is None,
                         status=200)
 

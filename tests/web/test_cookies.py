@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.pages import check_page
 
@@ -30,10 +33,9 @@ def test_production_cookies_are_host_only_secure_and_scoped_to_the_whole_site(
     production_app: Flask,
 ) -> None:
     client = production_app.test_client()
-    _with_a_session(client, PUBLIC)
+    first = client.get("/", base_url=PUBLIC)
     switched = client.get("/language/ru?next=/", base_url=PUBLIC)
-    session_cookie = next(c for c in _cookies(client.get("/", base_url=PUBLIC))
-                          if c.startswith("__Host-session="))
+    session_cookie = next(c for c in _cookies(first) if c.startswith("__Host-session="))
     lang_cookie = next(c for c in _cookies(switched) if c.startswith("__Host-lang=ru"))
     for cookie in (session_cookie, lang_cookie):
         assert "; Secure" in cookie and "; Path=/" in cookie and "Domain=" not in cookie, cookie
@@ -70,11 +72,40 @@ def test_a_status_poll_that_changes_nothing_does_not_renew_the_session(app: Flas
     assert _cookies(poll) == []
 
 
-def test_pages_still_renew_the_session_so_it_expires_only_when_idle(app: Flask) -> None:
+def _session_cookie_signed(app: Flask, seconds_ago: int, csrf_token: bool = True) -> str:
+    """A session cookie (holding a CSRF token unless told), as this app would have signed it
+    ``seconds_ago``."""
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - seconds_ago
+
+    interface = app.session_interface
+    serializer = URLSafeTimedSerializer(
+        app.secret_key, salt=interface.salt, serializer=interface.serializer,  # type: ignore[attr-defined]
+        signer=Earlier, signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1})
+    data = {"_permanent": True, "csrf_token": "0" * 40} if csrf_token else {
+        "_permanent": True, "lang_seen": "kk"}
+    return serializer.dumps(data)
+
+
+def test_pages_renew_a_session_cookie_signed_minutes_ago_so_it_expires_only_when_idle(
+    app: Flask,
+) -> None:
     client = app.test_client()
-    _with_a_session(client)
+    client.set_cookie("session", _session_cookie_signed(app, 4 * 60))
     again = client.get("/")
     assert any(c.startswith("session=") and "Expires=" in c for c in _cookies(again))
+
+
+def test_a_session_cookie_signed_a_moment_ago_is_not_signed_again(app: Flask) -> None:
+    client = app.test_client()
+    client.set_cookie("session", _session_cookie_signed(app, 5))
+    page = client.get("/")
+    assert page.status_code == 200 and _cookies(page) == []
+    # … unless the request changed it (signing in or out, here a first CSRF token): then it is.
+    client.set_cookie("session", _session_cookie_signed(app, 5, csrf_token=False))
+    assert any(c.startswith("session=") for c in _cookies(client.get("/")))
 
 
 def test_a_visitor_who_keeps_nothing_in_the_session_gets_no_cookie(app: Flask) -> None:
