@@ -75,6 +75,13 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 5
         kwargs["max_overflow"] = 10
+        if url.startswith("postgresql"):
+            # No JIT: the portal's queries are small and read a few rows by key, but the planner
+            # costs a case page's one-query load (seven joined one-to-one relations, nine EXISTS)
+            # past jit_above_cost whenever its statistics are thin (a new or just-restored
+            # database), and then compiles it on every request: 1.5 s of JIT for a 0.1 ms query,
+            # found by a sweep test that opened case pages. OLTP work gains nothing from JIT.
+            kwargs["connect_args"] = {"options": "-c jit=off"}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
