@@ -25,6 +25,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # bench/http.py
 
+import datetime as dt
 import http.client
 import os
 import random
@@ -101,7 +102,10 @@ def _prepare(env: dict[str, str]) -> dict[str, list[Persona]]:
 
     from portal import create_app, db
     from portal.domain.calendar import Channel
+    from portal.domain.forms import Sex
     from portal.domain.grounds import GroundCategory
+    from portal.domain.iin import Sex as IinSex
+    from portal.domain.iin import make_iin
     from portal.domain.workflow import Role, Status
     from portal.models import Application, ApplicationForm, Citizen, District, StaffUser
     from portal.services import cases
@@ -118,17 +122,36 @@ def _prepare(env: dict[str, str]) -> dict[str, list[Persona]]:
         statuses = [Status.SUBMITTED, Status.REGISTERED, Status.AT_PRECINCT,
                     Status.INCOME_COMPUTED, Status.PRELIMINARY_REFUSAL]
         grounds = list(GroundCategory)
+        # The load's cases belong to people of their own, two each, as in life (a person has an
+        # application or two): the demo's citizens keep just their own few.
+        owners: list[tuple[int, str]] = []
+        serial = 1
+        while len(owners) < (CASES + 1) // 2:
+            born = dt.date(1950, 1, 1) + dt.timedelta(days=serial // 5000)
+            iin = make_iin(born, IinSex.MALE, 1000 + serial % 5000)
+            serial += 1
+            if iin is None:
+                continue
+            person = Citizen(iin=iin, surname="LOAD", given_name=f"P{serial}",
+                             birth_date=born, sex=Sex.MALE)
+            s.add(person)
+            owners.append((0, iin))
+        s.flush()
+        ids = {iin: id_ for iin, id_ in s.execute(
+            select(Citizen.iin, Citizen.id).where(Citizen.surname == "LOAD"))}
+        owners = [(ids[iin], iin) for _, iin in owners]
+        s.commit()
         for start in range(0, CASES, 5000):
             s.execute(insert(Application), [
-                {"number": f"SA-LOAD-{n:07d}", "citizen_id": citizens[n % len(citizens)].id,
+                {"number": f"SA-LOAD-{n:07d}", "citizen_id": owners[n // 2][0],
                  "district_id": district.id, "channel": Channel.PORTAL,
                  "form": ApplicationForm.F1_1, "ground": grounds[n % len(grounds)],
                  "status": statuses[n % len(statuses)], "sections": {},
-                 "applicant_iin": citizens[n % len(citizens)].iin}
+                 "applicant_iin": owners[n // 2][1]}
                 for n in range(start, min(start + 5000, CASES))])
             s.commit()
         cases.refresh_all_next_due(s, calendar())  # commits per batch and clears the session
-        citizens = list(s.scalars(select(Citizen)))
+        citizens = list(s.scalars(select(Citizen).where(Citizen.surname != "LOAD")))
         own = {c.id: list(s.scalars(select(Application.number).where(
             Application.citizen_id == c.id, Application.status != Status.DRAFT).limit(20)))
             for c in citizens}
@@ -188,7 +211,7 @@ def _prepare(env: dict[str, str]) -> dict[str, list[Persona]]:
     for _ in range(LOOKUP_PEOPLE):
         cookie, csrf, _ = signed_in(None, "/status")
         n = random.randrange(CASES)
-        iin = citizens[n % len(citizens)].iin
+        iin = owners[n // 2][1]
         people["lookup"].append(Persona(cookie, csrf, (
             Visit("lookup form", "GET", "/status"),
             Visit("lookup POST", "POST", "/status",
