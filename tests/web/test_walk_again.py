@@ -65,15 +65,22 @@ def test_l3_1_the_operator_sees_past_dates_as_overdue(app: Flask, client_request
     assert "overdue" in _text(page.select_one(".case-summary ul.deadlines"))
 
 
-def test_l3_1_the_cabinet_list_and_the_application_page_mark_a_past_result_date_overdue(
-    client_request: ClientRequest,
-) -> None:
+def _own_past_case(client_request: ClientRequest) -> str:
+    """A citizen signed in (English pages) with an application of their own whose dates have
+    passed; its number."""
     citizen = client_request.login_as("citizen")
     client_request.client.set_cookie("lang", "en")
     with client_request.app.app_context():
         s = db.session()
         number = create_application(s, citizen=s.get(Citizen, citizen.id), **PAST).number
         s.commit()
+    return number
+
+
+def test_l3_1_the_cabinet_list_and_the_application_page_mark_a_past_result_date_overdue(
+    client_request: ClientRequest,
+) -> None:
+    number = _own_past_case(client_request)
     cabinet = client_request.get("citizen.cabinet")
     card = _text(cabinet.select_one(".card-list .card"))
     assert "the result was due on 13.03.2025, overdue" in card
@@ -279,12 +286,7 @@ def test_r11_2_a_desk_case_on_the_disease_ground_gets_no_income_action(
 def test_what_was_sent_says_nothing_yet_rather_than_an_empty_list(
     client_request: ClientRequest,
 ) -> None:
-    citizen = client_request.login_as("citizen")
-    client_request.client.set_cookie("lang", "en")
-    with client_request.app.app_context():
-        s = db.session()
-        number = create_application(s, citizen=s.get(Citizen, citizen.id), **PAST).number
-        s.commit()
+    number = _own_past_case(client_request)
     page = client_request.get("citizen.application", number=number)
     heading = page.select_one("h2#sent")
     assert heading is not None
