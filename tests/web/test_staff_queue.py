@@ -15,8 +15,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal import db
-from portal.db import utcnow
-from portal.domain.calendar import Channel, to_local
+from portal.domain.calendar import Channel
 from portal.domain.grounds import GroundCategory
 from portal.domain.workflow import Role, Status
 from portal.models import Application, District, StaffUser
@@ -24,8 +23,8 @@ from portal.services import cases
 from portal.services.workdays import calendar
 from tests.factories import create_application, create_district, create_staff
 from tests.pages import ClientRequest, check_page
+from tests.web.case_helpers import today
 
-TODAY = to_local(utcnow()).date()
 IIN = "900101350229"
 
 
@@ -88,8 +87,8 @@ def _post(client_request: ClientRequest, data: dict[str, str],
 
 def test_the_queue_shows_only_the_officials_own_district(office: Office) -> None:
     with office.seed() as (s, district):
-        own = _case(s, district, TODAY)
-        foreign = _case(s, s.get(District, office.foreign_id), TODAY - dt.timedelta(days=30))
+        own = _case(s, district, today())
+        foreign = _case(s, s.get(District, office.foreign_id), today() - dt.timedelta(days=30))
         draft = create_application(s, district=district, status=Status.DRAFT)
         own_number, foreign_number, draft_number = own.number, foreign.number, draft.number
     client_request = office.client_request
@@ -118,7 +117,7 @@ def test_the_queue_shows_only_the_officials_own_district(office: Office) -> None
 
 def test_another_districts_case_is_found_neither_by_number_nor_by_iin(office: Office) -> None:
     with office.seed() as (s, _district):
-        foreign = _case(s, s.get(District, office.foreign_id), TODAY, applicant_iin=IIN)
+        foreign = _case(s, s.get(District, office.foreign_id), today(), applicant_iin=IIN)
         number = foreign.number
     client_request = office.client_request
     for query in (number, IIN):
@@ -130,12 +129,12 @@ def test_another_districts_case_is_found_neither_by_number_nor_by_iin(office: Of
 
 def test_l3_1_overdue_cases_come_first_and_are_marked_then_the_nearest_deadline(office: Office) -> None:
     with office.seed() as (s, district):
-        later = _case(s, district, TODAY)
-        overdue = _case(s, district, TODAY - dt.timedelta(days=40))
-        finished = _case(s, district, TODAY - dt.timedelta(days=90), status=Status.WITHDRAWN)
-        sooner = _case(s, district, TODAY - dt.timedelta(days=3))
-        more_overdue = _case(s, district, TODAY - dt.timedelta(days=60))
-        assert overdue.next_due_on is not None and overdue.next_due_on < TODAY
+        later = _case(s, district, today())
+        overdue = _case(s, district, today() - dt.timedelta(days=40))
+        finished = _case(s, district, today() - dt.timedelta(days=90), status=Status.WITHDRAWN)
+        sooner = _case(s, district, today() - dt.timedelta(days=3))
+        more_overdue = _case(s, district, today() - dt.timedelta(days=60))
+        assert overdue.next_due_on is not None and overdue.next_due_on < today()
         assert finished.next_due_on is None  # a withdrawn case's clocks stopped: last
         expected = [more_overdue.number, overdue.number, sooner.number, later.number,
                     finished.number]
@@ -153,13 +152,13 @@ def test_l3_1_overdue_cases_come_first_and_are_marked_then_the_nearest_deadline(
 def test_each_filter_narrows_the_list_status_ground_channel_assignee_overdue(office: Office) -> None:
     with office.seed() as (s, district):
         colleague = create_staff(s, district)
-        plain = _case(s, district, TODAY)
-        at_precinct = _case(s, district, TODAY, status=Status.AT_PRECINCT)
-        fire = _case(s, district, TODAY, ground=GroundCategory.FIRE)
-        desk = _case(s, district, TODAY, channel=Channel.STATE_CORP)
-        mine_case = _case(s, district, TODAY, assignee_id=office.staff.id)
-        theirs_case = _case(s, district, TODAY, assignee_id=colleague.id)
-        late = _case(s, district, TODAY - dt.timedelta(days=40))
+        plain = _case(s, district, today())
+        at_precinct = _case(s, district, today(), status=Status.AT_PRECINCT)
+        fire = _case(s, district, today(), ground=GroundCategory.FIRE)
+        desk = _case(s, district, today(), channel=Channel.STATE_CORP)
+        mine_case = _case(s, district, today(), assignee_id=office.staff.id)
+        theirs_case = _case(s, district, today(), assignee_id=colleague.id)
+        late = _case(s, district, today() - dt.timedelta(days=40))
         n = {k: v.number for k, v in locals().items() if isinstance(v, Application)}
         colleague_id = colleague.id
     client_request = office.client_request
@@ -180,7 +179,7 @@ def test_each_filter_narrows_the_list_status_ground_channel_assignee_overdue(off
 
 def test_keyset_pages_show_every_case_once_without_gaps(office: Office) -> None:
     with office.seed() as (s, district):
-        made = [_case(s, district, TODAY - dt.timedelta(days=i % 20)) for i in range(52)]
+        made = [_case(s, district, today() - dt.timedelta(days=i % 20)) for i in range(52)]
         for application in made[:6]:
             application.next_due_on = None  # cases with no running duty come last
         every = {a.number for a in made}
@@ -202,9 +201,9 @@ def test_keyset_pages_show_every_case_once_without_gaps(office: Office) -> None:
 
 def test_search_by_number_and_by_iin_is_a_post_and_the_iin_never_reaches_a_url(office: Office) -> None:
     with office.seed() as (s, district):
-        first = _case(s, district, TODAY, applicant_iin=IIN)
-        second = _case(s, district, TODAY - dt.timedelta(days=1), applicant_iin=IIN)
-        other = _case(s, district, TODAY, applicant_iin="850321301238")
+        first = _case(s, district, today(), applicant_iin=IIN)
+        second = _case(s, district, today() - dt.timedelta(days=1), applicant_iin=IIN)
+        other = _case(s, district, today(), applicant_iin="850321301238")
         numbers = {first.number, second.number}
         other_number = other.number
     client_request = office.client_request
@@ -234,7 +233,7 @@ def test_a_search_that_is_not_a_number_nor_an_iin_says_what_to_enter(
 
 def test_the_list_is_a_fragment_for_htmx_and_the_whole_page_without(office: Office) -> None:
     with office.seed() as (s, district):
-        _case(s, district, TODAY, applicant_iin=IIN)
+        _case(s, district, today(), applicant_iin=IIN)
     client_request = office.client_request
     whole = client_request.get_response("staff.queue")
     fragment = client_request.get_response("staff.queue", _headers={"HX-Request": "true"})

@@ -14,7 +14,7 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.workflow import Role, Status
 from portal.models import StaffUser
 from tests.pages import ClientRequest, check_page
-from tests.web.case_helpers import TODAY, Office, act, make_office
+from tests.web.case_helpers import Office, act, make_office, today
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def _signers(office: Office) -> list[str]:
 
 def inspection_form(office: Office, **changes: Any) -> dict[str, Any]:
     form: dict[str, Any] = {
-        "inspected_on": TODAY.isoformat(), "able_bodied": "2", "registered_unemployed": "1",
+        "inspected_on": today().isoformat(), "able_bodied": "2", "registered_unemployed": "1",
         "children": "2", "fee_paying_students": "1", "yearly_fee": "450000",
         "categories": ["pensioner", "other"], "other_category": "көп балалы ана",
         "housing": "rented", "housing_other": "", "housing_costs": "35 000",
@@ -52,10 +52,10 @@ def inspection_form(office: Office, **changes: Any) -> dict[str, Any]:
 
 def conclusion_form(office: Office, **changes: Any) -> dict[str, Any]:
     form: dict[str, Any] = {
-        "number": "12", "concluded_on": TODAY.isoformat(), "needs": "yes",
+        "number": "12", "concluded_on": today().isoformat(), "needs": "yes",
         "reasons": "Отбасы табысы шектен төмен", "signer": _signers(office),
         "accepted_by_kind": "department", "accepted_by_name": "Нұрланова Гүлнар",
-        "accepted_by_position": "бас маман", "copies": "2", "accepted_on": TODAY.isoformat()}
+        "accepted_by_position": "бас маман", "copies": "2", "accepted_on": today().isoformat()}
     form.update(changes)
     return form
 
@@ -70,7 +70,7 @@ def test_r7_2_the_specialist_sends_to_the_precinct_commission_with_its_one_day_d
     response = act(client_request, number, "send_to_precinct", {}, page=page)
     assert response.status_code == 303 and response.location.endswith(f"/staff/cases/{number}")
     case = office.application(number)
-    assert case.status is Status.AT_PRECINCT and case.sent_to_precinct_on == TODAY
+    assert case.status is Status.AT_PRECINCT and case.sent_to_precinct_on == today()
     assert case.version == 2
     assert [e.action for e in office.events(number)][-1] == "send_to_precinct"
 
@@ -176,7 +176,7 @@ def test_r11_1_documents_income_and_the_special_commission(
     assert office.application(number).status is Status.AT_SPECIAL_COMMISSION
     _login(client_request, office, Role.COMMISSION)
     response = act(client_request, number, "conclude_commission", {
-        "concluded_on": TODAY.isoformat(), "needs": "yes", "model_rules_ground": "4",
+        "concluded_on": today().isoformat(), "needs": "yes", "model_rules_ground": "4",
         "recommended_amount": "", "reasons": ""}, htmx=True)
     assert response.status_code == 200 and "HX-Redirect" in response.headers
     case = office.application(number)
@@ -193,13 +193,13 @@ def test_f3_the_applicant_refuses_the_inspection_and_the_commission_concludes(
     number = office.case(Status.AT_PRECINCT)
     _login(client_request, office, Role.PRECINCT)
     missing = act(client_request, number, "record_inspection_refusal",
-                  {"inspected_on": TODAY.isoformat(), "refused_by": "", "signer": []})
+                  {"inspected_on": today().isoformat(), "refused_by": "", "signer": []})
     assert missing.status_code == 422
     page = check_page(missing)
     errors = page.select_one("#action-record_inspection_refusal .error-summary")
     assert errors is not None and len(errors.select("li")) == 2
     response = act(client_request, number, "record_inspection_refusal", {
-        "inspected_on": TODAY.isoformat(), "refused_by": "Серіков Ерлан",
+        "inspected_on": today().isoformat(), "refused_by": "Серіков Ерлан",
         "signer": _signers(office)}, htmx=True)
     assert response.status_code == 200 and "HX-Redirect" in response.headers
     case = office.application(number)
@@ -250,7 +250,7 @@ def test_r11_1_the_commission_recommendation_needs_its_ground_or_reasons(
     number = office.case(Status.AT_SPECIAL_COMMISSION)
     _login(client_request, office, Role.COMMISSION)
     response = act(client_request, number, "conclude_commission", {
-        "concluded_on": TODAY.isoformat(), "needs": "no", "model_rules_ground": "3",
+        "concluded_on": today().isoformat(), "needs": "no", "model_rules_ground": "3",
         "recommended_amount": "abc", "reasons": ""})
     assert response.status_code == 422
     panel = check_page(response).select_one("#action-conclude_commission")
