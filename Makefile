@@ -68,9 +68,12 @@ typecheck: setup
 
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: without it every worker compiles
 # the portal again and pytest re-rewrites the asserts of every test module and of the hypothesis
-# and schemathesis packages (its plugins) on each run (~10 s of CPU a process).
+# and schemathesis packages (its plugins) on each run (~10 s of CPU a process). worksteal: an idle
+# worker takes tests queued on the busy one (the browser journeys and fault runs last minutes, and
+# with plain load balancing one worker can sit idle at the end); the 30 slowest tests are printed.
 pytest: setup
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered -q
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=30 \
+	  --cov --cov-report=term:skip-covered -q
 	$(VENV)/bin/coverage report --include='portal/domain/*' --fail-under=100 >/dev/null \
 	  || (echo "portal/domain must keep full branch coverage"; $(VENV)/bin/coverage report --include='portal/domain/*' -m; exit 1)
 
