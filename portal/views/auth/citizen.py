@@ -34,6 +34,8 @@ PASSWORD_MESSAGES = {
     PasswordProblem.COMMON: _l("This password is on a list of common or leaked passwords. "
                                "Choose another, e.g. a phrase of a few words."),
     PasswordProblem.PERSONAL: _l("Do not use your IIN, name or phone number in the password."),
+    PasswordProblem.CONTEXT: _l("Do not make the password of the portal's or the service's "
+                                "name alone: add words of your own."),
 }
 CODE_MESSAGES = {
     "wrong": _l("That code is not right. Check the SMS and try again."),
