@@ -60,6 +60,10 @@ class Config:
         # public address).
         self.API_TOKEN_KEY: str = _env("API_TOKEN_KEY")
         self.API_TOKEN_ISSUER: str = _env("API_TOKEN_ISSUER")
+        # Keys tokens were signed with before API_TOKEN_KEY, still honoured while listed
+        # (comma-separated; docs/operations.md, Key rotation): rotation without downtime.
+        self.API_TOKEN_PREVIOUS_KEYS: list[str] = [
+            k.strip() for k in _env("API_TOKEN_PREVIOUS_KEYS").split(",") if k.strip()]
         # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
@@ -281,6 +285,9 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     """Why this configuration must not serve the public; empty when it may."""
     problems = [f"{name} is too weak (at least {MIN_SECRET_LENGTH} random characters)"
                 for name in SECRETS if config.get(name) and weak_secret(str(config[name]))]
+    if any(weak_secret(key) for key in config.get("API_TOKEN_PREVIOUS_KEYS") or ()):
+        problems.append(f"API_TOKEN_PREVIOUS_KEYS holds a key too weak (at least "
+                        f"{MIN_SECRET_LENGTH} random characters)")
     url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
     if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
         problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")

@@ -288,3 +288,14 @@ def test_database_urls_use_psycopg_3(given: str, expected: str) -> None:
 )
 def test_redirect_targets_stay_on_site(given: str | None, expected: str) -> None:
     assert safe_next(given) == expected
+
+
+def test_production_checks_the_previous_api_token_keys_too(
+    production_env: pytest.MonkeyPatch,
+) -> None:
+    production_env.setenv("API_TOKEN_PREVIOUS_KEYS", f"old-{STRONG}, changeme")
+    with pytest.raises(RuntimeError, match="API_TOKEN_PREVIOUS_KEYS holds a key too weak"):
+        create_app(ProductionConfig())
+    production_env.setenv("API_TOKEN_PREVIOUS_KEYS", f"old-{STRONG}, older-{STRONG}")
+    assert create_app(ProductionConfig()).config["API_TOKEN_PREVIOUS_KEYS"] == [
+        f"old-{STRONG}", f"older-{STRONG}"]
