@@ -35,6 +35,11 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY: str | None = _env("SECRET_KEY") or None
+        # Previous SECRET_KEYs (comma-separated) whose session cookies are still honoured, for
+        # one session lifetime after a rotation (docs/operations.md, Key rotation). New cookies
+        # are signed with SECRET_KEY only.
+        self.SECRET_KEY_FALLBACKS: list[str] = [
+            k.strip() for k in _env("SECRET_KEY_FALLBACKS").split(",") if k.strip()]
         # None means "SQLite file in instance/", resolved by create_app.
         self.DATABASE_URL: str | None = _env("DATABASE_URL") or None
         self.REDIS_URL: str = _env("REDIS_URL")
@@ -285,9 +290,10 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     """Why this configuration must not serve the public; empty when it may."""
     problems = [f"{name} is too weak (at least {MIN_SECRET_LENGTH} random characters)"
                 for name in SECRETS if config.get(name) and weak_secret(str(config[name]))]
-    if any(weak_secret(key) for key in config.get("API_TOKEN_PREVIOUS_KEYS") or ()):
-        problems.append(f"API_TOKEN_PREVIOUS_KEYS holds a key too weak (at least "
-                        f"{MIN_SECRET_LENGTH} random characters)")
+    for name in ("API_TOKEN_PREVIOUS_KEYS", "SECRET_KEY_FALLBACKS"):
+        if any(weak_secret(key) for key in config.get(name) or ()):
+            problems.append(f"{name} holds a key too weak (at least {MIN_SECRET_LENGTH} random "
+                            "characters)")
     url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
     if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
         problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")
