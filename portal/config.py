@@ -283,7 +283,19 @@ def _backend_problems(config: dict[str, Any]) -> list[str]:
         if _redis_without_tls(str(config.get(name) or "")):
             problems.append(f"{name} must use TLS to another host (rediss://), or "
                             "PLAIN_BACKENDS_ACCEPTED=1 say why not (docs/operations.md)")
+    clamd = urlsplit(_with_scheme(str(config.get("CLAMD_ADDRESS") or "")))
+    if clamd.scheme == "tcp" and clamd.hostname and not _loopback(clamd.hostname):
+        # clamd speaks no TLS: every upload would cross the network in clear.
+        problems.append("CLAMD_ADDRESS must be a unix socket or this machine (a TLS tunnel to "
+                        "another host ends here), or PLAIN_BACKENDS_ACCEPTED=1 say why not")
     return problems
+
+
+def _with_scheme(address: str) -> str:
+    """clamd's address as a URL: ``host:port`` means tcp://host:port, a path a unix socket."""
+    if not address or "://" in address:
+        return address
+    return f"unix://{address}" if address.startswith("/") else f"tcp://{address}"
 
 
 def production_problems(config: dict[str, Any]) -> list[str]:

@@ -1,4 +1,6 @@
-"""`flask sessions end-all`: every signed-in session ends (an incident; ASVS 7.4.5)."""
+"""`flask sessions`: end one citizen's sessions (`end-citizen`), or every signed-in session
+(`end-all`, an incident); ASVS 7.4.5. A staff member's are ended by their district's
+administrator at /staff/admin/people."""
 
 from __future__ import annotations
 
@@ -28,3 +30,18 @@ def register_sessions_cli(app: Flask) -> None:
                  "citizens": (SubjectKind.CITIZEN,), "staff": (SubjectKind.STAFF,)}[who]
         ended = end_everyones_sessions(db.session(), kinds)
         click.echo(f"sessions ended: {ended} ({who})")
+
+    @group.command("end-citizen")
+    @click.option("--iin", prompt="IIN", hide_input=True,
+                  help="Asked for when not given; give it at the prompt, so that it stays out of "
+                       "the shell's history and the process list.")
+    def end_citizen(iin: str) -> None:
+        """End every session of one citizen now (a stolen phone, a call to 1414 after an
+        identity check). A `citizen_sessions_ended` event records it, with the account's id."""
+        from portal.services.accounts import end_citizen_sessions, find
+
+        citizen = find(db.session(), iin.strip())
+        if citizen is None:
+            raise click.ClickException("no account with this IIN")
+        ended = end_citizen_sessions(db.session(), citizen)
+        click.echo(f"sessions ended: {ended} (account {citizen.id})")

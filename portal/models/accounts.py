@@ -36,7 +36,7 @@ class SessionEnd(StrEnum):
     ENDED_BY_PERSON = "ended_by_person"  # ended from the person's own list of sessions
     PASSWORD_TRIES = "password_tries"  # noqa: S105 — too many wrong current passwords
     ENDED_BY_ADMIN = "ended_by_admin"  # an administrator ended them (one person, a district)
-    ENDED_FOR_EVERYONE = "ended_for_everyone"  # `flask sessions end-all` (an incident)
+    ENDED_BY_OPERATOR = "ended_by_operator"  # `flask sessions end-citizen` or `end-all`
 
 
 class WebSession(Base):

@@ -347,7 +347,7 @@ def end_everyones_sessions(session: Session, kinds: tuple[SubjectKind, ...]) -> 
     rows = list(session.scalars(select(WebSession).where(
         WebSession.subject_kind.in_(kinds), WebSession.ended_at.is_(None))))
     for row in rows:
-        access.end_session(row, SessionEnd.ENDED_FOR_EVERYONE)
+        access.end_session(row, SessionEnd.ENDED_BY_OPERATOR)
     events.record(session, events.Actor.system(), "all_sessions_ended",
                   data={"kinds": sorted(kinds), "sessions": len(rows)})
     session.commit()

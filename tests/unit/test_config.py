@@ -105,7 +105,8 @@ def test_production_refuses_rate_limits_kept_in_each_workers_memory(
      ("REDIS_URL", "redis://redis.internal:6379/0"),
      ("REDIS_URL", "rediss://redis.internal:6379/0?ssl_cert_reqs=none"),
      ("RATELIMIT_STORAGE_URI", "redis://10.0.0.7:6379/1"),
-     ("CELERY_BROKER_URL", "redis://redis.internal:6379/2")],
+     ("CELERY_BROKER_URL", "redis://redis.internal:6379/2"),
+     ("CLAMD_ADDRESS", "tcp://clamav.internal:3310"), ("CLAMD_ADDRESS", "10.0.0.9:3310")],
 )
 def test_production_refuses_a_database_or_redis_on_another_host_without_verified_tls(
     production_env: pytest.MonkeyPatch, name: str, url: str
@@ -114,7 +115,7 @@ def test_production_refuses_a_database_or_redis_on_another_host_without_verified
     the server's certificate and name; PLAIN_BACKENDS_ACCEPTED is the operator's signed-off
     exception."""
     production_env.setenv(name, url)
-    with pytest.raises(RuntimeError, match=f"{name} must use TLS"):
+    with pytest.raises(RuntimeError, match=f"{name} must (use TLS|be a unix socket)"):
         create_app(ProductionConfig())
     production_env.setenv("PLAIN_BACKENDS_ACCEPTED", "1")
     assert production_problems(ProductionConfig().as_dict()) == []
@@ -129,7 +130,8 @@ def test_production_refuses_a_database_or_redis_on_another_host_without_verified
      ("REDIS_URL", "rediss://redis.internal:6379/0"),
      ("REDIS_URL", "rediss://redis.internal:6379/0?ssl_cert_reqs=required"),
      ("REDIS_URL", "redis://localhost:6379/0"),
-     ("CELERY_BROKER_URL", "rediss://redis.internal:6379/2?ssl_cert_reqs=CERT_REQUIRED")],
+     ("CELERY_BROKER_URL", "rediss://redis.internal:6379/2?ssl_cert_reqs=CERT_REQUIRED"),
+     ("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl"), ("CLAMD_ADDRESS", "127.0.0.1:3310")],
 )
 def test_production_accepts_verified_tls_or_a_back_end_on_this_machine(
     production_env: pytest.MonkeyPatch, name: str, url: str

@@ -1,5 +1,5 @@
 """Two more ways a session ends: an administrator ended it (one staff member, or every staff
-member of a district), or the operator ended every session (`flask sessions end-all`).
+member of a district), or the operator ended them (`flask sessions end-citizen`, `end-all`).
 
 Revision ID: 0010_trustrows
 Revises: 0009_dashday
@@ -15,7 +15,7 @@ depends_on = None
 _OLD_ENDS = ('sign_out', 'sign_out_everywhere', 'idle', 'too_old', 'password_reset',
              'factor_reset', 'deactivated', 'password_changed', 'ended_by_person',
              'password_tries')
-_NEW_ENDS = (*_OLD_ENDS, 'ended_by_admin', 'ended_for_everyone')
+_NEW_ENDS = (*_OLD_ENDS, 'ended_by_admin', 'ended_by_operator')
 
 
 def _end_check(values: tuple[str, ...]) -> None:
@@ -32,5 +32,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(sa.text("UPDATE web_sessions SET ended_reason = 'deactivated' "
-                       "WHERE ended_reason IN ('ended_by_admin', 'ended_for_everyone')"))
+                       "WHERE ended_reason IN ('ended_by_admin', 'ended_by_operator')"))
     _end_check(_OLD_ENDS)
