@@ -6,7 +6,7 @@ import ipaddress
 import os
 import zlib
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from portal.instance import instance_secret
 
@@ -35,6 +35,11 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY: str | None = _env("SECRET_KEY") or None
+        # Previous SECRET_KEYs (comma-separated) whose session cookies are still honoured, for
+        # one session lifetime after a rotation (docs/operations.md, Key rotation). New cookies
+        # are signed with SECRET_KEY only.
+        self.SECRET_KEY_FALLBACKS: list[str] = [
+            k.strip() for k in _env("SECRET_KEY_FALLBACKS").split(",") if k.strip()]
         # None means "SQLite file in instance/", resolved by create_app.
         self.DATABASE_URL: str | None = _env("DATABASE_URL") or None
         self.REDIS_URL: str = _env("REDIS_URL")
@@ -60,6 +65,10 @@ class Config:
         # public address).
         self.API_TOKEN_KEY: str = _env("API_TOKEN_KEY")
         self.API_TOKEN_ISSUER: str = _env("API_TOKEN_ISSUER")
+        # Keys tokens were signed with before API_TOKEN_KEY, still honoured while listed
+        # (comma-separated; docs/operations.md, Key rotation): rotation without downtime.
+        self.API_TOKEN_PREVIOUS_KEYS: list[str] = [
+            k.strip() for k in _env("API_TOKEN_PREVIOUS_KEYS").split(",") if k.strip()]
         # Where `flask audit anchor` appends the chain's tip (None: instance/audit-anchors).
         self.AUDIT_ANCHOR_DIR: str | None = _env("AUDIT_ANCHOR_DIR") or None
         self.GATEWAY_BACKEND: str = _env("GATEWAY_BACKEND", "simulated")
@@ -111,6 +120,16 @@ class Config:
         # access and redirects to it with a token valid FILES_TOKEN_MINUTES; empty: served here.
         self.FILES_ORIGIN: str = _env("FILES_ORIGIN").rstrip("/")
         self.FILES_TOKEN_MINUTES: int = int(_env("FILES_TOKEN_MINUTES", "5"))
+        # Production wants FILES_ORIGIN (ASVS 3.5.4); this flag says the operator accepts files
+        # served from the portal's own origin (as attachments with a sandbox CSP) instead.
+        self.FILES_ON_PORTAL_ORIGIN_ACCEPTED: bool = _flag("FILES_ON_PORTAL_ORIGIN_ACCEPTED", False)
+        # Production wants TLS with a verified certificate to every database or Redis on another
+        # host (ASVS 12.3.1, 12.3.2): sslmode=verify-full, rediss://. This flag says the operator
+        # accepts plain connections (e.g. a private link the operator encrypts otherwise).
+        self.PLAIN_BACKENDS_ACCEPTED: bool = _flag("PLAIN_BACKENDS_ACCEPTED", False)
+        # Sent with every sign-out (ASVS 14.3.1). "cookies" reaches the whole registrable domain
+        # (every *.example.kz): a portal under a shared domain sets '"cache", "storage"'.
+        self.CLEAR_SITE_DATA: str = _env("CLEAR_SITE_DATA", '"cache", "cookies", "storage"')
         # Retention periods (docs/operations.md, Retention): `flask retention purge --dry-run`
         # lists what is past them. The case file's period has no default: the archive list sets it.
         self.RETENTION_CASE_YEARS: str = _env("RETENTION_CASE_YEARS")
@@ -231,10 +250,62 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _database_without_tls(url: str) -> bool:
+    """A PostgreSQL URL to another host without sslmode=verify-full (TLS that checks the
+    server's certificate and name). SQLite and unix sockets travel no network."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return False
+    query = parse_qs(parts.query)
+    host = parts.hostname or "".join(query.get("host", []))
+    if not host or host.startswith("/") or _loopback(host):
+        return False
+    return query.get("sslmode") != ["verify-full"]
+
+
+def _redis_without_tls(url: str) -> bool:
+    """A Redis URL to another host without rediss:// or with its certificate check turned off."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname or _loopback(parts.hostname):
+        return False
+    checks = parse_qs(parts.query).get("ssl_cert_reqs", ["required"])  # redis-py's default
+    return parts.scheme == "redis" or checks not in (["required"], ["CERT_REQUIRED"])
+
+
+def _backend_problems(config: dict[str, Any]) -> list[str]:
+    if config.get("PLAIN_BACKENDS_ACCEPTED"):
+        return []
+    problems = []
+    if _database_without_tls(str(config.get("DATABASE_URL") or "")):
+        problems.append("DATABASE_URL must use TLS to another host (?sslmode=verify-full), or "
+                        "PLAIN_BACKENDS_ACCEPTED=1 say why not (docs/operations.md)")
+    for name in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "CELERY_BROKER_URL"):
+        if _redis_without_tls(str(config.get(name) or "")):
+            problems.append(f"{name} must use TLS to another host (rediss://), or "
+                            "PLAIN_BACKENDS_ACCEPTED=1 say why not (docs/operations.md)")
+    clamd = urlsplit(_with_scheme(str(config.get("CLAMD_ADDRESS") or "")))
+    if clamd.scheme == "tcp" and clamd.hostname and not _loopback(clamd.hostname):
+        # clamd speaks no TLS: every upload would cross the network in clear.
+        problems.append("CLAMD_ADDRESS must be a unix socket or this machine (a TLS tunnel to "
+                        "another host ends here), or PLAIN_BACKENDS_ACCEPTED=1 say why not")
+    return problems
+
+
+def _with_scheme(address: str) -> str:
+    """clamd's address as a URL: ``host:port`` means tcp://host:port, a path a unix socket."""
+    if not address or "://" in address:
+        return address
+    return f"unix://{address}" if address.startswith("/") else f"tcp://{address}"
+
+
 def production_problems(config: dict[str, Any]) -> list[str]:
     """Why this configuration must not serve the public; empty when it may."""
     problems = [f"{name} is too weak (at least {MIN_SECRET_LENGTH} random characters)"
                 for name in SECRETS if config.get(name) and weak_secret(str(config[name]))]
+    for name in ("API_TOKEN_PREVIOUS_KEYS", "SECRET_KEY_FALLBACKS"):
+        if any(weak_secret(key) for key in config.get(name) or ()):
+            problems.append(f"{name} holds a key too weak (at least {MIN_SECRET_LENGTH} random "
+                            "characters)")
     url = urlsplit(str(config.get("PUBLIC_BASE_URL", "")))
     if url.scheme != "https" or not url.hostname or _loopback(url.hostname):
         problems.append("PUBLIC_BASE_URL must be an https:// address other than this machine")
@@ -247,6 +318,10 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     if config.get("UPLOAD_SCANNER") == "test":
         problems.append("UPLOAD_SCANNER must be clamd: the test scanner knows only the EICAR "
                         "string")
+    problems += _backend_problems(config)
+    if not config.get("FILES_ORIGIN") and not config.get("FILES_ON_PORTAL_ORIGIN_ACCEPTED"):
+        problems.append("FILES_ORIGIN must name the files' own origin (https://files.example.kz), "
+                        "or FILES_ON_PORTAL_ORIGIN_ACCEPTED=1 say why not (docs/operations.md)")
     files = urlsplit(str(config.get("FILES_ORIGIN") or ""))
     if files.geturl() and (files.scheme != "https" or not files.hostname
                            or files.hostname == url.hostname or files.path not in {"", "/"}):

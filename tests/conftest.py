@@ -201,6 +201,7 @@ def production_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         monkeypatch.setenv(name, f"{name}-{PRODUCTION_SECRET}")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.kz")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/4")  # never contacted
+    monkeypatch.setenv("FILES_ON_PORTAL_ORIGIN_ACCEPTED", "1")  # files served as the tests expect
     for name in ("TRUSTED_HOSTS", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
     copy = tmp_path / "production.db"

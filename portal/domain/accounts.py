@@ -19,6 +19,7 @@ __all__ = [
     "CODE_DIGITS",
     "CODE_LIFETIME",
     "CODE_MAX_TRIES",
+    "CONTEXT_WORDS",
     "FACTOR_MAX_TRIES",
     "PASSWORD_MAX",
     "PASSWORD_MIN",
@@ -56,6 +57,25 @@ SESSION_IDLE: Final = timedelta(minutes=15)  # V7.3.1
 SESSION_ABSOLUTE: Final = timedelta(hours=12)  # V7.3.2
 SESSION_WARNING: Final = timedelta(minutes=1)  # the warning comes this long before the idle end
 _PERSONAL_MIN: Final = 4  # shorter fragments (e.g. a 3-letter name) match too much by chance
+# ASVS 6.1.2 / 6.2.11: words an attacker tries first against this service's accounts — the
+# service's and the portal's names in Kazakh, Russian and English (and their Latin spellings),
+# the state portal, "password" itself. A password made of them with digits and symbols only
+# ("egov2026!", "Әлеуметтік көмек 1") is refused; one that adds words of its own is not
+# ("көмек сұраған жақсы адам"). docs/security.md, Context words, lists them for readers.
+CONTEXT_WORDS: Final = tuple(sorted({
+    # the service: social assistance (атаулы әлеуметтік көмек)
+    "әлеуметтік", "көмек", "атаулы", "aleumettik", "kömek", "komek", "atauly",
+    "социальная", "социальной", "адресная", "помощь", "помощи", "sotsialnaya", "pomosh",
+    "pomoshch", "social", "assistance", "targeted",
+    # the portal, the state service, the state portal and the hotline's name
+    "портал", "порталы", "portal", "қызмет", "қызметі", "kyzmet", "qyzmet", "услуга", "service",
+    "мемлекеттік", "госуслуги", "gosuslugi", "egov", "e-gov", "электрондық", "үкімет",
+    "kazakhstan", "қазақстан", "казахстан", "qazaqstan", "еңбек", "enbek",
+    # the account itself
+    "password", "пароль", "parol", "құпиясөз", "qupiasöz", "kupiasoz", "admin", "кабинет",
+    "cabinet", "әкімдік", "акимат", "akimat",
+}, key=len, reverse=True))
+_CONTEXT_REST_MIN: Final = 4  # letters of the person's own a password needs besides the words
 
 
 class PasswordProblem(enum.StrEnum):
@@ -63,20 +83,31 @@ class PasswordProblem(enum.StrEnum):
     TOO_LONG = "too_long"
     COMMON = "common"  # on the list of common and breached passwords
     PERSONAL = "personal"  # contains the person's IIN, name or phone number
+    CONTEXT = "context"  # only the service's or the portal's words, digits and symbols
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _only_context_words(folded: str, context: Iterable[str]) -> bool:
+    """At least one context word, and fewer than four letters besides them."""
+    rest = folded
+    for word in context:
+        rest = rest.replace(word, " ")
+    return rest != folded and sum(ch.isalpha() for ch in rest) < _CONTEXT_REST_MIN
+
+
 def password_problems(
-    password: str, *, common: Container[str], personal: Iterable[str | None] = ()
+    password: str, *, common: Container[str], personal: Iterable[str | None] = (),
+    context: Iterable[str] = CONTEXT_WORDS,
 ) -> list[PasswordProblem]:
     """What is wrong with a chosen password; empty when it may be used.
 
     Length counts characters (not bytes) after Unicode normalisation (V6.2.1, V6.2.9); any
     character is allowed and no composition rule applies (V6.2.5). ``common`` holds casefolded
-    common and breached passwords (V6.2.4); ``personal`` the person's IIN, names and phone.
+    common and breached passwords (V6.2.4); ``personal`` the person's IIN, names and phone;
+    ``context`` the service's words (casefolded, the longer first; V6.2.11).
     """
     normal = unicodedata.normalize("NFKC", password)
     if len(normal) < PASSWORD_MIN:
@@ -87,6 +118,8 @@ def password_problems(
     folded = normal.casefold()
     if folded in common:
         found.append(PasswordProblem.COMMON)
+    elif _only_context_words(folded, context):
+        found.append(PasswordProblem.CONTEXT)
     digits_only = "".join(ch for ch in folded if ch.isdigit())
     for item in personal:
         if not item:

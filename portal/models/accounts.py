@@ -35,6 +35,8 @@ class SessionEnd(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 — the person changed it: others end
     ENDED_BY_PERSON = "ended_by_person"  # ended from the person's own list of sessions
     PASSWORD_TRIES = "password_tries"  # noqa: S105 — too many wrong current passwords
+    ENDED_BY_ADMIN = "ended_by_admin"  # an administrator ended them (one person, a district)
+    ENDED_BY_OPERATOR = "ended_by_operator"  # `flask sessions end-citizen` or `end-all`
 
 
 class WebSession(Base):

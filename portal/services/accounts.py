@@ -219,6 +219,20 @@ def sign_out(session: Session, *, everywhere: bool = False) -> None:
     session.commit()
 
 
+def end_citizen_sessions(session: Session, citizen: Citizen) -> int:
+    """Every open session of the person ends (`flask sessions end-citizen`; ASVS 7.4.5).
+    Commits; returns how many ended."""
+    rows = list(session.scalars(select(WebSession).where(
+        WebSession.subject_kind == SubjectKind.CITIZEN, WebSession.subject_id == citizen.id,
+        WebSession.ended_at.is_(None))))
+    for row in rows:
+        access.end_session(row, SessionEnd.ENDED_BY_OPERATOR)
+    events.record(session, events.Actor.system(), "citizen_sessions_ended",
+                  data={"citizen": citizen.id, "sessions": len(rows)})
+    session.commit()
+    return len(rows)
+
+
 def start_registration(session: Session, *, iin: str, surname: str, given_name: str,
                        patronymic: str | None, birth_date: dt.date, phone: str, password: str,
                        now: dt.datetime) -> Citizen:

@@ -63,7 +63,8 @@ def listing(session: Session) -> list[ApiToken]:
 
 def check(session: Session, token: str) -> Claims:
     """The claims of a token we issued and have not revoked, or TokenRefused."""
-    claims = tokens.decode(token, key=_key(), issuer=_issuer())
+    previous = current_app.config.get("API_TOKEN_PREVIOUS_KEYS") or []
+    claims = tokens.decode(token, key=_key(), issuer=_issuer(), previous=previous)
     row = session.get(ApiToken, claims.token_id)
     if row is None or row.system != claims.system:
         raise TokenRefused("unknown")

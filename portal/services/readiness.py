@@ -1,4 +1,5 @@
-"""What /readyz asks: can this worker reach the database, the rate-limit store and the broker?
+"""What /readyz asks: can this worker reach the database, the rate-limit store, the broker and,
+where uploads must be scanned (UPLOAD_SCAN_REQUIRED, production's default), the scanner?
 
 Each check answers "ok", "unavailable" or "not used" (the embedded default has no Redis and runs
 jobs in-process). A check never waits more than ``TIMEOUT`` seconds, and never reports an
@@ -12,6 +13,9 @@ from typing import Any, Final
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from portal.storage.scan import Scanner
+from portal.storage.scan import scanner as app_scanner
 
 log = logging.getLogger(__name__)
 TIMEOUT: Final = 1.0
@@ -53,7 +57,17 @@ def _broker(url: str) -> str:
     return "ok"
 
 
-def check(config: Mapping[str, Any], session: Session) -> dict[str, str]:
+def _scanner(scanner: Scanner) -> str:
+    """A worker whose uploads would all be refused ("try again later") is not ready."""
+    if scanner.ping(TIMEOUT):
+        return "ok"
+    log.warning("readiness: upload scanner unavailable (%s)", scanner.name)
+    return "unavailable"
+
+
+def check(config: Mapping[str, Any], session: Session,
+          scanner: Scanner | None = None) -> dict[str, str]:
+    """Each part's answer; ``scanner`` is the app's own unless another is given."""
     limits = str(config.get("RATELIMIT_STORAGE_URI") or "")
     broker = str(config.get("CELERY_BROKER_URL") or "")
     eager = bool(config.get("CELERY_TASK_ALWAYS_EAGER"))
@@ -62,4 +76,6 @@ def check(config: Mapping[str, Any], session: Session) -> dict[str, str]:
         "rate_limits": _redis(limits) if limits.startswith(("redis://", "rediss://"))
         else "not used",
         "broker": "not used" if eager or not broker else _broker(broker),
+        "scanner": _scanner(scanner or app_scanner()) if config.get("UPLOAD_SCAN_REQUIRED")
+        else "not used",
     }

@@ -290,12 +290,67 @@ class StaffChangeRefused(ValueError):
         self.problem = problem
 
 
-def _end_sessions(session: Session, staff: StaffUser, reason: SessionEnd) -> int:
-    rows = list(session.scalars(select(WebSession).where(
-        WebSession.subject_kind == SubjectKind.STAFF, WebSession.subject_id == staff.id,
+def open_sessions(session: Session, staff_ids: list[int]) -> list[WebSession]:
+    """The sessions of these staff members that have not ended."""
+    return list(session.scalars(select(WebSession).where(
+        WebSession.subject_kind == SubjectKind.STAFF, WebSession.subject_id.in_(staff_ids),
         WebSession.ended_at.is_(None))))
+
+
+def _end_sessions(session: Session, staff: StaffUser, reason: SessionEnd) -> int:
+    rows = open_sessions(session, [staff.id])
     for row in rows:
         access.end_session(row, reason)
+    return len(rows)
+
+
+def district_sessions(session: Session, admin: StaffUser) -> list[WebSession]:
+    """Every open session of the administrator's district's staff but the one in use now."""
+    people = list(session.scalars(select(StaffUser.id).where(
+        StaffUser.district_id == admin.district_id)))
+    mine = access.current_row()
+    return [row for row in open_sessions(session, people)
+            if mine is None or row.id != mine.id]
+
+
+def end_staff_sessions(session: Session, admin: StaffUser, staff: StaffUser) -> int:
+    """ASVS 7.4.5: one person's sessions end now, wherever they are (not the administrator's
+    own session in use). Commits; returns how many ended."""
+    mine = access.current_row()
+    rows = [row for row in open_sessions(session, [staff.id])
+            if mine is None or row.id != mine.id]
+    for row in rows:
+        access.end_session(row, SessionEnd.ENDED_BY_ADMIN)
+    events.record(session, actor_of(admin), "staff_sessions_ended",
+                  data={"staff": staff.id, "sessions": len(rows)})
+    session.commit()
+    return len(rows)
+
+
+def end_district_sessions(session: Session, admin: StaffUser) -> tuple[int, int]:
+    """Every session of the district's staff ends, the administrator's own in use excepted
+    (a suspected stolen session, a shared computer). Commits; returns (people, sessions)."""
+    rows = district_sessions(session, admin)
+    for row in rows:
+        access.end_session(row, SessionEnd.ENDED_BY_ADMIN)
+    people = len({row.subject_id for row in rows})
+    events.record(session, actor_of(admin), "district_sessions_ended",
+                  data={"district": admin.district_id, "people": people,
+                        "sessions": len(rows)})
+    session.commit()
+    return people, len(rows)
+
+
+def end_everyones_sessions(session: Session, kinds: tuple[SubjectKind, ...]) -> int:
+    """Every open session of citizens and/or staff ends (`flask sessions end-all`, an
+    incident). Commits; returns how many ended."""
+    rows = list(session.scalars(select(WebSession).where(
+        WebSession.subject_kind.in_(kinds), WebSession.ended_at.is_(None))))
+    for row in rows:
+        access.end_session(row, SessionEnd.ENDED_BY_OPERATOR)
+    events.record(session, events.Actor.system(), "all_sessions_ended",
+                  data={"kinds": sorted(kinds), "sessions": len(rows)})
+    session.commit()
     return len(rows)
 
 

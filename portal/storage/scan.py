@@ -68,12 +68,19 @@ class Scanner(Protocol):
 
     def scan(self, data: bytes) -> Verdict: ...
 
+    def ping(self, timeout: float) -> bool:
+        """Whether the scanner can answer now (for /readyz)."""
+        ...
+
 
 class EicarOnly:
     """The TEST scanner: flags the EICAR test string anywhere in the bytes, passes all else."""
 
     name = "test"
     test = True
+
+    def ping(self, timeout: float) -> bool:
+        return True
 
     def scan(self, data: bytes) -> Verdict:
         if EICAR in data:
@@ -131,6 +138,17 @@ class Clamd:
             return Unavailable(f"connection: {type(exc).__name__}", self.name)
         return self._verdict(reply)
 
+    def ping(self, timeout: float) -> bool:
+        """clamd's PING: the daemon answers PONG when it is up and its database loaded."""
+        try:
+            with socket.socket(self.family, socket.SOCK_STREAM) as sock:
+                sock.settimeout(timeout)
+                sock.connect(self.address)
+                sock.sendall(b"zPING\0")
+                return self._reply(sock) == b"PONG"
+        except OSError:  # refused, reset, timed out, no such socket
+            return False
+
     @staticmethod
     def _reply(sock: socket.socket) -> bytes:
         reply = b""
@@ -177,6 +195,9 @@ class NoDaemon:
 
     name = "clamd"
     test = False
+
+    def ping(self, timeout: float) -> bool:
+        return False
 
     def scan(self, data: bytes) -> Verdict:
         return Unavailable("CLAMD_ADDRESS is not set", self.name)

@@ -35,7 +35,9 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
            if k not in {"REDIS_URL", "RATELIMIT_STORAGE_URI", "CELERY_BROKER_URL",
                         "FLASK_RUN_FROM_CLI", "TRUSTED_HOSTS", "SESSION_COOKIE_SECURE"}}
     env.update({"PORTAL_ENV": "production", "PUBLIC_BASE_URL": f"https://{HOST}",
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "FLASK_APP": "wsgi"})
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "FLASK_APP": "wsgi",
+                # no separate files origin here, and no clamd: /readyz would wait for one
+                "FILES_ON_PORTAL_ORIGIN_ACCEPTED": "1", "UPLOAD_SCAN_REQUIRED": "false"})
     for name in SECRETS:
         env[name] = f"{name}-{PRODUCTION_SECRET}"
     env.update(extra)

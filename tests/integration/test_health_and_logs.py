@@ -36,7 +36,8 @@ def test_liveness_does_not_depend_on_the_database(tmp_path: Path) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json == {"status": "unavailable", "checks": {
-        "database": "unavailable", "rate_limits": "not used", "broker": "not used"}}
+        "database": "unavailable", "rate_limits": "not used", "broker": "not used",
+        "scanner": "not used"}}
     assert "127.0.0.1" not in ready.get_data(as_text=True)
     assert not ready.headers.getlist("Set-Cookie")
 
@@ -46,7 +47,8 @@ def test_ready_when_the_database_answers(db_app: Flask) -> None:
     response = db_app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.json == {"status": "ready", "checks": {
-        "database": "ok", "rate_limits": "not used", "broker": "not used"}}
+        "database": "ok", "rate_limits": "not used", "broker": "not used",
+        "scanner": "not used"}}
 
 
 def test_ready_checks_redis_and_the_broker_in_production_mode(
@@ -58,12 +60,13 @@ def test_ready_checks_redis_and_the_broker_in_production_mode(
     try:
         response = app.test_client().get("/readyz")
         assert (response.status_code, response.json["checks"]) == (200, {
-            "database": "ok", "rate_limits": "ok", "broker": "ok"})
+            "database": "ok", "rate_limits": "ok", "broker": "ok", "scanner": "not used"})
         app.config.update(RATELIMIT_STORAGE_URI=UNREACHABLE_REDIS,
                           CELERY_BROKER_URL=UNREACHABLE_REDIS)
         down = app.test_client().get("/readyz")
         assert (down.status_code, down.json["checks"]) == (503, {
-            "database": "ok", "rate_limits": "unavailable", "broker": "unavailable"})
+            "database": "ok", "rate_limits": "unavailable", "broker": "unavailable",
+            "scanner": "not used"})
     finally:
         app.extensions["celery"].conf.update(task_always_eager=True)
         db.engine_of(app).dispose()

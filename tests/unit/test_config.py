@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import text
 
 from portal import create_app
-from portal.config import SECRETS, ProductionConfig, config_from_env, instance_secret
+from portal.config import (
+    SECRETS,
+    ProductionConfig,
+    config_from_env,
+    instance_secret,
+    production_problems,
+)
 from portal.db import normalise_url
 from portal.web.access import ANYONE, allow
 from portal.web.i18n import safe_next
@@ -29,7 +35,9 @@ def production_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.kz")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/4")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    for name in ("RATELIMIT_STORAGE_URI", "TRUSTED_HOSTS", "SESSION_COOKIE_SECURE"):
+    monkeypatch.setenv("FILES_ON_PORTAL_ORIGIN_ACCEPTED", "1")
+    for name in ("RATELIMIT_STORAGE_URI", "TRUSTED_HOSTS", "SESSION_COOKIE_SECURE", "FILES_ORIGIN",
+                 "CELERY_BROKER_URL", "PLAIN_BACKENDS_ACCEPTED"):
         monkeypatch.delenv(name, raising=False)
     yield monkeypatch
 
@@ -87,6 +95,61 @@ def test_production_refuses_rate_limits_kept_in_each_workers_memory(
         production_env.setenv("RATELIMIT_STORAGE_URI", storage)
     with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
         create_app(ProductionConfig())
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [("DATABASE_URL", "postgresql+psycopg://portal:pw@db.internal:5432/portal"),
+     ("DATABASE_URL", "postgresql://portal:pw@db.internal/portal?sslmode=require"),
+     ("DATABASE_URL", "postgresql://portal:pw@db.internal/portal?sslmode=verify-ca"),
+     ("REDIS_URL", "redis://redis.internal:6379/0"),
+     ("REDIS_URL", "rediss://redis.internal:6379/0?ssl_cert_reqs=none"),
+     ("RATELIMIT_STORAGE_URI", "redis://10.0.0.7:6379/1"),
+     ("CELERY_BROKER_URL", "redis://redis.internal:6379/2"),
+     ("CLAMD_ADDRESS", "tcp://clamav.internal:3310"), ("CLAMD_ADDRESS", "10.0.0.9:3310")],
+)
+def test_production_refuses_a_database_or_redis_on_another_host_without_verified_tls(
+    production_env: pytest.MonkeyPatch, name: str, url: str
+) -> None:
+    """ASVS 12.3.1 and 12.3.2: personal data crosses the network only inside TLS that checks
+    the server's certificate and name; PLAIN_BACKENDS_ACCEPTED is the operator's signed-off
+    exception."""
+    production_env.setenv(name, url)
+    with pytest.raises(RuntimeError, match=f"{name} must (use TLS|be a unix socket)"):
+        create_app(ProductionConfig())
+    production_env.setenv("PLAIN_BACKENDS_ACCEPTED", "1")
+    assert production_problems(ProductionConfig().as_dict()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [("DATABASE_URL", "postgresql://portal:pw@db.internal:5432/portal?sslmode=verify-full"),
+     ("DATABASE_URL", "postgresql://portal:pw@127.0.0.1:5432/portal"),
+     ("DATABASE_URL", "postgresql://portal@/portal?host=/run/postgresql"),
+     ("DATABASE_URL", "sqlite:////var/lib/portal/portal.db"),
+     ("REDIS_URL", "rediss://redis.internal:6379/0"),
+     ("REDIS_URL", "rediss://redis.internal:6379/0?ssl_cert_reqs=required"),
+     ("REDIS_URL", "redis://localhost:6379/0"),
+     ("CELERY_BROKER_URL", "rediss://redis.internal:6379/2?ssl_cert_reqs=CERT_REQUIRED"),
+     ("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl"), ("CLAMD_ADDRESS", "127.0.0.1:3310")],
+)
+def test_production_accepts_verified_tls_or_a_back_end_on_this_machine(
+    production_env: pytest.MonkeyPatch, name: str, url: str
+) -> None:
+    production_env.setenv(name, url)
+    assert production_problems(ProductionConfig().as_dict()) == []
+
+
+def test_production_wants_a_files_origin_unless_the_portals_own_is_accepted(
+    production_env: pytest.MonkeyPatch,
+) -> None:
+    """ASVS 3.5.4: uploaded documents come from an origin of their own by default."""
+    production_env.delenv("FILES_ON_PORTAL_ORIGIN_ACCEPTED")
+    with pytest.raises(RuntimeError, match="FILES_ORIGIN must name"):
+        create_app(ProductionConfig())
+    production_env.setenv("FILES_ORIGIN", "https://files.example.kz")
+    app = create_app(ProductionConfig())
+    assert app.config["TRUSTED_HOSTS"] == ["portal.example.kz", "files.example.kz"]
 
 
 def test_an_unset_portal_env_is_refused_outside_the_flask_command(tmp_path: Path) -> None:
@@ -227,3 +290,14 @@ def test_database_urls_use_psycopg_3(given: str, expected: str) -> None:
 )
 def test_redirect_targets_stay_on_site(given: str | None, expected: str) -> None:
     assert safe_next(given) == expected
+
+
+def test_production_checks_the_previous_api_token_keys_too(
+    production_env: pytest.MonkeyPatch,
+) -> None:
+    production_env.setenv("API_TOKEN_PREVIOUS_KEYS", f"old-{STRONG}, changeme")
+    with pytest.raises(RuntimeError, match="API_TOKEN_PREVIOUS_KEYS holds a key too weak"):
+        create_app(ProductionConfig())
+    production_env.setenv("API_TOKEN_PREVIOUS_KEYS", f"old-{STRONG}, older-{STRONG}")
+    assert create_app(ProductionConfig()).config["API_TOKEN_PREVIOUS_KEYS"] == [
+        f"old-{STRONG}", f"older-{STRONG}"]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from portal.storage.scan import (
     CHUNK,
@@ -63,6 +64,9 @@ class FakeClamd:
                     while not command.endswith(b"\0"):
                         command += self._exactly(conn, 1)
                     self.commands.append(command)
+                    if command == b"zPING\0":
+                        conn.sendall(b"PONG\0")
+                        continue
                     stream = b""
                     while True:
                         (size,) = struct.unpack("!I", self._exactly(conn, 4))
@@ -202,3 +206,35 @@ def test_debians_clamav_daemon_is_known_to_the_package_manager() -> None:
     if "Candidate:" not in shown.stdout:
         pytest.skip("package lists without clamav-daemon (run apt-get update)")
     assert "Candidate: (none)" not in shown.stdout
+
+
+def test_ping_says_whether_clamd_answers(tcp_clamd) -> None:  # type: ignore[no-untyped-def]
+    fake, address = tcp_clamd(_clean_or_eicar)
+    assert Clamd(address).ping(timeout=1) is True
+    assert fake.commands == [b"zPING\0"]
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    assert Clamd(closed).ping(timeout=1) is False
+    assert EicarOnly().ping(timeout=1) is True
+
+
+def test_readyz_is_503_while_a_required_scanner_is_down(app: Flask, tcp_clamd) -> None:  # type: ignore[no-untyped-def]
+    """Production (UPLOAD_SCAN_REQUIRED) refuses every upload without clamd: such a worker is
+    not ready. Without the requirement the scanner is not asked."""
+    client = app.test_client()
+    assert client.get("/readyz").json["checks"]["scanner"] == "not used"
+    fake, address = tcp_clamd(_clean_or_eicar)
+    app.config.update(UPLOAD_SCAN_REQUIRED=True, UPLOAD_SCANNER="clamd", CLAMD_ADDRESS=address)
+    app.extensions["scanner"] = build_scanner(app)
+    ready = client.get("/readyz")
+    assert (ready.status_code, ready.json["checks"]["scanner"]) == (200, "ok")
+    fake.listener.shutdown(socket.SHUT_RDWR)  # the daemon stops (close alone would leave the
+    fake.listener.close()  # port listening while its thread waits in accept)
+    down = client.get("/readyz")
+    assert (down.status_code, down.json["status"], down.json["checks"]["scanner"]) == (
+        503, "unavailable", "unavailable")
+    assert "127.0.0.1" not in down.get_data(as_text=True)
+    app.config.update(CLAMD_ADDRESS="")
+    app.extensions["scanner"] = build_scanner(app)  # clamd chosen, no address: never ready
+    assert client.get("/readyz").status_code == 503

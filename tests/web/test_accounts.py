@@ -198,6 +198,31 @@ def test_sign_out_ends_the_session_on_the_server_not_only_in_the_cookie(people: 
     assert thief.get("/cabinet/").status_code == 302  # the copied cookie opens nothing
 
 
+def test_sign_out_clears_the_site_data_then_sets_the_notice_and_the_language_again(
+    people: Flask,
+) -> None:
+    """ASVS 14.3.1: the browser drops its cache, storage and cookies of the portal; the notice
+    and the chosen language come back in the next answers, after the clearing."""
+    account(people)
+    client = people.test_client()
+    client.set_cookie("lang", "ru")
+    post(client, "/sign-in/", iin=IIN, password=PASSWORD)
+    post(client, "/sign-in/code", code=last_code(people))
+    out = post(client, "/sign-in/sign-out")
+    assert out.status_code == 303
+    assert out.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert out.location == "/sign-in/signed-out?everywhere=0&lang=ru"
+    client.delete_cookie("lang")  # as the browser does on Clear-Site-Data
+    again = client.get(out.location)
+    assert again.status_code == 303 and again.location.startswith("/language/ru?next=/")
+    home = client.get(again.location, follow_redirects=True)
+    assert client.get_cookie("lang").value == "ru"  # type: ignore[union-attr]
+    assert "Вы вышли из системы." in home.get_data(as_text=True)
+    assert not signed_in(client)
+    nobody = post(people.test_client(), "/sign-in/sign-out")
+    assert "Clear-Site-Data" not in nobody.headers and nobody.location == "/"
+
+
 def test_sign_out_everywhere_ends_every_session_of_the_person(people: Flask) -> None:
     account(people)
     phone, laptop = people.test_client(), people.test_client()

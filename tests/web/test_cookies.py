@@ -112,3 +112,35 @@ def test_a_visitor_who_keeps_nothing_in_the_session_gets_no_cookie(app: Flask) -
     response = app.test_client().get("/operator")  # a redirect, no form, nothing to keep
     assert response.status_code == 308
     assert _cookies(response) == []
+
+
+def test_after_a_secret_key_rotation_a_listed_old_key_still_opens_the_session(app: Flask) -> None:
+    """SECRET_KEY_FALLBACKS: cookies signed with the previous key work while it is listed (one
+    session lifetime), new ones are signed with the new key, and an unlisted old key opens
+    nothing."""
+    from portal import db
+    from portal.db import utcnow
+    from tests.factories import create_citizen
+    from tests.web.test_own_account import sign_in
+
+    with app.app_context():
+        s = db.session()
+        person = create_citizen(s, confirmed_at=utcnow())
+        s.commit()
+        s.expunge(person)
+    client = sign_in(app, person)
+    old_cookie = client.get_cookie("session")
+    assert old_cookie is not None and client.get("/cabinet/").status_code == 200
+    old_key = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="rotated-secret-key-Jq3vB8nM1xZ6cT0wE5rY9uI2",
+                      SECRET_KEY_FALLBACKS=[old_key])
+    try:
+        assert client.get("/cabinet/").status_code == 200
+        app.config.update(SECRET_KEY_FALLBACKS=[])
+        stale = app.test_client()
+        stale.set_cookie("session", old_cookie.value)
+        assert stale.get("/cabinet/").status_code == 302
+        newer = sign_in(app, person)  # signed with the new key alone
+        assert newer.get("/cabinet/").status_code == 200
+    finally:
+        app.config.update(SECRET_KEY=old_key, SECRET_KEY_FALLBACKS=[])

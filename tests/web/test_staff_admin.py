@@ -228,9 +228,78 @@ def test_the_admin_pages_pass_the_page_checks(app: Flask, client: FlaskClient,
                                               language: str) -> None:
     admin = _admin(app, client)
     client.set_cookie("lang", language)
-    for url in (PEOPLE, f"{PEOPLE}/new", f"{PEOPLE}/{admin.id}"):
+    for url in (PEOPLE, f"{PEOPLE}/new", f"{PEOPLE}/{admin.id}", f"{PEOPLE}/{admin.id}/sessions",
+                f"{PEOPLE}/sessions"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store"
         check_page(response)
     check_page(post(client, f"{PEOPLE}/new", {"login": "x"}))
+
+
+def test_an_admin_ends_one_persons_sessions_after_confirming_and_they_are_refused(
+        app: Flask, client: FlaskClient) -> None:
+    """ASVS 7.4.5: the person's sessions end on every device; the admin's own stays."""
+    admin = _admin(app, client)
+    person = make_staff(app, district_id=admin.district_id)
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        sign_in_directly(app, device, person.id)
+        assert device.get("/staff/").status_code == 200
+    url = f"{PEOPLE}/{person.id}/sessions"
+    assert f'href="{url}"' in client.get(f"{PEOPLE}/{person.id}").get_data(as_text=True)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Open sessions: 2." in confirm.get_data(as_text=True)
+    assert phone.get("/staff/").status_code == 200  # asking to confirm ended nothing
+    assert client.post(url).status_code == 400  # no CSRF token, nothing ends
+    assert phone.get("/staff/").status_code == 200
+    done = post(client, url, {})
+    assert done.status_code == 303 and done.location.endswith(f"{PEOPLE}/{person.id}")
+    assert "sessions ended: 2" in client.get(done.location).get_data(as_text=True)
+    assert phone.get("/staff/").status_code == 302 and laptop.get("/staff/").status_code == 302
+    assert client.get(PEOPLE).status_code == 200
+    with app.app_context():
+        reasons = db.session().scalars(select(WebSession.ended_reason).where(
+            WebSession.subject_id == person.id)).all()
+    assert reasons == ["ended_by_admin", "ended_by_admin"]
+    assert events_named(app, "staff_sessions_ended")[0].data == {"staff": person.id,
+                                                                 "sessions": 2}
+    assert staff_row(app, person.id).active  # they may sign in again
+
+
+def test_an_admin_ends_every_session_of_the_districts_staff_but_their_own(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    colleague = make_staff(app, district_id=admin.district_id)
+    elsewhere = make_staff(app, district_id=create_other_district(app))
+    admins_other, theirs, others = app.test_client(), app.test_client(), app.test_client()
+    sign_in_directly(app, admins_other, admin.id)
+    sign_in_directly(app, theirs, colleague.id)
+    sign_in_directly(app, others, elsewhere.id)
+    url = f"{PEOPLE}/sessions"
+    assert f'href="{url}"' in client.get(PEOPLE).get_data(as_text=True)
+    assert "Open sessions: 2, of 2 people" in client.get(url).get_data(as_text=True)
+    done = post(client, url, {})
+    assert done.status_code == 303 and done.location.endswith(PEOPLE)
+    assert admins_other.get("/staff/").status_code == 302
+    assert theirs.get("/staff/").status_code == 302
+    assert others.get("/staff/").status_code == 200  # another district is not theirs to end
+    assert client.get(PEOPLE).status_code == 200  # the admin's own session stays
+    assert events_named(app, "district_sessions_ended")[0].data == {
+        "district": admin.district_id, "people": 2, "sessions": 2}
+
+
+@pytest.mark.parametrize("role", [Role.SPECIALIST, Role.HEAD])
+def test_only_an_admin_may_end_sessions_and_only_of_their_district(
+        app: Flask, client: FlaskClient, role: Role) -> None:
+    admin = _admin(app, client)
+    elsewhere = make_staff(app, district_id=create_other_district(app))
+    assert client.get(f"{PEOPLE}/{elsewhere.id}/sessions").status_code == 404
+    assert post(client, f"{PEOPLE}/{elsewhere.id}/sessions", {},
+                token_from=PEOPLE).status_code == 404
+    worker = make_staff(app, role=role, district_id=admin.district_id)
+    browser = app.test_client()
+    sign_in_directly(app, browser, worker.id)
+    assert browser.get(f"{PEOPLE}/sessions").status_code == 403
+    assert events_named(app, "district_sessions_ended") == []

@@ -309,3 +309,20 @@ def test_five_wrong_codes_at_enrolment_end_the_pending_sign_in_too(
     assert statuses == [422, 422, 422, 422, 303]
     assert client.get("/sign-in/staff/enrol").status_code == 302
     assert len(events_named(app, "factor_locked")) == 1
+
+
+def test_a_staff_member_signing_out_clears_the_site_data_and_the_session_is_refused(
+        app: Flask, client: FlaskClient) -> None:
+    """ASVS 14.3.1 for the back office: the same sign-out, the same Clear-Site-Data."""
+    staff = make_staff(app)
+    enter_password(client, staff.login)
+    enter_code(client, code_at(NOW))
+    sid = _sid(client)
+    assert sid and client.get("/staff/").status_code == 200
+    out = post(client, "/sign-in/sign-out", {}, token_from="/staff/")
+    assert out.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert out.location == "/sign-in/signed-out?everywhere=0&lang=en"
+    copy = app.test_client()
+    with copy.session_transaction() as cookie:
+        cookie["sid"] = sid
+    assert copy.get("/staff/").status_code == 302

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -247,3 +249,47 @@ def test_labels_follow_accept_language_not_the_cookie_L10_1(
         "Тіркелді: тексерілуде": "kk", "Зарегистрировано: проверяется": "ru",
         "Registered: being checked": "en"}[label]
     assert "Accept-Language" in response.headers["Vary"]
+
+
+OLD_KEY = "old-api-token-key-Vq8xL2mN5pR7tZ0aC3eG6jK9"
+NEW_KEY = "new-api-token-key-Hs4wY1bD7fJ0kM3nQ6rT9uX2"
+
+
+def _legacy(app: Flask, token_id: str, key: str) -> str:
+    """A token as issued before key ids: HS256, no ``kid`` in its header."""
+    now = int(utcnow().timestamp())
+    claims = {"iss": app.config["PUBLIC_BASE_URL"], "aud": tokens.AUDIENCE, "sub": "1414-crm",
+              "jti": token_id, "iat": now, "nbf": now, "exp": now + 3600}
+    signed = f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{_b64(claims)}"
+    mac = hmac.new(key.encode(), signed.encode(), hashlib.sha256).digest()
+    return f"{signed}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+def test_the_key_rotates_without_downtime_the_old_key_honoured_only_while_listed(
+    app: Flask,
+) -> None:
+    """Each token names its key (``kid``); after a rotation the previous key's tokens work
+    while API_TOKEN_PREVIOUS_KEYS lists it, and are refused once it is dropped."""
+    make_case(app)
+    client = app.test_client()
+    app.config.update(API_TOKEN_KEY=OLD_KEY, API_TOKEN_PREVIOUS_KEYS=[])
+    old = issue(app)
+    legacy = _legacy(app, old.token_id, OLD_KEY)
+    header = json.loads(base64.urlsafe_b64decode(old.token.split(".")[0] + "=="))
+    assert header == {"alg": "HS256", "typ": "JWT", "kid": tokens.key_id(OLD_KEY)}
+    assert OLD_KEY not in old.token and tokens.key_id(OLD_KEY) != tokens.key_id(NEW_KEY)
+    assert get(client, old.token).status_code == 200 and get(client, legacy).status_code == 200
+
+    app.config.update(API_TOKEN_KEY=NEW_KEY, API_TOKEN_PREVIOUS_KEYS=[OLD_KEY])
+    new = issue(app)
+    for token in (old.token, legacy, new.token):
+        assert get(client, token).status_code == 200
+
+    app.config.update(API_TOKEN_PREVIOUS_KEYS=[])
+    _is_problem(get(client, old.token), 401)
+    _is_problem(get(client, legacy), 401)
+    assert get(client, new.token).status_code == 200
+    with pytest.raises(tokens.TokenRefused, match="key"):
+        tokens.decode(old.token, key=NEW_KEY, issuer=app.config["PUBLIC_BASE_URL"])
+    with pytest.raises(tokens.TokenRefused, match="signature"):
+        tokens.decode(legacy, key=NEW_KEY, issuer=app.config["PUBLIC_BASE_URL"])

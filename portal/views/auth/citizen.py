@@ -7,8 +7,8 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from flask import flash, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,7 +23,7 @@ from portal.services import accounts
 from portal.views.auth import bp
 from portal.web.access import ANYONE, CITIZEN, STAFF, allow, current, fresh_marker
 from portal.web.htmx import no_store, redirect_after_post, render
-from portal.web.i18n import safe_next
+from portal.web.i18n import lang_cookie, safe_next
 
 PENDING_LIFETIME = dt.timedelta(minutes=15)
 SIGN_IN_LIMIT = "10 per minute;50 per hour"  # per address
@@ -34,6 +34,8 @@ PASSWORD_MESSAGES = {
     PasswordProblem.COMMON: _l("This password is on a list of common or leaked passwords. "
                                "Choose another, e.g. a phrase of a few words."),
     PasswordProblem.PERSONAL: _l("Do not use your IIN, name or phone number in the password."),
+    PasswordProblem.CONTEXT: _l("Do not make the password of the portal's or the service's "
+                                "name alone: add words of your own."),
 }
 CODE_MESSAGES = {
     "wrong": _l("That code is not right. Check the SMS and try again."),
@@ -314,10 +316,34 @@ def sign_out() -> BaseResponse:
     everywhere = request.form.get("everywhere") == "1"
     accounts.sign_out(db.session(), everywhere=everywhere)
     session.clear()
-    if was.signed_in:
-        flash(str(_l("You are signed out on every device.") if everywhere
-                  else _l("You are signed out.")), "ok")
-    return redirect_after_post(url_for("public.index"))
+    if not was.signed_in:
+        return redirect_after_post(url_for("public.index"))
+    # ASVS 14.3.1: the browser drops what it kept of the session (cache, storage, cookies). The
+    # notice and the chosen language would go with the cookies, so they are set again by the
+    # next answer (signed_out), which the browser receives after the clearing.
+    language = str(get_locale()) if request.cookies.get(lang_cookie()) else None
+    response = redirect_after_post(url_for("auth.signed_out", everywhere=int(everywhere),
+                                           lang=language))
+    if clear := current_app.config["CLEAR_SITE_DATA"]:
+        response.headers["Clear-Site-Data"] = clear
+    return response
+
+
+@bp.get("/signed-out")
+@allow(ANYONE)
+def signed_out() -> BaseResponse:
+    """Where sign-out lands once the browser has cleared the site's data: the notice, then the
+    language the person had chosen (through the language switch, which sets its cookie)."""
+    language = request.args.get("lang")
+    if language not in current_app.config["LANGUAGES"]:
+        language = None
+    with force_locale(language or str(get_locale())):
+        flash(str(_l("You are signed out on every device.")
+                  if request.args.get("everywhere") == "1" else _l("You are signed out.")), "ok")
+    if language:
+        return redirect(url_for("public.set_language", code=language,
+                                next=url_for("public.index")), 303)
+    return redirect(url_for("public.index"), 303)
 
 
 @bp.post("/keep-alive")

@@ -1,11 +1,12 @@
 """The staff of the administrator's district: a new person, a change of role or desk,
-deactivation and the reset of a lost second factor."""
+deactivation, the reset of a lost second factor, and ending sessions (one person's or the whole
+district's, each after a page that asks to confirm)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -18,7 +19,7 @@ from portal.models import Desk, StaffFactor, StaffUser
 from portal.services import staff_accounts
 from portal.services.staff_accounts import StaffChangeRefused, StaffProblem
 from portal.views.staff_admin import bp, signed_in_admin
-from portal.web.access import allow
+from portal.web.access import allow, current_row
 from portal.web.htmx import redirect_after_post, render
 
 PROBLEMS = {
@@ -147,3 +148,40 @@ def reset_factor(staff_id: str) -> BaseResponse:
     if staff.id == admin.id:
         return redirect(url_for("auth.staff_sign_in"), 303)
     return redirect_after_post(url_for("staff_admin.person", staff_id=staff.id))
+
+
+@bp.route("/people/<staff_id>/sessions", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def end_person_sessions(staff_id: str) -> Any:
+    """ASVS 7.4.5: the page asks to confirm; its POST ends the person's sessions."""
+    admin = _admin()
+    staff = _person(staff_id)
+    if request.method == "POST":
+        ended = staff_accounts.end_staff_sessions(db.session(), admin, staff)
+        flash(str(_l("%(name)s's sessions ended: %(count)s. They sign in again to go on.",
+                     name=staff.full_name, count=ended)), "ok")
+        return redirect_after_post(url_for("staff_admin.person", staff_id=staff.id))
+    mine = current_row()
+    count = sum(1 for row in staff_accounts.open_sessions(db.session(), [staff.id])
+                if mine is None or row.id != mine.id)
+    return render("staff_admin/end_sessions.html", person=staff, sessions=count, people=1,
+                  back=url_for("staff_admin.person", staff_id=staff.id))
+
+
+@bp.route("/people/sessions", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def end_district_sessions() -> Any:
+    """Every session of the district's staff but the administrator's own in use: the page asks
+    to confirm; its POST ends them."""
+    admin = _admin()
+    if admin.district_id is None:
+        abort(403)
+    if request.method == "POST":
+        people, ended = staff_accounts.end_district_sessions(db.session(), admin)
+        flash(str(_l("Sessions ended: %(count)s, of %(people)s people. They sign in again to "
+                     "go on.", count=ended, people=people)), "ok")
+        return redirect_after_post(url_for("staff_admin.people"))
+    rows = staff_accounts.district_sessions(db.session(), admin)
+    return render("staff_admin/end_sessions.html", person=None, sessions=len(rows),
+                  people=len({row.subject_id for row in rows}),
+                  back=url_for("staff_admin.people"))

@@ -112,3 +112,30 @@ def test_recovery_codes_and_secrets_are_written_for_people_to_retype() -> None:
 
     assert normalise_recovery_code(" ABCDE-fghjk ") == "abcdefghjk"
     assert group_secret("JRC4ARS23VXRFA3M") == "JRC4 ARS2 3VXR FA3M"
+
+
+@pytest.mark.parametrize("password", ["egov2026!", "Әлеуметтік көмек 1", "ПОРТАЛ 12345",
+                                      "password-1414", "komek-2026!!", "Құпиясөз 2026",
+                                      "социальная помощь", "e-gov.kz 12", "qazaqstan2026"])
+def test_a_password_of_the_services_words_digits_and_symbols_only_is_refused(
+    password: str,
+) -> None:
+    """ASVS 6.1.2 / 6.2.11: the documented context words (CONTEXT_WORDS, docs/security.md)."""
+    assert problems(password) == [PasswordProblem.CONTEXT]
+
+
+@pytest.mark.parametrize("password", ["көмек сұраған жақсы адам", "egov and my own words",
+                                      "менің порталым жасыл", "12345678 жасыл алма"])
+def test_a_context_word_among_words_of_ones_own_is_accepted(password: str) -> None:
+    assert problems(password) == []
+
+
+def test_every_context_word_is_documented_in_docs_security() -> None:
+    from pathlib import Path
+
+    from portal.domain.accounts import CONTEXT_WORDS
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "security.md").read_text("utf-8")
+    section = doc.split("## Context words", 1)[1].split("\n## ", 1)[0]
+    assert [w for w in CONTEXT_WORDS if f"`{w}`" not in section] == []
+    assert all(w == w.casefold() for w in CONTEXT_WORDS)
