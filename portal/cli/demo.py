@@ -74,11 +74,15 @@ STAFF = (
     ("admin", Role.ADMIN, None, "Әкімшісі Жүйе", "Жүйе әкімшісі"),
 )
 
-# The intake desks of the demo district; the State Corporation branch is a duty branch (L7).
+# The intake desks of the demo district, named in kk, ru and en; the State Corporation branch
+# is a duty branch (L7).
 DESKS = (
-    (Channel.PROVIDER, "Есіл ауданы әкімдігі, қабылдау", False),
-    (Channel.RURAL_AKIM, "Ауылдық округ әкімінің аппараты", False),
-    (Channel.STATE_CORP, "ХҚКО, кезекші бөлім", True),
+    (Channel.PROVIDER, ("Есіл ауданы әкімдігі, қабылдау", "Акимат района Есиль, приёмная",
+                        "Esil district akimat, reception"), False),
+    (Channel.RURAL_AKIM, ("Ауылдық округ әкімінің аппараты", "Аппарат акима сельского округа",
+                          "Office of the rural district akim"), False),
+    (Channel.STATE_CORP, ("ХҚКО, кезекші бөлім", "ЦОН, дежурный отдел",
+                          "Public Service Centre, duty branch"), True),
 )
 
 CITIZENS = (
@@ -127,6 +131,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             record(session, Actor.system(), "demo_data_loaded",
                    data={"district": demo_config.SECOND_DISTRICT_CODE})
         demo_config.ensure_members(session)
+        name_desks(session)
         _applications(session)
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
@@ -152,8 +157,9 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     )
     session.add(district)
     session.flush()
-    desks = {channel: Desk(district_id=district.id, channel=channel, name=name, duty_branch=duty)
-             for channel, name, duty in DESKS}
+    desks = {channel: Desk(district_id=district.id, channel=channel, name_kk=kk, name_ru=ru,
+                           name_en=en, duty_branch=duty)
+             for channel, (kk, ru, en), duty in DESKS}
     session.add_all(desks.values())
     session.flush()
     for login, role, channel, name, position in STAFF:
@@ -187,6 +193,19 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     intake_demo(session)
     review_cases(session)
     return True, accounts
+
+
+def name_desks(session: Session) -> None:
+    """The demo desks' Russian and English names, for a database whose desks had one name
+    (migration 0010 copied it into all three): a name someone has translated since is kept."""
+    names = {kk: (ru, en) for _ch, (kk, ru, en), _duty in (*DESKS, *demo_config.SECOND_DESKS)}
+    for desk in session.scalars(select(Desk).where(Desk.name_kk.in_(names))):
+        ru, en = names[desk.name_kk]
+        if desk.name_ru == desk.name_kk:
+            desk.name_ru = ru
+        if desk.name_en == desk.name_kk:
+            desk.name_en = en
+    session.flush()
 
 
 def _applications(session: Session) -> None:
