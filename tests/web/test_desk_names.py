@@ -8,8 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal import db
+from portal.cli import demo, demo_config
 from portal.domain.calendar import Channel
 from portal.domain.workflow import Role
 from portal.models import Desk, District, StaffUser
@@ -81,3 +83,25 @@ def test_a_desk_without_a_translation_shows_its_kazakh_name(db_app: Flask,
         assert desk is not None
         assert desk.name_in(language) == NAMES["kk"]
         assert desk.name_in("de") == NAMES["kk"]
+
+
+def test_the_demo_desks_are_named_in_three_languages_also_on_an_older_database(
+        session: Session) -> None:
+    """`demo load` names its desks in kk, ru and en; on a database migration 0010 filled with
+    the Kazakh name, a second load adds the Russian and English ones, and keeps a translation
+    an administrator made."""
+    demo.load(session)
+    desks = list(session.scalars(select(Desk).order_by(Desk.id)))
+    expected = {kk: (ru, en) for _c, (kk, ru, en), _d in (*demo.DESKS, *demo_config.SECOND_DESKS)}
+    assert {d.name_kk: (d.name_ru, d.name_en) for d in desks} == expected
+    assert all(len({d.name_kk, d.name_ru, d.name_en}) == 3 for d in desks)
+    for desk in desks:  # as 0010 leaves a desk that had one name
+        desk.name_ru = desk.name_en = desk.name_kk
+    desks[0].name_ru = "Приёмная"
+    session.commit()
+    demo.load(session)
+    session.expire_all()
+    names = {d.name_kk: (d.name_ru, d.name_en) for d in session.scalars(select(Desk))}
+    first = desks[0].name_kk
+    assert names.pop(first) == ("Приёмная", expected.pop(first)[1])
+    assert names == expected
