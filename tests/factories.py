@@ -48,8 +48,8 @@ def create_district(session: Session, **fields: Any) -> District:
 
 def create_desk(session: Session, district: District, channel: Channel = Channel.PROVIDER,
                 **fields: Any) -> Desk:
-    desk = Desk(**{"district_id": district.id, "channel": channel, "name": channel.value,
-                   **fields})
+    desk = Desk(**{"district_id": district.id, "channel": channel, "name_kk": channel.value,
+                   "name_ru": channel.value, "name_en": channel.value, **fields})
     session.add(desk)
     session.flush()
     return desk

@@ -17,6 +17,7 @@ from portal.domain.forms import AkimatLevel, Frequency, Sex
 from portal.domain.grounds import GroundCategory
 from portal.domain.iin import parse_iin
 from portal.domain.income import MRP_TIYN
+from portal.domain.inspection import HousingType, IncomeRow, InspectionFindings
 from portal.domain.workflow import Role, Status
 from portal.models import (
     Application,
@@ -74,11 +75,15 @@ STAFF = (
     ("admin", Role.ADMIN, None, "Әкімшісі Жүйе", "Жүйе әкімшісі"),
 )
 
-# The intake desks of the demo district; the State Corporation branch is a duty branch (L7).
+# The intake desks of the demo district, named in kk, ru and en; the State Corporation branch
+# is a duty branch (L7).
 DESKS = (
-    (Channel.PROVIDER, "Есіл ауданы әкімдігі, қабылдау", False),
-    (Channel.RURAL_AKIM, "Ауылдық округ әкімінің аппараты", False),
-    (Channel.STATE_CORP, "ХҚКО, кезекші бөлім", True),
+    (Channel.PROVIDER, ("Есіл ауданы әкімдігі, қабылдау", "Акимат района Есиль, приёмная",
+                        "Esil district akimat, reception"), False),
+    (Channel.RURAL_AKIM, ("Ауылдық округ әкімінің аппараты", "Аппарат акима сельского округа",
+                          "Office of the rural district akim"), False),
+    (Channel.STATE_CORP, ("ХҚКО, кезекші бөлім", "ЦОН, дежурный отдел",
+                          "Public Service Centre, duty branch"), True),
 )
 
 CITIZENS = (
@@ -127,6 +132,7 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
             record(session, Actor.system(), "demo_data_loaded",
                    data={"district": demo_config.SECOND_DISTRICT_CODE})
         demo_config.ensure_members(session)
+        name_desks(session)
         _applications(session)
         accounts = _with_factors(session, accounts, record_events=True)
         session.commit()
@@ -152,8 +158,9 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     )
     session.add(district)
     session.flush()
-    desks = {channel: Desk(district_id=district.id, channel=channel, name=name, duty_branch=duty)
-             for channel, name, duty in DESKS}
+    desks = {channel: Desk(district_id=district.id, channel=channel, name_kk=kk, name_ru=ru,
+                           name_en=en, duty_branch=duty)
+             for channel, (kk, ru, en), duty in DESKS}
     session.add_all(desks.values())
     session.flush()
     for login, role, channel, name, position in STAFF:
@@ -187,6 +194,19 @@ def load(session: Session, year: int = 2026) -> tuple[bool, list[DemoAccount]]:
     intake_demo(session)
     review_cases(session)
     return True, accounts
+
+
+def name_desks(session: Session) -> None:
+    """The demo desks' Russian and English names, for a database whose desks had one name
+    (migration 0010 copied it into all three): a name someone has translated since is kept."""
+    names = {kk: (ru, en) for _ch, (kk, ru, en), _duty in (*DESKS, *demo_config.SECOND_DESKS)}
+    for desk in session.scalars(select(Desk).where(Desk.name_kk.in_(names))):
+        ru, en = names[desk.name_kk]
+        if desk.name_ru == desk.name_kk:
+            desk.name_ru = ru
+        if desk.name_en == desk.name_kk:
+            desk.name_en = en
+    session.flush()
 
 
 def _applications(session: Session) -> None:
@@ -425,9 +445,8 @@ def review_cases(session: Session) -> None:
     from portal.domain.deadlines import service_term_due
     from portal.domain.forms import DocumentAcceptor, Relation
     from portal.domain.income import previous_quarter
-    from portal.domain.inspection import HousingType, IncomeRow, InspectionFindings
     from portal.domain.workflow import Actor as StepActor
-    from portal.models import Commission, CommissionRole, FamilyMember, IncomeKind, IncomeRecord
+    from portal.models import FamilyMember, IncomeKind, IncomeRecord
     from portal.services import review
     from portal.services.workdays import calendar
 
@@ -438,11 +457,10 @@ def review_cases(session: Session) -> None:
         StaffUser.district_id == district.id))}
     if not {"intake", "precinct", "specialist", "commission"} <= staff.keys():
         return
-    members = review.commission_members(session, district.id, Commission.PRECINCT)
-    chair = next((m for m in members if m.role is CommissionRole.CHAIR), None)
-    if chair is None:
+    panel = _precinct_panel(session, district)
+    if panel is None:
         return
-    others = [f"{m.full_name}, {m.position}" for m in members if m is not chair]
+    chair_text, others = panel
     cal = calendar()
 
     def who(login: str) -> tuple[StepActor, Actor]:
@@ -490,12 +508,7 @@ def review_cases(session: Session) -> None:
         if Status.PRECINCT_CONCLUDED not in steps:
             continue
         actor, by = who("precinct")
-        findings = InspectionFindings(
-            able_bodied=1, registered_unemployed=0, children=1, housing=HousingType.RENTED,
-            housing_costs_tiyn=4_500_000,
-            incomes=(IncomeRow(applicant, "жалақы", 12_000_000),),
-            school_supplies="жеткілікті", sanitary_state="қанағаттанарлық")
-        chair_text = f"{chair.full_name}, {chair.position}"
+        findings = _findings(applicant, 12_000_000, children=1)
         review.record_inspection(session, application, actor, by, inspected_on=today,
                                  findings=findings, chair=chair_text, members=others,
                                  applicant_has_read=True, now=utcnow(), cal=cal)
@@ -526,6 +539,27 @@ def review_cases(session: Session) -> None:
             session, application, actor, by, concluded_on=today, needs_assistance=True,
             model_rules_ground=4, recommended_amount_tiyn=10 * MRP_TIYN[2026],
             reasons="Табыс шектен төмен: көмек көрсету ұсынылады", now=utcnow(), cal=cal)
+
+
+def _precinct_panel(session: Session, district: District) -> tuple[str, list[str]] | None:
+    """The district's precinct commission as its acts name it: the chair, then the members."""
+    from portal.models import Commission, CommissionRole
+    from portal.services import review
+
+    members = review.commission_members(session, district.id, Commission.PRECINCT)
+    chair = next((m for m in members if m.role is CommissionRole.CHAIR), None)
+    if chair is None:
+        return None
+    return (f"{chair.full_name}, {chair.position}",
+            [f"{m.full_name}, {m.position}" for m in members if m is not chair])
+
+
+def _findings(applicant: str, quarter_tiyn: int, children: int = 0) -> InspectionFindings:
+    """What the demo's precinct commission finds at a home (F3): one wage earner renting."""
+    return InspectionFindings(
+        able_bodied=1, registered_unemployed=0, children=children, housing=HousingType.RENTED,
+        housing_costs_tiyn=4_500_000, incomes=(IncomeRow(applicant, "жалақы", quarter_tiyn),),
+        school_supplies="жеткілікті", sanitary_state="қанағаттанарлық")
 
 
 # -- cases from the preliminary refusal to the notification (R15.1–R15.11) ----------------------
@@ -562,6 +596,65 @@ def _head_signature(session: Session, application: Application, document: dict[s
         document_kind="decision", application_id=application.id)
 
 
+def _reviewed(session: Session, application: Application, *, filed: dt.date, on: dt.date,
+              needy: bool, specialist: StaffUser, panel: tuple[str, list[str]]) -> None:
+    """The review a decision case went through before the demo takes it on, as rows dated in
+    the past (the audit log cannot be written backwards): registered and sent to the precinct
+    commission on ``filed`` (R7.1, R7.2); inspected (F3) and concluded (F4) on ``on``, the
+    documents received back, the income computed and the package submitted (R11.1), and the
+    special commission's recommendation (F5) the same day. ``needy``: every finding says so —
+    or every one says not, the negative conclusion a preliminary refusal cites (L9)."""
+    from portal.domain.calendar import ALMATY
+    from portal.domain.forms import DocumentAcceptor
+    from portal.domain.income import is_below_threshold, per_capita_income, previous_quarter
+    from portal.models import (
+        CommissionConclusion,
+        IncomeComputation,
+        IncomeKind,
+        IncomeRecord,
+        InspectionAct,
+        PrecinctConclusion,
+    )
+    from portal.services import review
+
+    applicant = " ".join(p for p in (application.applicant_surname,
+                                     application.applicant_given_name) if p)
+    threshold = review.district_threshold(application.district, on)
+    # A quarter's wages of half the monthly threshold, or of twice it, for the one member.
+    quarter = 3 * threshold // 2 if needy else 3 * threshold * 2
+    start, end = previous_quarter(filed)
+    per_capita = per_capita_income(quarter, 1)
+    chair, members = panel
+    act = InspectionAct(application_id=application.id, inspected_on=on, chair=chair,
+                        members=members, applicant_has_read=True)
+    act.fill(_findings(applicant, quarter))
+    application.registered_on = application.sent_to_precinct_on = filed
+    application.documents_received_on = application.submitted_to_commission_on = on
+    application.incomes.append(IncomeRecord(
+        member_name=applicant, member_iin=application.applicant_iin, kind=IncomeKind.WAGES,
+        amount_tiyn=quarter, period_start=start, period_end=end))
+    application.inspection_act = act
+    application.precinct_conclusion = PrecinctConclusion(
+        application_id=application.id, number=f"{application.number[-3:]}/У", concluded_on=on,
+        applicant_name=applicant, needs_assistance=needy, chair=chair, members=members,
+        copies=2, accepted_on=on, accepted_by_name=specialist.full_name,
+        accepted_by_position=specialist.position, accepted_by_kind=DocumentAcceptor.DEPARTMENT,
+        accepted_by_id=specialist.id)
+    application.income_computation = IncomeComputation(
+        application_id=application.id, quarter_start=start, quarter_end=end, total_tiyn=quarter,
+        members=1, per_capita_tiyn=per_capita, threshold_tiyn=threshold,
+        below_threshold=is_below_threshold(per_capita, threshold),
+        computed_by_id=specialist.id,
+        computed_at=dt.datetime.combine(on, dt.time(11), tzinfo=ALMATY))
+    application.commission_conclusion = CommissionConclusion(
+        application_id=application.id, concluded_on=on, needs_assistance=needy,
+        model_rules_ground=4, recommended_amount_tiyn=10 * MRP_TIYN[2026] if needy else None,
+        reasons=("Табыс шектен төмен: көмек көрсету ұсынылады" if needy
+                 else "Жан басына шаққандағы табыс шектен жоғары: көмекке мұқтаж емес"))
+    application.status = Status.COMMISSION_CONCLUDED
+    session.flush()
+
+
 def decision_cases(session: Session) -> list[str]:
     """Demo cases in every status from the preliminary refusal to the notification, each once.
 
@@ -588,7 +681,8 @@ def decision_cases(session: Session) -> list[str]:
         return []
     specialist = session.scalar(select(StaffUser).where(StaffUser.login == "specialist"))
     head = session.scalar(select(StaffUser).where(StaffUser.login == "head"))
-    if specialist is None or head is None:
+    panel = _precinct_panel(session, district)
+    if specialist is None or head is None or panel is None:
         return []
     enrol_keys(session)  # the head signs with the TEST key (idempotent; `demo load` did it)
     cal = calendar()
@@ -601,28 +695,29 @@ def decision_cases(session: Session) -> list[str]:
             continue
         now = utcnow()
         today = to_local(now).date()
-        # Registered five working days back: the refusal's windows (R15.1, R15.3) have passed,
-        # and a decision taken now is still within the service term (L3.1).
+        # Reviewed by both commissions four working days back, registered the day before: the
+        # refusal's windows (R15.1, R15.3) have passed, and a decision taken now is still within
+        # the service term (L3.1).
         past = working_days_back(arrival_day(now, cal), 4, cal)
+        filed = working_days_back(past, 1, cal)
         application = Application(
             number=number, citizen_id=citizen.id, district_id=district.id, channel=channel,
             form=ApplicationForm.F1_1 if channel is Channel.PORTAL else ApplicationForm.F1,
-            ground=GroundCategory.LOW_INCOME, status=Status.COMMISSION_CONCLUDED,
+            ground=GroundCategory.LOW_INCOME, status=Status.REGISTERED,
             applicant_iin=iin, applicant_surname=citizen.surname,
             applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
             applicant_birth_date=citizen.birth_date, phone=citizen.phone,
-            arrived_at=_arrival(past), submitted_at=_arrival(past), term_started_on=past,
-            registered_on=past, result_due_on=service_term_due(past, cal),
-            assignee_id=specialist.id,
-            # The precinct commission had it (R7.2 met), as it had every case at this stage.
-            sent_to_precinct_on=past)
+            arrived_at=_arrival(filed), submitted_at=_arrival(filed), term_started_on=filed,
+            result_due_on=service_term_due(filed, cal), assignee_id=specialist.id)
         session.add(application)
         session.flush()
+        _reviewed(session, application, filed=filed, on=past, specialist=specialist,
+                  panel=panel, needy=wanted in {Status.GRANTED, Status.NOTIFIED})
         cases.refresh_next_due(application, cal)
         session.commit()
         if wanted is Status.REFUSED:
             # The refusal's notice, objection window and hearing lie in the past (seeded rows).
-            issued = dt.datetime.combine(past, dt.time(10), tzinfo=ALMATY)
+            issued = dt.datetime.combine(past, dt.time(16), tzinfo=ALMATY)  # after the F5
             held = dt.datetime.combine(cal.add_working_days(past, 2), dt.time(11), tzinfo=ALMATY)
             pre = PreliminaryDecision(
                 application_id=application.id, refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,

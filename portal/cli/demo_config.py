@@ -35,6 +35,12 @@ SECOND_GROUNDS: tuple[tuple[GroundCategory, Frequency, int, bool, dict[str, bool
     (GroundCategory.RELEASED_FROM_PRISON, Frequency.ONE_OFF, 10, False, {}),
 )
 
+# The second district's one desk, named in kk, ru and en (as demo.DESKS).
+SECOND_DESKS: tuple[tuple[Channel, tuple[str, str, str], bool], ...] = (
+    (Channel.PROVIDER, ("Абай ауданы әкімдігі, қабылдау", "Акимат района Абай, приёмная",
+                        "Abay district akimat, reception"), False),
+)
+
 MEMBERS: dict[str, tuple[tuple[Commission, str, str, CommissionRole], ...]] = {
     "astana-esil": (
         (Commission.PRECINCT, "Жақсылықов Нұрлан Асқарұлы", "Учаскелік комиссия төрағасы",
@@ -80,8 +86,9 @@ def ensure_second_district(session: Session, year: int = 2026) -> bool:
     )
     session.add(district)
     session.flush()
-    session.add(Desk(district_id=district.id, channel=Channel.PROVIDER,
-                     name="Абай ауданы әкімдігі, қабылдау"))
+    session.add_all(Desk(district_id=district.id, channel=channel, name_kk=kk, name_ru=ru,
+                         name_en=en, duty_branch=duty)
+                    for channel, (kk, ru, en), duty in SECOND_DESKS)
     session.flush()
     return True
 

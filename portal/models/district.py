@@ -60,10 +60,19 @@ class Desk(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
-    name: Mapped[str] = mapped_column(String(200))
+    # Printed on receipts and staff pages in the page's language, as the district's names are.
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
     duty_branch: Mapped[bool] = mapped_column(default=False)
 
     district: Mapped[District] = relationship(back_populates="desks")
+
+    def name_in(self, language: str) -> str:
+        """The desk's name in ``language`` (kk, ru or en); the Kazakh one for any other, or
+        where that name is empty."""
+        name = getattr(self, f"name_{language}", None) if language in ("ru", "en") else None
+        return name or self.name_kk
 
 
 class DistrictGround(Base):

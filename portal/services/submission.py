@@ -1,5 +1,12 @@
 """Signing and submitting a portal application (R6.4, R7.1, L3.1), registering it, withdrawing.
 
+The person hears of it by one SMS (where the mobile citizens database registers the phone to
+them, as for every SMS of the portal): an application registered the moment it is submitted
+(within working hours) is told of by the registration's SMS alone (services/inbox.py), which
+says all the submission's would; one made after hours gets the submission's SMS, naming the
+day it will be registered, and the registration's on that day. No SMS is sent for a second
+submission of the same draft (it raises AlreadySubmitted before anything is queued).
+
 What the person signs is the F1-1 document: the application together with a digest of every
 register answer it rests on (R6.4: "the signature covers both"). The draft row becomes the case,
 so a second submission of the same draft (double tap, back button, two tabs, a retried request)
@@ -12,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from typing import Any
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,6 +31,10 @@ from portal.domain.calendar import Channel, WorkingCalendar, to_local
 from portal.domain.deadlines import decision_target_due, service_term_due
 from portal.domain.workflow import Action, Actor, Role, Status
 from portal.models import Application, Citizen, GatewayRequest, Signature
+from portal.models.notify import SmsPurpose
+from portal.notify import mobile
+from portal.notify.phones import InvalidPhone
+from portal.notify.sms import Sms
 from portal.services import cases, events
 from portal.services.drafts import citizen_actor
 from signing import canonical_json
@@ -37,6 +50,8 @@ __all__ = [
     "submit",
     "withdraw",
 ]
+
+log = logging.getLogger(__name__)
 
 PURPOSE = "application.submit"
 OFFICE_OPENS = dt.time(9, 0)  # L7: the provider's working day starts at 09:00
@@ -167,10 +182,12 @@ def signature_of(session: Session, application: Application) -> Signature | None
 
 
 def submit(session: Session, draft: Application, citizen: Citizen, signature: Signature, *,
-           now: dt.datetime, cal: WorkingCalendar, signer: str | None = None) -> Application:
+           now: dt.datetime, cal: WorkingCalendar, signer: str | None = None,
+           sms: Sms | None = None) -> Application:
     """DRAFT → SUBMITTED: the term starts (L3.1), the registration day is fixed (R7.1), and a
     portal application made within working hours is registered at once; one made after hours
-    waits for :func:`register_due` on its registration day."""
+    waits for :func:`register_due` on its registration day, and ``sms`` tells the person it was
+    submitted (the module's docstring: one SMS for one step)."""
     if draft.status is not Status.DRAFT:
         raise AlreadySubmitted(draft.number)
     registration_day = cal.registration_date(now, Channel.PORTAL)
@@ -195,8 +212,36 @@ def submit(session: Session, draft: Application, citizen: Citizen, signature: Si
         session.rollback()
         raise AlreadySubmitted(draft.number) from None
     if registration_day == to_local(now).date():
-        register(session, draft, now=now, cal=cal)
+        register(session, draft, now=now, cal=cal)  # its SMS is the only one
+    elif sms is not None:
+        _submitted_sms(session, draft, citizen, sms, registration_day, now=now)
     return draft
+
+
+def submitted_sms_text(number: str, registration_day: dt.date, due: dt.date | None) -> str:
+    """The submission's SMS, in the current language: nothing personal but the number."""
+    return str(gettext(
+        "Application %(number)s for social assistance is submitted and will be registered on "
+        "%(day)s. Result due by %(due)s.", number=number,
+        day=registration_day.strftime("%d.%m.%Y"), due=due.strftime("%d.%m.%Y") if due else "—"))
+
+
+def _submitted_sms(session: Session, application: Application, citizen: Citizen, sms: Sms,
+                   registration_day: dt.date, *, now: dt.datetime) -> None:
+    """Queue the submission's SMS where the phone is the applicant's in the mobile citizens
+    database, in the person's language; the outbox sends it after the commit."""
+    phone = application.phone or citizen.phone
+    if not mobile.sms_possible(session, application.applicant_iin or citizen.iin, phone):
+        return
+    assert phone is not None
+    with force_locale(citizen.locale or "kk"):
+        text = submitted_sms_text(application.number, registration_day, application.result_due_on)
+    try:
+        sms.queue(session, phone, text, SmsPurpose.SUBMISSION, now=now)
+    except InvalidPhone:
+        log.warning("submission sms for application %d not queued: invalid phone", application.id)
+        return
+    session.commit()
 
 
 def register(session: Session, application: Application, *, now: dt.datetime,

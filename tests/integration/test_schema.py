@@ -104,3 +104,31 @@ def test_the_law_migration_carries_existing_rows_over(db_app: Flask) -> None:
                              True)
     assert desk == "state_corp"
     assert (note[0], bool(note[1])) == (1, False)
+
+
+def test_0010_gives_each_desk_three_names_and_going_down_keeps_the_kazakh_one(
+        db_app: Flask) -> None:
+    """A desk's one name becomes its Kazakh name and fills the Russian and English ones; a desk
+    0002 named by its channel's code gets the channel's name in each language."""
+    engine = db.engine_of(db_app)
+    migrate.downgrade(engine, "0009_dashday")
+    with engine.begin() as conn:
+        conn.execute(text(OLD_ROWS[0]))
+        conn.execute(text(
+            "INSERT INTO desks (district_id, channel, name, duty_branch) VALUES"
+            " (1, 'provider', 'Есіл ауданы әкімдігі, қабылдау', false),"
+            " (1, 'state_corp', 'state_corp', true)"))
+    migrate.upgrade(engine)
+    assert migrate.drift(engine) == []
+    names = text("SELECT name_kk, name_ru, name_en FROM desks ORDER BY id")
+    with engine.connect() as conn:
+        typed, carried = (tuple(row) for row in conn.execute(names))
+    assert typed == ("Есіл ауданы әкімдігі, қабылдау",) * 3
+    assert carried == ("Мемлекеттік корпорация бөлімшесі", "Отделение Госкорпорации",
+                       "State Corporation office")
+    migrate.downgrade(engine, "0009_dashday")
+    with engine.connect() as conn:
+        assert list(conn.scalars(text("SELECT name FROM desks ORDER BY id"))) == [
+            "Есіл ауданы әкімдігі, қабылдау", "Мемлекеттік корпорация бөлімшесі"]
+    migrate.upgrade(engine)
+    assert migrate.drift(engine) == []

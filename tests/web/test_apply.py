@@ -424,10 +424,13 @@ def test_r6_4_without_an_eds_the_application_is_confirmed_by_an_sms_code(
         from portal.services.submission import signer_of
 
         assert signer_of(db.session(), application) == "sms"
-        # the phone is registered to the IIN: an SMS confirms the submission, naming the number
+        # the phone is registered to the IIN: one SMS confirms the submission, naming the
+        # number — the registration's when it was registered at once (R7.1), else its own
         confirmations = db.session().scalars(select(SmsMessage).where(
-            SmsMessage.purpose == SmsPurpose.SUBMISSION)).all()
+            SmsMessage.purpose.in_([SmsPurpose.SUBMISSION, SmsPurpose.REGISTERED]))).all()
         assert len(confirmations) == 1 and number in confirmations[0].text
+        assert confirmations[0].purpose is (SmsPurpose.REGISTERED if application.status
+                                            is Status.REGISTERED else SmsPurpose.SUBMISSION)
 
 
 def test_a_wrong_key_password_shows_the_same_signing_again_with_the_reason(

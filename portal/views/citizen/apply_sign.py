@@ -352,30 +352,13 @@ def complete_signing(number: str) -> BaseResponse:
         flash(_l("The signature did not pass the checks, so the application was not submitted. "
                  "Sign again; if it happens again, call 1414."), "error")
         return redirect_after_post(url_for("citizen.check_answers", number=number))
-    with contextlib.suppress(submission.AlreadySubmitted):
+    from portal.notify import sms
+
+    with contextlib.suppress(submission.AlreadySubmitted):  # its SMS went with the first
         submission.submit(db.session(), application, citizen, signature, now=utcnow(),
-                          cal=calendar(), signer=signer)
+                          cal=calendar(), signer=signer, sms=sms())
     FLOW.forget()
-    _confirm_by_sms(application)
     return redirect_after_post(url_for("citizen.application", number=number))
-
-
-def _confirm_by_sms(application: Application) -> None:
-    """An SMS confirms the submission where the phone is in the mobile citizens database."""
-    from portal.models.notify import SmsPurpose
-    from portal.notify import mobile, sms
-
-    citizen = _citizen()
-    phone = application.phone or citizen.phone
-    session_ = db.session()
-    if not mobile.sms_possible(session_, citizen.iin, phone):
-        return
-    assert phone is not None
-    due = application.result_due_on.strftime("%d.%m.%Y") if application.result_due_on else "—"
-    sms().queue(session_, phone, str(_l(
-        "Application %(number)s for social assistance is submitted. Result due by %(due)s.",
-        number=application.number, due=due)), SmsPurpose.SUBMISSION)
-    session_.commit()
 
 
 # -- the application after submission ----------------------------------------------------------------

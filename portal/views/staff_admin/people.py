@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -52,7 +53,7 @@ def _desks(admin: StaffUser) -> list[Desk]:
 
 def _desk_choices(form: RoleDeskForm, admin: StaffUser) -> None:
     form.desk.choices = [SelectChoice("", str(_l("No desk")))] + [
-        SelectChoice(str(d.id), d.name) for d in _desks(admin)]
+        SelectChoice(str(d.id), d.name_in(str(get_locale() or "kk"))) for d in _desks(admin)]
 
 
 def _show_problem(form: Any, problem: StaffProblem) -> None:
