@@ -205,6 +205,9 @@ def _load_principal() -> Principal:
             session.clear()
             return ANONYMOUS
         role = staff.role
+        # Held for the request: the session's identity map keeps only weak references, so
+        # without this the row would be collected here and Principal.staff would read it again.
+        g.staff_user = staff
     if request.endpoint not in POLL_ENDPOINTS and now - row.last_seen_at >= TOUCH_INTERVAL:
         # Activity keeps the session alive; a poll does not. Written at most every
         # TOUCH_INTERVAL: a write per request serialises a person's parallel requests (htmx

@@ -169,6 +169,29 @@ def _people_query() -> Any:
             .where(StaffUser.id.in_(bindparam("ids", expanding=True))))
 
 
+def _whos(rows: list[Any], people: dict[int, StaffUser]) -> dict[tuple[Any, ...], str]:
+    """Who made each event, in words, by (actor_kind, actor_id, role): worked out once for each
+    person (a case's 50 listed views are mostly the same few officials), not once a row."""
+    roles = words("role_label", {e.role for e in rows} | {"system"})
+    desks = words("desk_label", {p.channel.value for p in people.values() if p.channel})
+    found: dict[tuple[Any, ...], str] = {}
+    for e in rows:
+        key = (e.actor_kind, e.actor_id, e.role)
+        if key in found:
+            continue
+        if e.actor_kind == "staff" and e.actor_id in people:
+            person = people[e.actor_id]
+            desk = f" ({desks[person.channel.value]})" if person.channel else ""
+            found[key] = f"{person.full_name}, {roles[e.role]}{desk}"
+        elif e.actor_kind == "citizen":
+            found[key] = gettext("The applicant")
+        elif e.actor_kind == "system":
+            found[key] = roles["system"]
+        else:
+            found[key] = roles[e.role]
+    return found
+
+
 def _done_already(state: CaseState, action: Action, staff: StaffUser) -> bool:
     """A step the case has already had (documents received, notice delivered, protocol read):
     no form for it. Other refusals of the law's dates stay, and name their rule when posted."""
@@ -214,9 +237,7 @@ def _page(application: Application, staff: StaffUser, seen: int, *, status: int 
         people=history.people, panels=panels, active=active,
         # each label once, not once a row (a gettext each)
         labels=words("staff_event_label", {e.action for e in history.steps}),
-        roles=words("role_label", {e.role for e in staff_events} | {"system"}),
-        desks=words("desk_label", {p.channel.value for p in history.people.values()
-                                   if p.channel}),
+        whos=_whos(staff_events, history.people),
         assign_error=assign_error, office_status=_office_status,
         specialists=review.assignable_staff(db.session(), application.district_id)
         if staff.role in ASSIGNERS else [],
