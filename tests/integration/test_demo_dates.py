@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import db
 from portal.cli import demo
 from portal.db import utcnow
 from portal.domain.calendar import ALMATY, to_local
@@ -47,6 +48,10 @@ def test_demo_case_dates_are_in_order_on_working_days_and_fit_the_status(
 ) -> None:
     when = _next(*WHEN[moment])
     monkeypatch.setattr(demo, "utcnow", lambda: when.astimezone(dt.UTC))
+    # The SMS jobs the demo's notifications queue read the same clock (portal.jobs imports it
+    # from portal.db when a job runs) (eager Celery runs them
+    # inline; with the real clock an SMS was stamped before the future decision it announces).
+    monkeypatch.setattr(db, "utcnow", lambda: when.astimezone(dt.UTC))
     demo.load(session)
     demo.decision_cases(session)
     cal = calendar()
