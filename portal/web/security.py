@@ -49,20 +49,33 @@ def _policy_around_nonce(files_origin: str) -> tuple[str, str]:
     return before, after
 
 
+# Set on every response, whatever a view set before.
+_FIXED = tuple((name, name.lower(), value) for name, value in (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def set_headers(response: Response) -> Response:
         h = response.headers
+        # One look at the names already there, instead of a scan of every header per header set.
+        present = {name.lower() for name in h.keys()}  # noqa: SIM118 — iterating Headers gives pairs
         # A view may set a stricter policy of its own (an uploaded file is sandboxed).
-        h.setdefault("Content-Security-Policy",
-                     _policy(csp_nonce(), app.config.get("FILES_ORIGIN") or ""))
-        h["X-Content-Type-Options"] = "nosniff"
-        h["Referrer-Policy"] = "same-origin"
-        h["X-Frame-Options"] = "DENY"
-        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        if "content-security-policy" not in present:
+            h.add("Content-Security-Policy",
+                  _policy(csp_nonce(), app.config.get("FILES_ORIGIN") or ""))
+        for name, lower, value in _FIXED:
+            if lower in present:
+                h[name] = value  # this portal's value, in place of a view's
+            else:
+                h.add(name, value)
         if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
             h["Strict-Transport-Security"] = (
                 f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
