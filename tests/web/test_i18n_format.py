@@ -134,3 +134,20 @@ def test_the_kept_markup_of_a_catalogue_is_bounded_and_belongs_to_that_catalogue
             i18n._markup(catalog, f"untranslated {n}")
         assert len(memo) <= i18n.MAX_MARKUP
         assert str(i18n._markup(catalog, "Language")[0]) == "Язык"
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/", {"kk": "Онлайн өтініш беру", "ru": "Подать заявление онлайн", "en": "Apply online"}),
+    ("/apply", {"kk": "Бастау", "ru": "Начать", "en": "Start now"}),
+])
+def test_pages_kept_rendered_per_language_answer_each_language_with_its_own_words(
+    app: Flask, path: str, words: dict[str, str]
+) -> None:
+    """The home and apply-start pages' content is kept rendered (web/fragments.py), one per
+    language: asked in turn, each language still gets its own."""
+    for lang in ("kk", "ru", "en", "kk", "ru"):
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        text = client.get(path).get_data(as_text=True)
+        assert words[lang] in text
+        assert not [w for other, w in words.items() if other != lang and w in text]
