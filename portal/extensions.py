@@ -13,5 +13,8 @@ from portal.web.ratelimits import on_breach
 csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True,
+# No X-RateLimit-* headers: nothing reads them, and in production each limited request paid two
+# more Redis round trips for them (the counter and its expiry). A 429 says when to retry in its
+# Retry-After (web/errors.py, and the lookup's, verification's and API's own refusals).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False,
                   on_breach=on_breach)

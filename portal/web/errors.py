@@ -43,8 +43,12 @@ def init_app(app: Flask) -> None:
 
             return redirect(landing(), code=303)
         headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
+        retry_at = _retry_at() if e.code == 429 else None
+        if retry_at is not None:
+            wait = max(1, int((retry_at - dt.datetime.now(dt.UTC)).total_seconds()))
+            headers.append(("Retry-After", str(wait)))
         return render_template("errors/error.html", code=e.code,
-                               retry_at=_retry_at() if e.code == 429 else None), e.code, headers
+                               retry_at=retry_at), e.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> tuple[str, int] | Response:

@@ -15,8 +15,10 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from jinja2 import pass_context
 from markupsafe import Markup
+
+from portal.web.i18n import context_locale
 
 _KEY = "portal_fragments"
 # Enough for every language × path × menu shape the portal has; a flood of odd paths (404s
@@ -40,11 +42,12 @@ def _remember(key: Hashable, make: Callable[[], Any]) -> Any:
     return found
 
 
-def cached(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+@pass_context
+def cached(context: Any, name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
     """``{% call cached("menu", principal.kind, request.endpoint) %}…{% endcall %}``: the block's
     markup for this language and these key parts, rendered the first time only. Everything the
     block reads besides the language and the app's config must be among the key parts."""
-    return Markup(_remember((name, str(get_locale()), *key), caller))  # noqa: S704 — rendered by Jinja with autoescape
+    return Markup(_remember((name, context_locale(context), *key), caller))  # noqa: S704 — rendered by Jinja with autoescape
 
 
 def static_url(filename: str) -> str:

@@ -146,21 +146,76 @@ class _RequestDomain(Domain):  # type: ignore[misc]  # Flask-Babel has no type h
 _DOMAIN = _RequestDomain()
 
 
+# The request's catalogue and language code, put into every template's context once per render
+# (a context processor), so that the dozens of ``_()`` of a page and the kept fragments' keys
+# need not find them again each.
+CATALOG = "_portal_catalog"
+LOCALE = "_portal_locale"
+# A catalogue's strings as template markup, kept on the catalogue object itself: they are what
+# the catalogue says (a reloaded catalogue is a new object with none kept), only the msgids the
+# templates ask for, and bounded all the same (a template may translate a value it was given).
+_MARKUP_ATTR = "_portal_markup"
+MAX_MARKUP = 4096
+
+
+def locale_code() -> str:
+    """``str(get_locale())``, without Babel formatting the identifier again for the portal's
+    plain language codes (kk, ru, en); ``kk`` outside a request."""
+    locale = get_locale()
+    if locale is None:
+        return "kk"
+    if (locale.territory is None and locale.script is None and locale.variant is None
+            and getattr(locale, "modifier", None) is None):
+        code: str = locale.language
+        return code
+    return str(locale)
+
+
+@pass_context
+def context_locale(context: Any) -> str:
+    """:func:`locale_code` as the template's context has it (the global ``current_locale()``)."""
+    found: str | None = context.get(LOCALE)
+    return found if found is not None else locale_code()
+
+
+def _catalog(context: Any) -> Any:
+    found = context.get(CATALOG)
+    return found if found is not None else translations()
+
+
+def _markup(catalog: Any, string: str) -> tuple[Markup, bool]:
+    """The translation of ``string`` as markup, and whether it has a ``%`` to format."""
+    memo: dict[str, tuple[Markup, bool]] | None = catalog.__dict__.get(_MARKUP_ATTR)
+    if memo is None:
+        memo = {}
+        setattr(catalog, _MARKUP_ATTR, memo)
+    found = memo.get(string)
+    if found is None:
+        text = Markup(catalog.ugettext(string))  # noqa: S704 — the catalogue is ours, as in Jinja's own gettext
+        found = (text, "%" in text)
+        if len(memo) >= MAX_MARKUP:
+            memo.clear()
+        memo[string] = found
+    return found
+
+
 @pass_context
 def _gettext(context: Any, string: str, /, **variables: Any) -> str:
     """Jinja's new-style ``_()`` (autoescaped, always %-formatted) in one call: Jinja's own
-    wraps it twice more in ``Context.call``, which cost as much again as the lookup."""
-    text = translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 — the catalogue is ours, as in Jinja's own gettext
-    result: str = text % variables
-    return result
+    wraps it twice more in ``Context.call``, which cost as much again as the lookup. A text
+    without ``%`` is what formatting would give, so it is not formatted."""
+    catalog = _catalog(context)
+    if not context.eval_ctx.autoescape:
+        plain: str = catalog.ugettext(string) % variables
+        return plain
+    text, formats = _markup(catalog, string)
+    return text % variables if formats else text
 
 
 @pass_context
 def _ngettext(context: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text = translations().ungettext(singular, plural, num)
+    text = _catalog(context).ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 — the catalogue is ours, as in Jinja's own gettext
     result: str = text % variables
@@ -197,4 +252,8 @@ def init_app(app: Flask) -> None:
 
     labels.init_app(app)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "kk")
+    app.jinja_env.globals["current_locale"] = context_locale
+
+    @app.context_processor
+    def _request_catalog() -> dict[str, Any]:
+        return {CATALOG: translations(), LOCALE: locale_code()}

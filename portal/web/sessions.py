@@ -7,10 +7,12 @@ Kept as a SessionInterface so that server-side idle and absolute limits can be a
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 
 # Immutable files and health probes never carry a cookie: a shared cache could hand one person's
 # cookie to another, and probes would renew sessions nobody is using.
@@ -23,6 +25,22 @@ POLL_ENDPOINTS = frozenset({"sign.signing_status"})
 # least nine tenths of PERMANENT_SESSION_LIFETIME (27 of 30 minutes) after the last request,
 # longer than the server's own 15-minute idle limit on a signed-in session (access.py).
 REFRESH_SHARE = 10
+
+
+class KeyOnceSigner(TimestampSigner):
+    """itsdangerous' signer, deriving its key from a secret key once per process instead of on
+    every signature made or checked (an HMAC each time: a tenth of reading the cookie). The keys
+    kept are those of the configuration (the secret key and its fallbacks), so they are few."""
+
+    _derived: ClassVar[dict[tuple[bytes, bytes, str, object], bytes]] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        raw = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        key = (raw, self.salt, self.key_derivation, self.digest_method)
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = super().derive_key(secret_key)
+        return found
 
 
 class PortalSession(SecureCookieSession):
@@ -42,7 +60,10 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         of a health check's time); it depends on nothing else."""
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if key not in self._serializers:
-            self._serializers[key] = super().get_signing_serializer(app)
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                serializer.signer = KeyOnceSigner
+            self._serializers[key] = serializer
         return self._serializers[key]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

@@ -144,3 +144,45 @@ def test_after_a_secret_key_rotation_a_listed_old_key_still_opens_the_session(ap
         assert newer.get("/cabinet/").status_code == 200
     finally:
         app.config.update(SECRET_KEY=old_key, SECRET_KEY_FALLBACKS=[])
+
+
+def test_the_session_signer_that_keeps_its_derived_key_signs_and_checks_as_flask_does(
+    app: Flask,
+) -> None:
+    """The cookie is signed with a key derived once per secret (web/sessions.py): what it signs
+    Flask's own serializer reads, a cookie signed with another secret is still refused, and a
+    rotated secret (the old one among the fallbacks) keeps old cookies valid."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    client = app.test_client()
+    _with_a_session(client)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert stock is not None and "csrf_token" in stock.loads(cookie.value)
+
+    forged = URLSafeTimedSerializer(
+        "another-secret", salt="cookie-session", serializer=app.session_interface.serializer,  # type: ignore[attr-defined]
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    ).dumps({"_permanent": True, "csrf_token": "1" * 40, "sid": "x"})
+    for value in (forged, cookie.value[:-2] + "AA"):
+        other = app.test_client()
+        other.set_cookie("session", value)
+        page = other.get("/")
+        assert any(c.startswith("session=") for c in _cookies(page))  # a new session, not it
+        assert "1" * 40 not in page.get_data(as_text=True)
+
+    old_secret = app.secret_key
+    app.config["SECRET_KEY"] = "a-rotated-secret"
+    app.config["SECRET_KEY_FALLBACKS"] = [old_secret]
+    try:
+        again = app.test_client()
+        again.set_cookie("session", cookie.value)
+        assert _cookies(again.get("/")) == []  # recognised (a moment old, so not re-signed)
+        alone = app.test_client()
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        alone.set_cookie("session", cookie.value)
+        assert any(c.startswith("session=") for c in _cookies(alone.get("/")))  # refused
+    finally:
+        app.config["SECRET_KEY"] = old_secret
+        app.config["SECRET_KEY_FALLBACKS"] = []

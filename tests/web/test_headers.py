@@ -89,3 +89,32 @@ def test_sessions_expire_after_the_configured_idle_time(app: Flask) -> None:
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "Expires=" in cookie
     assert app.permanent_session_lifetime.total_seconds() == 1800
+
+
+def test_each_security_header_is_sent_once_with_the_portals_value_and_a_views_csp_stands(
+    app: Flask,
+) -> None:
+    """The headers are written after one look at the names a view already set (web/security.py):
+    a view's own X-Frame-Options or Referrer-Policy is replaced, not doubled; its own CSP stays."""
+    from flask import Response
+
+    from portal.web.access import ANYONE, allow
+
+    @app.get("/own-headers-for-test")
+    @allow(ANYONE)
+    def own_headers() -> Response:
+        response = Response("ok")
+        response.headers["x-frame-options"] = "SAMEORIGIN"
+        response.headers["Referrer-Policy"] = "unsafe-url"
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    headers = app.test_client().get("/own-headers-for-test").headers
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("Referrer-Policy") == ["same-origin"]
+    assert headers.getlist("Content-Security-Policy") == ["sandbox; default-src 'none'"]
+    for name in ("X-Content-Type-Options", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+        assert len(headers.getlist(name)) == 1
+    page = app.test_client().get("/").headers
+    assert len(page.getlist("Content-Security-Policy")) == 1
+    assert "'nonce-" in page["Content-Security-Policy"]

@@ -89,3 +89,65 @@ def test_lazy_strings_and_gettext_follow_the_request_language_and_force_locale(
         assert str(label) == "Low income"
     with app.test_request_context():
         assert str(label) == "Табысы төмен"  # Kazakh by default
+
+
+def test_templates_translate_with_the_catalogue_of_their_render_and_format_as_jinja_does(
+    app: Flask,
+) -> None:
+    """Templates take the catalogue and language code once per render from the context and keep
+    each string's markup per catalogue (web/i18n.py): a render inside force_locale gets the
+    forced language, the next render its own again; variables are escaped, ``%%`` still reads
+    ``%``, a plain-text template is not escaped, and a template rendered without the context
+    processors (straight from the environment) still finds the request's catalogue."""
+    from flask import render_template_string
+
+    page = ('{{ current_locale() }}|{{ _("Check application status") }}|'
+            '{{ _("Application %(number)s", number=n) }}|{{ _("100%% free") }}')
+    with app.test_request_context(headers={"Cookie": "lang=ru"}):
+        assert render_template_string(page, n="<b>") == (
+            "ru|Проверить статус заявления|Заявление № &lt;b&gt;|100% free")
+        with force_locale("en"):
+            assert render_template_string(page, n="1").startswith(
+                "en|Check application status|Application 1|")
+        assert render_template_string(page, n="2").startswith("ru|Проверить статус заявления|")
+        plain = app.jinja_env.from_string('{% autoescape false %}{{ _("Application %(number)s", '
+                                          'number=n) }}{% endautoescape %}')
+        assert plain.render(n="<b>") == "Заявление № <b>"
+    with app.test_request_context():
+        assert render_template_string(page, n="3").startswith("kk|") and "Application" not in (
+            render_template_string(page, n="3"))
+
+
+def test_the_kept_markup_of_a_catalogue_is_bounded_and_belongs_to_that_catalogue(
+    app: Flask,
+) -> None:
+    from portal.web import i18n
+
+    with app.test_request_context(headers={"Cookie": "lang=ru"}):
+        catalog = i18n.translations()
+        text, formats = i18n._markup(catalog, "Language")
+        assert (str(text), formats) == ("Язык", False)
+        with force_locale("en"):
+            assert str(i18n._markup(i18n.translations(), "Language")[0]) == "Language"
+        memo = catalog.__dict__[i18n._MARKUP_ATTR]
+        for n in range(i18n.MAX_MARKUP + 5):
+            i18n._markup(catalog, f"untranslated {n}")
+        assert len(memo) <= i18n.MAX_MARKUP
+        assert str(i18n._markup(catalog, "Language")[0]) == "Язык"
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/", {"kk": "Онлайн өтініш беру", "ru": "Подать заявление онлайн", "en": "Apply online"}),
+    ("/apply", {"kk": "Бастау", "ru": "Начать", "en": "Start now"}),
+])
+def test_pages_kept_rendered_per_language_answer_each_language_with_its_own_words(
+    app: Flask, path: str, words: dict[str, str]
+) -> None:
+    """The home and apply-start pages' content is kept rendered (web/fragments.py), one per
+    language: asked in turn, each language still gets its own."""
+    for lang in ("kk", "ru", "en", "kk", "ru"):
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        text = client.get(path).get_data(as_text=True)
+        assert words[lang] in text
+        assert not [w for other, w in words.items() if other != lang and w in text]
