@@ -21,8 +21,9 @@ from portal.domain.workflow import Status
 from portal.services import case_view
 from portal.services.workdays import calendar
 from portal.views.citizen import bp
+from portal.views.citizen.apply import citizen_id
 from portal.views.words import words
-from portal.web.access import CITIZEN, allow, current
+from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
 
 
@@ -36,10 +37,8 @@ def minute(at: dt.datetime) -> str:
 @bp.get("/applications/<number>")
 @allow(CITIZEN)
 def application(number: str) -> BaseResponse:
-    principal = current()
-    assert principal.id is not None
     session = db.session()
-    case = case_view.citizen_case(session, principal.id, number)
+    case = case_view.citizen_case(session, citizen_id(), number)
     if case is None:
         abort(404)
     found = case.application
