@@ -27,16 +27,16 @@ def cabinet() -> Response:
     from portal.web.access import current
 
     principal = current()
-    assert principal is not None and principal.citizen is not None
+    assert principal.kind == "citizen" and principal.id is not None
     requested = request.args.get("page", "1")
     number = int(requested) if requested.isdigit() and 0 < len(requested) < 7 else 1
-    page = case_view.applications_page(db.session(), principal.citizen.id, number)
+    page = case_view.applications_page(db.session(), principal.id, number)
     today = to_local(utcnow()).date()
     cal = calendar()
     return no_store(render("citizen/cabinet.html", listing=page,
                            applications=page.applications,
                            next_steps=case_view.next_steps(page.applications, cal, today),
-                           holiday_awards=holiday.of_citizen(db.session(), principal.citizen.id)))
+                           holiday_awards=holiday.of_citizen(db.session(), principal.id)))
 
 
 @bp.errorhandler(StaleDataError)
