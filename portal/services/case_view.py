@@ -7,31 +7,51 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, exists, null, select
-from sqlalchemy.orm import Session, defaultload, joinedload
+from sqlalchemy import Select, bindparam, case, exists, func, null, select
+from sqlalchemy.orm import Session, aliased, defaultload, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
 from portal.domain.deadlines import Deadline, DeadlineState, case_deadlines
-from portal.domain.workflow import Action
+from portal.domain.grounds import GroundRule
+from portal.domain.workflow import TERMINAL, Action, Status
 from portal.models import (
     Application,
     Desk,
+    DistrictGround,
     Document,
     Event,
     InspectionAct,
     PreliminaryDecision,
     Signature,
     StaffUser,
+    Statement,
 )
-from portal.services.cases import milestones
+from portal.services.cases import MILESTONE_LOADS, current_ground_id, milestones, rule_with
 from portal.services.submission import DOCUMENT_KIND
 
-__all__ = ["NESTED", "ONE_EACH", "STAFF_ONE_EACH", "STAFF_PAGE", "DeadlineRow", "Look",
-           "citizen_case", "deadlines", "history", "looks", "settle", "signed_application",
-           "timeline", "with_presence"]
+__all__ = [
+    "NESTED",
+    "ONE_EACH",
+    "STAFF_ONE_EACH",
+    "STAFF_PAGE",
+    "CitizenCase",
+    "DeadlineRow",
+    "Look",
+    "SentStatement",
+    "citizen_case",
+    "deadlines",
+    "history",
+    "looks",
+    "settle",
+    "signed_application",
+    "statements_sent",
+    "timeline",
+    "with_presence",
+]
 
 # Events the person sees in the timeline: the steps of the case, not the signing plumbing.
 _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing_code_resent",
@@ -89,21 +109,53 @@ def settle(row: Any, names: tuple[str, ...]) -> Application:
     return application
 
 
-def citizen_case(session: Session, citizen_id: int, number: str) -> Application | None:
+@dataclass(frozen=True)
+class CitizenCase:
+    """The citizen's application for its page and its ground's rule (None without a ground)."""
+
+    application: Application
+    rule: GroundRule | None
+
+
+def citizen_case(session: Session, citizen_id: int, number: str) -> CitizenCase | None:
     """The citizen's own application for its page, or None, with what its deadlines and lists
-    read known present or absent (see STAFF_PAGE)."""
+    read known present or absent (see STAFF_PAGE), and its ground's rule from the same row (the
+    district's current row for the ground as columns: ground_rule would load every ground row
+    of the district)."""
     row = session.execute(_citizen_case_query(),
                           {"citizen_id": citizen_id, "number": number}).first()
-    return settle(row, _CITIZEN_PAGE) if row is not None else None
+    if row is None:
+        return None
+    application = settle(row[:1 + len(_CITIZEN_PAGE)], _CITIZEN_PAGE)
+    return CitizenCase(application, _rule(application, row))
+
+
+def _rule(application: Application, row: Any) -> GroundRule | None:
+    """As :func:`portal.services.cases.ground_rule`: the case's own district row for its
+    ground, else the district's current one (a row of None changes nothing)."""
+    if application.ground is None:
+        return None
+    own = application.district_ground
+    override: Any = own if own is not None and own.category is application.ground else \
+        SimpleNamespace(needs_precinct_inspection=row.current_precinct,
+                        needs_income=row.current_income,
+                        needs_special_commission=row.current_commission)
+    return rule_with(application.ground, override)
 
 
 @functools.cache
 def _citizen_case_query() -> Any:
     """Built once (as every query here): SQLAlchemy then keeps its compiled form without
     working out the statement's cache key again each time."""
-    return with_presence(select(Application), _CITIZEN_PAGE).options(*ONE_EACH, *NESTED).where(
-        Application.number == bindparam("number"),
-        Application.citizen_id == bindparam("citizen_id"))
+    current = aliased(DistrictGround)
+    return (with_presence(select(Application), _CITIZEN_PAGE)
+            .add_columns(current.needs_precinct_inspection.label("current_precinct"),
+                         current.needs_income.label("current_income"),
+                         current.needs_special_commission.label("current_commission"))
+            .outerjoin(current, current.id == current_ground_id())
+            .options(*ONE_EACH, *NESTED).where(
+                Application.number == bindparam("number"),
+                Application.citizen_id == bindparam("citizen_id")))
 
 
 @dataclass(frozen=True)
@@ -198,14 +250,98 @@ class DeadlineRow:
     working_days_left: int | None  # for a running clock
 
 
-def deadlines(application: Application, cal: WorkingCalendar, today: dt.date) -> list[DeadlineRow]:
-    """The case's statutory clocks as dates, each done, running or overdue (domain.deadlines)."""
+def deadlines(application: Application, cal: WorkingCalendar, today: dt.date,
+              rule: GroundRule | None = None) -> list[DeadlineRow]:
+    """The case's statutory clocks as dates, each done, running or overdue (domain.deadlines);
+    ``rule``: the ground's, where the caller has it (else ground_rule works it out)."""
     if application.ground is None:
         return []
     rows = []
-    for d in case_deadlines(milestones(application), cal):
+    for d in case_deadlines(milestones(application, rule), cal):
         state = d.state(today)
         left = (cal.working_days_between(today, d.due)
                 if state is DeadlineState.RUNNING and d.due >= today else None)
         rows.append(DeadlineRow(d, state, left))
     return rows
+
+
+@dataclass(frozen=True)
+class SentStatement:
+    """A statement the person signed and sent (R15.3 objection, R15.6 remarks): when, the
+    text as signed and the code that verifies its signature."""
+
+    kind: Statement
+    submitted_at: dt.datetime
+    text: str
+    short_code: str
+
+
+def statements_sent(session: Session, application: Application) -> list[SentStatement]:
+    """Every signed objection and remarks of the case, oldest first, whether or not it had
+    attachments (an oral objection, put in the protocol by staff, has no signature and is not
+    the person's to list). The signatures' codes in one query, only where there are any."""
+    mine = [(Statement.OBJECTION, o) for o in application.objections if o.signature_id] + \
+        [(Statement.REMARKS, r) for r in application.remarks if r.signature_id]
+    if not mine:
+        return []
+    codes = dict(session.connection().execute(
+        _codes_query(), {"ids": [s.signature_id for _, s in mine]}).all())
+    return sorted((SentStatement(kind, s.submitted_at, s.text, codes[s.signature_id])
+                   for kind, s in mine if s.signature_id in codes),
+                  key=lambda sent: sent.submitted_at)
+
+
+@functools.cache
+def _codes_query() -> Any:
+    return (select(Signature.id, Signature.short_code)
+            .where(Signature.id.in_(bindparam("ids", expanding=True))))
+
+
+# -- the cabinet's list of applications -------------------------------------------------------------
+
+PAGE_SIZE = 20
+# Decided or ended: listed after the cases still running.
+_DONE = frozenset({*TERMINAL, Status.GRANTED, Status.REFUSED})
+
+
+@dataclass(frozen=True)
+class ApplicationsPage:
+    """One page of a person's applications and where it stands among the pages."""
+
+    applications: list[Application]
+    number: int  # 1-based, within 1..pages
+    pages: int
+    total: int
+
+
+def applications_page(session: Session, citizen_id: int, number: int,
+                      size: int = PAGE_SIZE) -> ApplicationsPage:
+    """Page ``number`` of the person's applications: open cases (drafts too) first, then the
+    decided and ended ones, newest first within each; a page past the last is the last. Two
+    queries for the page and one per relation its next steps read (MILESTONE_LOADS), however
+    many applications the person has."""
+    total = int(session.scalar(select(func.count()).select_from(Application)
+                               .where(Application.citizen_id == citizen_id)) or 0)
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    done = case((Application.status.in_(_DONE), 1), else_=0)
+    ids = list(session.scalars(
+        select(Application.id).where(Application.citizen_id == citizen_id)
+        .order_by(done, Application.created_at.desc(), Application.id.desc())
+        .limit(size).offset((number - 1) * size)))
+    found = {a.id: a for a in session.execute(
+        select(Application).options(*MILESTONE_LOADS, joinedload(Application.district_ground))
+        .where(Application.id.in_(ids))).unique().scalars()} if ids else {}
+    return ApplicationsPage([found[i] for i in ids if i in found], number, pages, total)
+
+
+def next_steps(applications: list[Application], cal: WorkingCalendar,
+               today: dt.date) -> dict[int, DeadlineRow]:
+    """Each application's nearest running or overdue statutory step, by application id."""
+    steps = {}
+    for application in applications:
+        running = [r for r in deadlines(application, cal, today)
+                   if r.state in (DeadlineState.RUNNING, DeadlineState.OVERDUE)]
+        if running:
+            steps[application.id] = min(running, key=lambda r: r.deadline.due)
+    return steps

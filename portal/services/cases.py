@@ -50,6 +50,7 @@ __all__ = [
     "case_state",
     "change",
     "check_allowed",
+    "current_ground_id",
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
@@ -58,6 +59,7 @@ __all__ = [
     "refresh_decided",
     "refresh_next_due",
     "resume_review",
+    "rule_with",
     "submit_objection",
     "submit_remarks",
 ]
@@ -96,10 +98,10 @@ def ground_rule(application: Application) -> GroundRule:
             (g for g in application.district.grounds
              if g.category is application.ground and g.retired_at is None), None
         )
-    return _rule(application.ground, override)
+    return rule_with(application.ground, override)
 
 
-def _rule(ground: GroundCategory, override: Any) -> GroundRule:
+def rule_with(ground: GroundCategory, override: Any) -> GroundRule:
     """The ground's rule changed by the district's row (a DistrictGround or a row of its
     columns), if there is one."""
     changes = {} if override is None else {
@@ -173,17 +175,23 @@ def _milestones(case: Any, rule: GroundRule, *, pre_issued_at: dt.datetime | Non
     )
 
 
+def current_ground_id() -> Any:
+    """:func:`ground_rule`'s district row for the case's ground when the case has none of its
+    own, as a scalar subquery of Application: the district's current row, the first by id."""
+    return (select(DistrictGround.id)
+            .where(DistrictGround.district_id == Application.district_id,
+                   DistrictGround.category == Application.ground,
+                   DistrictGround.retired_at.is_(None))
+            .order_by(DistrictGround.id).limit(1).scalar_subquery())
+
+
 @functools.cache
 def _lookup_milestones_query() -> Any:
     """Built once: building the statement (aliases, subqueries) costs more than running it, and
     SQLAlchemy keys its compiled-statement cache on the statement object's structure."""
     own, current = aliased(DistrictGround), aliased(DistrictGround)
     a = Application
-    # ground_rule: the district's current row for the ground, the first by id.
-    current_id = (select(DistrictGround.id)
-                  .where(DistrictGround.district_id == a.district_id,
-                         DistrictGround.category == a.ground, DistrictGround.retired_at.is_(None))
-                  .order_by(DistrictGround.id).limit(1).scalar_subquery())
+    current_id = current_ground_id()
 
     def having(model: Any) -> Any:
         return exists().where(model.application_id == a.id)
@@ -234,7 +242,7 @@ def lookup_milestones(session: Session, application_id: int) -> CaseMilestones |
     else:
         override = None  # no row, or one that changes nothing: the same rule
     return _milestones(
-        row, _rule(row.ground, override), pre_issued_at=None, pre_delivered_at=None,
+        row, rule_with(row.ground, override), pre_issued_at=None, pre_delivered_at=None,
         held_at=None, read_at=None, decided_on=None, granted=None,
         computed_at=row.computed_at, concluded_on=row.concluded_on,
         objections=[], remarks=[], cabinet=[])

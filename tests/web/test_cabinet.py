@@ -499,3 +499,49 @@ def test_r15_3_no_objection_page_without_a_preliminary_refusal_and_a_plain_reaso
                                  "decision": "sign", "signer": "keyfile"})
     assert response.status_code == 303
     assert _count(app, Objection) == 0
+
+
+def test_r15_3_r15_6_what_was_sent_lists_each_signed_statement_with_or_without_attachments(
+        client_request: ClientRequest, app: Flask, citizen: Citizen) -> None:
+    """A walk-through found a signed objection with no files missing from "What was sent": it
+    lists every statement the person signed, with its date, the text as signed and a link that
+    verifies the signature."""
+    number = _refusal(app, citizen, utcnow(), protocol=True)
+    _enrol(app, citizen)
+    client_request.login(citizen)
+    client = client_request.client
+    assert _sign(client, number, "objection", "No files, only this text.").status_code == 303
+    page = check_page(client.get(f"/cabinet/applications/{number}"))
+    client.post(f"/cabinet/applications/{number}/protocol/read", data={"csrf_token": _csrf(page)})
+    assert _sign(client, number, "remarks", "The protocol omits my point.").status_code == 303
+    page = check_page(client.get(f"/cabinet/applications/{number}"))
+    assert page.select_one("p.sent-none") is None
+    sent = page.select("#sent ~ ul.sent-list li.sent-statement")
+    assert len(sent) == 2
+    with app.app_context():
+        session = db.session()
+        objection, remark = session.scalar(select(Objection)), session.scalar(select(Remark))
+        assert objection is not None and objection.document is None  # no attachments at all
+        assert remark is not None
+        codes = [session.get(Signature, s.signature_id).short_code  # type: ignore[union-attr]
+                 for s in (objection, remark)]
+        days = [to_local(s.submitted_at).strftime("%d.%m.%Y %H:%M") for s in (objection, remark)]
+    for item, text, code, day in zip(sent, ("No files, only this text.",
+                                            "The protocol omits my point."), codes, days,
+                                     strict=True):
+        assert day in item.get_text(" ")
+        assert item.select_one(".statement-text").get_text() == text  # type: ignore[union-attr]
+        link = item.select_one("a")
+        assert link is not None and link["href"] == f"/verify/{code}"
+        assert client.get(str(link["href"])).status_code == 200
+
+
+def test_the_timeline_writes_each_time_as_the_local_datetime_filter_does() -> None:
+    from portal.views.citizen.case import minute
+    from portal.web.i18n import local_datetime
+
+    for at in (dt.datetime(2026, 11, 27, 18, 59, 59, tzinfo=dt.UTC),
+               dt.datetime(2026, 11, 27, 19, 0, tzinfo=dt.UTC),
+               dt.datetime(2023, 12, 31, 23, 5, 1, 999, tzinfo=dt.UTC),  # before March 2024: UTC+6
+               dt.datetime(2026, 1, 1, 4, 7)):  # naive: UTC
+        assert minute(at) == local_datetime(at, "short")

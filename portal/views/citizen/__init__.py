@@ -15,38 +15,28 @@ bp = Blueprint("citizen", __name__)
 @bp.get("/")
 @allow(CITIZEN)
 def cabinet() -> Response:
-    from sqlalchemy import select
+    """The person's applications a page at a time (open ones first, newest first), each with
+    its status and next statutory step; a fixed number of queries whatever their number."""
+    from flask import request
 
     from portal import db
-    from portal.models import Application
+    from portal.db import utcnow
+    from portal.domain.calendar import to_local
+    from portal.services import case_view, holiday
+    from portal.services.workdays import calendar
     from portal.web.access import current
 
     principal = current()
-    assert principal is not None and principal.citizen is not None
-    from portal.db import utcnow
-    from portal.domain.calendar import to_local
-    from portal.domain.deadlines import DeadlineState
-    from portal.services import case_view
-    from portal.services.cases import MILESTONE_LOADS
-    from portal.services.workdays import calendar
-
-    # Each row's next step reads the case's milestones: loaded with the list, not per row.
-    applications = db.session().execute(
-        select(Application).options(*MILESTONE_LOADS)
-        .where(Application.citizen_id == principal.citizen.id)
-        .order_by(Application.created_at.desc(), Application.id.desc())).unique().scalars().all()
+    assert principal.kind == "citizen" and principal.id is not None
+    requested = request.args.get("page", "1")
+    number = int(requested) if requested.isdigit() and 0 < len(requested) < 7 else 1
+    page = case_view.applications_page(db.session(), principal.id, number)
     today = to_local(utcnow()).date()
-    next_steps = {}
-    for application in applications:
-        running = [r for r in case_view.deadlines(application, calendar(), today)
-                   if r.state in (DeadlineState.RUNNING, DeadlineState.OVERDUE)]
-        if running:
-            next_steps[application.id] = min(running, key=lambda r: r.deadline.due)
-    from portal.services import holiday
-
-    return no_store(render("citizen/cabinet.html", applications=applications,
-                           next_steps=next_steps,
-                           holiday_awards=holiday.of_citizen(db.session(), principal.citizen.id)))
+    cal = calendar()
+    return no_store(render("citizen/cabinet.html", listing=page,
+                           applications=page.applications,
+                           next_steps=case_view.next_steps(page.applications, cal, today),
+                           holiday_awards=holiday.of_citizen(db.session(), principal.id)))
 
 
 @bp.errorhandler(StaleDataError)
@@ -68,6 +58,7 @@ def _changed_meanwhile(_error: StaleDataError) -> BaseResponse:
 from portal.views.citizen import (  # noqa: E402,F401  (routes on bp)
     apply,
     apply_sign,
+    case,
     forms,
     inbox,
     refusal,

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal import db
 from portal.db import utcnow
 from portal.domain.apply import Section, documents_needed, ready_to_check
-from portal.domain.calendar import Channel, to_local
 from portal.domain.workflow import IllegalTransition, Status
 from portal.extensions import limiter
 from portal.forms.apply import ConfirmForm
@@ -51,7 +50,6 @@ from portal.views.citizen.apply import (
 )
 from portal.views.citizen.signing_flow import SigningFlow
 from portal.views.sign import remember_challenge
-from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.signing_messages import describe
@@ -361,49 +359,7 @@ def complete_signing(number: str) -> BaseResponse:
     return redirect_after_post(url_for("citizen.application", number=number))
 
 
-# -- the application after submission ----------------------------------------------------------------
-
-@bp.get("/applications/<number>")
-@allow(CITIZEN)
-def application(number: str) -> BaseResponse:
-    from portal.domain.calendar import to_local as _local
-    from portal.services import case_view
-
-    session_ = db.session()
-    found = case_view.citizen_case(session_, _citizen().id, number)
-    if found is None:
-        abort(404)
-    if found.status is Status.DRAFT:
-        return redirect(url_for("citizen.task_list", number=number), code=303)
-    signed = case_view.signed_application(session_, found)
-    registration_day = (calendar().registration_date(found.submitted_at, Channel.PORTAL)
-                        if found.submitted_at else None)
-    after_hours = (found.submitted_at is not None and registration_day is not None
-                   and registration_day != to_local(found.submitted_at).date())
-    today = _local(utcnow()).date()
-    pre, protocol = found.preliminary_decision, found.hearing_protocol
-    objection_open = pre is not None and (pre.objection_due_on is None
-                                          or today <= pre.objection_due_on)
-    remarks_open = (protocol is not None and protocol.remarks_due_on is not None
-                    and today <= protocol.remarks_due_on)
-    days_left = (calendar().working_days_between(today, pre.objection_due_on)
-                 if pre is not None and pre.objection_due_on and objection_open else None)
-    steps, looks = case_view.history(session_, found)  # one read of the case's events
-    return no_store(render("citizen/apply/submitted.html", application=found,
-                           objection_open=objection_open, remarks_open=remarks_open,
-                           objection_days_left=days_left,
-                           signature=signed, registration_day=registration_day,
-                           after_hours=after_hours, form=ConfirmForm(),
-                           document=signed.document if signed else None,
-                           events=steps, looks=looks,
-                           # each label once, not once a row (a gettext each)
-                           labels=words("event_label", {e.action for e in steps}
-                                        | {look.action for look in looks}),
-                           roles=words("role_label", {look.role for look in looks}),
-                           desks=words("desk_label", {look.channel.value for look in looks
-                                                      if look.channel}),
-                           deadlines=case_view.deadlines(found, calendar(), today)))
-
+# -- withdrawing -------------------------------------------------------------------------------------
 
 @bp.post("/applications/<number>/withdraw")
 @allow(CITIZEN)

@@ -16,7 +16,7 @@ from portal.forms.apply import ConfirmForm
 from portal.models import InboxMessage
 from portal.services import inbox
 from portal.views.citizen import bp
-from portal.views.citizen.apply import _citizen
+from portal.views.citizen.apply import citizen_id
 from portal.web.access import CITIZEN, allow, current
 from portal.web.htmx import no_store, redirect_after_post, render
 
@@ -46,7 +46,7 @@ def messages() -> BaseResponse:
     rows = db.session().scalars(
         select(InboxMessage).options(joinedload(InboxMessage.application),
                                      joinedload(InboxMessage.sms))
-        .where(InboxMessage.citizen_id == _citizen().id)
+        .where(InboxMessage.citizen_id == citizen_id())
         .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(PAGE)).all()
     return no_store(render("citizen/inbox/list.html", rows=rows, inbox=inbox, link=_link,
                            form=ConfirmForm()))
@@ -57,7 +57,7 @@ def messages() -> BaseResponse:
 def message(message_id: int) -> BaseResponse:
     """One message, opened: it is read from now on."""
     session = db.session()
-    found = inbox.own(session, _citizen().id, message_id)
+    found = inbox.own(session, citizen_id(), message_id)
     if found is None:
         abort(404)
     was_unread = found.read_at is None
@@ -71,7 +71,7 @@ def message(message_id: int) -> BaseResponse:
 def read_all() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    inbox.mark_all_read(db.session(), _citizen().id, now=utcnow())
+    inbox.mark_all_read(db.session(), citizen_id(), now=utcnow())
     from flask import flash
 
     flash(str(_l("All messages are marked as read.")), "ok")

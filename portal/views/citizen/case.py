@@ -1,0 +1,77 @@
+"""The citizen's application page after submission (issue #10): status, decision, the
+preliminary refusal, the statutory deadlines, the timeline, what was sent and who looked.
+
+The page people reload while they wait, so it is built for its cost: a fixed number of queries
+(tests/web/test_case_page_queries.py), each label worked out once per distinct code, and the
+timeline's rows made here as plain strings (a Jinja call per cell cost more than the rest of the
+page together).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, redirect, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from portal import db
+from portal.db import utcnow
+from portal.domain.calendar import ALMATY, Channel, to_local
+from portal.domain.workflow import Status
+from portal.services import case_view
+from portal.services.workdays import calendar
+from portal.views.citizen import bp
+from portal.views.citizen.apply import citizen_id
+from portal.views.words import words
+from portal.web.access import CITIZEN, allow
+from portal.web.htmx import no_store, render
+
+
+def minute(at: dt.datetime) -> str:
+    """``27.11.2026 14:05`` in Almaty time: what the ``local_datetime("short")`` filter writes,
+    in one conversion and no ``strftime`` (the page writes one per event)."""
+    t = (at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)).astimezone(ALMATY)
+    return f"{t.day:02d}.{t.month:02d}.{t.year:04d} {t.hour:02d}:{t.minute:02d}"
+
+
+@bp.get("/applications/<number>")
+@allow(CITIZEN)
+def application(number: str) -> BaseResponse:
+    session = db.session()
+    case = case_view.citizen_case(session, citizen_id(), number)
+    if case is None:
+        abort(404)
+    found = case.application
+    if found.status is Status.DRAFT:
+        return redirect(url_for("citizen.task_list", number=number), code=303)
+    cal = calendar()
+    signed = case_view.signed_application(session, found)
+    registration_day = (cal.registration_date(found.submitted_at, Channel.PORTAL)
+                        if found.submitted_at else None)
+    after_hours = (found.submitted_at is not None and registration_day is not None
+                   and registration_day != to_local(found.submitted_at).date())
+    today = to_local(utcnow()).date()
+    pre, protocol = found.preliminary_decision, found.hearing_protocol
+    objection_open = pre is not None and (pre.objection_due_on is None
+                                          or today <= pre.objection_due_on)
+    remarks_open = (protocol is not None and protocol.remarks_due_on is not None
+                    and today <= protocol.remarks_due_on)
+    days_left = (cal.working_days_between(today, pre.objection_due_on)
+                 if pre is not None and pre.objection_due_on and objection_open else None)
+    steps, looks = case_view.history(session, found)  # one read of the case's events
+    # each label once, not once a row (a gettext each)
+    labels = words("event_label", {e.action for e in steps} | {look.action for look in looks})
+    roles = words("role_label", {look.role for look in looks})
+    desks = words("desk_label", {look.channel.value for look in looks if look.channel})
+    return no_store(render(
+        "citizen/apply/submitted.html", application=found,
+        objection_open=objection_open, remarks_open=remarks_open, objection_days_left=days_left,
+        signature=signed, registration_day=registration_day, after_hours=after_hours,
+        document=signed.document if signed else None,
+        # (datetime attribute, time as read, what): rows of plain strings
+        events=[(e.at.isoformat(), minute(e.at), labels[e.action]) for e in steps],
+        looks=[(look.at.isoformat(), minute(look.at),
+                roles[look.role] + (f", {desks[look.channel.value]}" if look.channel else ""),
+                labels[look.action]) for look in looks],
+        statements=case_view.statements_sent(session, found),
+        deadlines=case_view.deadlines(found, cal, today, case.rule)))
