@@ -11,18 +11,13 @@ from portal.domain.workflow import Role
 from portal.models import Event, WebSession
 from tests.factories import create_citizen
 from tests.web.staff_helpers import make_staff, sign_in_directly
-from tests.web.test_own_account import sign_in
+from tests.web.test_own_account import confirmed_citizen, sign_in
 
 
 def test_the_operator_ends_the_staffs_then_everyones_sessions_after_confirming(
     db_app: Flask,
 ) -> None:
-    with db_app.app_context():
-        s = db.session()
-        person = create_citizen(s, confirmed_at=utcnow())
-        s.commit()
-        s.expunge(person)
-    citizen = sign_in(db_app, person)
+    citizen = sign_in(db_app, confirmed_citizen(db_app))
     staff = db_app.test_client()
     sign_in_directly(db_app, staff, make_staff(db_app, role=Role.SPECIALIST).id)
     assert citizen.get("/cabinet/").status_code == 200

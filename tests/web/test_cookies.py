@@ -118,16 +118,9 @@ def test_after_a_secret_key_rotation_a_listed_old_key_still_opens_the_session(ap
     """SECRET_KEY_FALLBACKS: cookies signed with the previous key work while it is listed (one
     session lifetime), new ones are signed with the new key, and an unlisted old key opens
     nothing."""
-    from portal import db
-    from portal.db import utcnow
-    from tests.factories import create_citizen
-    from tests.web.test_own_account import sign_in
+    from tests.web.test_own_account import confirmed_citizen, sign_in
 
-    with app.app_context():
-        s = db.session()
-        person = create_citizen(s, confirmed_at=utcnow())
-        s.commit()
-        s.expunge(person)
+    person = confirmed_citizen(app)
     client = sign_in(app, person)
     old_cookie = client.get_cookie("session")
     assert old_cookie is not None and client.get("/cabinet/").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -42,16 +43,19 @@ CHROME_ANDROID = (
 )
 
 
-@pytest.fixture
-def citizen(db_app: Flask) -> Citizen:
-    with db_app.app_context():
+def confirmed_citizen(app: Flask, **fields: Any) -> Citizen:
+    """A citizen with a confirmed account, saved and detached (ready for :func:`sign_in`)."""
+    with app.app_context():
         s = db.session()
-        person = create_citizen(
-            s, iin=IIN, phone=PHONE, password_hash=hash_password(PASSWORD), confirmed_at=utcnow()
-        )
+        person = create_citizen(s, confirmed_at=utcnow(), **fields)
         s.commit()
         s.expunge(person)
         return person
+
+
+@pytest.fixture
+def citizen(db_app: Flask) -> Citizen:
+    return confirmed_citizen(db_app, iin=IIN, phone=PHONE, password_hash=hash_password(PASSWORD))
 
 
 def sign_in(app: Flask, person: Citizen | StaffUser, device: str | None = "Firefox/Linux") -> FlaskClient:
