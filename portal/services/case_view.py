@@ -30,7 +30,13 @@ from portal.models import (
     StaffUser,
     Statement,
 )
-from portal.services.cases import MILESTONE_LOADS, current_ground_id, milestones, rule_with
+from portal.services.cases import (
+    MILESTONE_LOADS,
+    current_ground_id,
+    milestones,
+    own_ground_row,
+    rule_with,
+)
 from portal.services.submission import DOCUMENT_KIND
 
 __all__ = [
@@ -135,11 +141,9 @@ def _rule(application: Application, row: Any) -> GroundRule | None:
     ground, else the district's current one (a row of None changes nothing)."""
     if application.ground is None:
         return None
-    own = application.district_ground
-    override: Any = own if own is not None and own.category is application.ground else \
-        SimpleNamespace(needs_precinct_inspection=row.current_precinct,
-                        needs_income=row.current_income,
-                        needs_special_commission=row.current_commission)
+    override: Any = own_ground_row(application) or SimpleNamespace(
+        needs_precinct_inspection=row.current_precinct, needs_income=row.current_income,
+        needs_special_commission=row.current_commission)
     return rule_with(application.ground, override)
 
 

@@ -54,6 +54,7 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "milestones",
+    "own_ground_row",
     "read_protocol",
     "refresh_all_next_due",
     "refresh_decided",
@@ -90,15 +91,19 @@ def ground_rule(application: Application) -> GroundRule:
     """The ground's rule with the district's overrides (R7.2, L8.2, F5)."""
     if application.ground is None:
         raise ValueError("the application has no ground yet")
-    # The row the application was made under keeps its rules after an administrator's edit
-    # (which retires it); without one, the district's current row for the ground.
-    override: DistrictGround | None = application.district_ground
-    if override is None or override.category is not application.ground:
-        override = next(
-            (g for g in application.district.grounds
-             if g.category is application.ground and g.retired_at is None), None
-        )
+    override = own_ground_row(application) or next(
+        (g for g in application.district.grounds
+         if g.category is application.ground and g.retired_at is None), None
+    )
     return rule_with(application.ground, override)
+
+
+def own_ground_row(application: Application) -> DistrictGround | None:
+    """The district row the application was made under, if it is for the case's ground: it keeps
+    its rules after an administrator's edit (which retires it). Without one, callers take the
+    district's current row for the ground (:func:`current_ground_id`)."""
+    own: DistrictGround | None = application.district_ground
+    return own if own is not None and own.category is application.ground else None
 
 
 def rule_with(ground: GroundCategory, override: Any) -> GroundRule:
