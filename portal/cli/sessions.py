@@ -45,3 +45,14 @@ def register_sessions_cli(app: Flask) -> None:
             raise click.ClickException("no account with this IIN")
         ended = end_citizen_sessions(db.session(), citizen)
         click.echo(f"sessions ended: {ended} (account {citizen.id})")
+
+    @group.command("reseal-factors")
+    def reseal_factors() -> None:
+        """Seal every staff member's authenticator seed under the current SECRET_KEY (AES-256-GCM).
+        Run after a SECRET_KEY rotation, while the old key is still in SECRET_KEY_FALLBACKS;
+        then the fallback can go without anyone enrolling again. A `factors_resealed` event
+        records the counts. Seeds no accepted key opens are counted, not changed."""
+        from portal.services.staff_accounts import reseal_all
+
+        resealed, unreadable = reseal_all(db.session())
+        click.echo(f"sealed anew: {resealed}; unreadable (enrol again): {unreadable}")

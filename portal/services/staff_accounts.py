@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
 import pyotp
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -54,23 +57,88 @@ def actor_of(staff: StaffUser) -> events.Actor:
 
 
 # -- the TOTP secret, encrypted at rest ---------------------------------------------------------
+# A seed is sealed with AES-256-GCM under a key derived (HKDF-SHA256) from SECRET_KEY, bound to
+# its staff member (the associated data): a sealed seed copied into another person's row does not
+# open. Stored as "v2." + base64url(nonce + ciphertext + tag). Seeds sealed before (Fernet, "v1",
+# no prefix) still open and are sealed again at the next right code; so are seeds sealed under a
+# key now listed in SECRET_KEY_FALLBACKS, which is how a SECRET_KEY rotation keeps every
+# authenticator working (`flask sessions reseal-factors` does them all at once).
 
-def _fernet() -> Fernet:
-    """A key for TOTP secrets, derived from SECRET_KEY (rotating SECRET_KEY means re-enrolling)."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"portal staff totp v1")
-    key = hkdf.derive(str(current_app.config["SECRET_KEY"]).encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def encrypt_secret(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+_SEALED = "v2."
 
 
-def decrypt_secret(token: str) -> str | None:
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return None  # SECRET_KEY changed: the person enrols again after an admin reset
+def _derived(secret_key: str, version: bytes) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"portal staff totp " + version)
+    return hkdf.derive(secret_key.encode())
+
+
+def _secret_keys() -> list[str]:
+    """The current SECRET_KEY first, then the fallbacks still accepted."""
+    config = current_app.config
+    return [str(config["SECRET_KEY"]), *(str(k) for k in config.get("SECRET_KEY_FALLBACKS") or ())]
+
+
+def _associated(staff_id: int) -> bytes:
+    return b"portal staff totp seed:%d" % staff_id
+
+
+def encrypt_secret(secret: str, staff_id: int) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_derived(_secret_keys()[0], b"v2")).encrypt(
+        nonce, secret.encode(), _associated(staff_id))
+    return _SEALED + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def open_secret(token: str, staff_id: int) -> tuple[str, bool] | None:
+    """(the seed, whether it is sealed as encrypt_secret seals today), or None when no accepted
+    key opens it (SECRET_KEY changed with no fallback: the person enrols again after an admin
+    reset)."""
+    for position, key in enumerate(_secret_keys()):
+        if token.startswith(_SEALED):
+            try:
+                raw = base64.urlsafe_b64decode(token[len(_SEALED):].encode())
+                seed = AESGCM(_derived(key, b"v2")).decrypt(raw[:12], raw[12:],
+                                                             _associated(staff_id))
+            except (InvalidTag, ValueError):
+                continue
+            return seed.decode(), position == 0
+        try:
+            fernet = Fernet(base64.urlsafe_b64encode(_derived(key, b"v1")))
+            return fernet.decrypt(token.encode()).decode(), False
+        except (InvalidToken, ValueError):
+            continue
+    return None
+
+
+def decrypt_secret(token: str, staff_id: int) -> str | None:
+    opened = open_secret(token, staff_id)
+    return None if opened is None else opened[0]
+
+
+def reseal(factor: StaffFactor) -> bool:
+    """Seal a factor's seed again under the current key and scheme when it is not already; True
+    when it changed. A seed no accepted key opens is left as it is."""
+    opened = open_secret(factor.secret_encrypted, factor.staff_id)
+    if opened is None or opened[1]:
+        return False
+    factor.secret_encrypted = encrypt_secret(opened[0], factor.staff_id)
+    return True
+
+
+def reseal_all(session: Session) -> tuple[int, int]:
+    """Every factor sealed under the current SECRET_KEY and scheme (after a rotation, before the
+    old key leaves SECRET_KEY_FALLBACKS): (sealed anew, unreadable). One event. Commits."""
+    resealed = unreadable = 0
+    for factor in session.scalars(select(StaffFactor).order_by(StaffFactor.staff_id)):
+        if reseal(factor):
+            resealed += 1
+        elif open_secret(factor.secret_encrypted, factor.staff_id) is None:
+            unreadable += 1
+    events.record(session, events.Actor.system(), "factors_resealed",
+                  data={"resealed": resealed, "unreadable": unreadable})
+    session.commit()
+    return resealed, unreadable
 
 
 def factor_of(session: Session, staff: StaffUser) -> StaffFactor | None:
@@ -137,7 +205,7 @@ def check_factor(session: Session, staff: StaffUser, code: str, *, now: dt.datet
     entered = "".join(code.split())
     if factor is not None and factor.enrolled_at is not None:
         if entered.isdigit() and len(entered) == TOTP_DIGITS:
-            secret = decrypt_secret(factor.secret_encrypted)
+            secret = decrypt_secret(factor.secret_encrypted, staff.id)
             step = None if secret is None else matching_step(secret, entered, now,
                                                              factor.last_step)
             # One conditional UPDATE: of two requests with the same code, only one wins.
@@ -147,6 +215,7 @@ def check_factor(session: Session, staff: StaffUser, code: str, *, now: dt.datet
                         or_(StaffFactor.last_step.is_(None), StaffFactor.last_step < step))
                     .values(last_step=step)).rowcount == 1:  # type: ignore[attr-defined]
                 method = SignInMethod.PASSWORD_TOTP
+                reseal(factor)  # an old scheme or a fallback key: sealed anew
         elif use_recovery_code(session, staff, entered, now=now):
             method = SignInMethod.RECOVERY_CODE
     if method is not None:
@@ -204,7 +273,7 @@ def start_enrolment(session: Session, staff: StaffUser) -> str:
     if factor is None:
         factor = StaffFactor(staff_id=staff.id, secret_encrypted="")
         session.add(factor)
-    factor.secret_encrypted = encrypt_secret(secret)
+    factor.secret_encrypted = encrypt_secret(secret, staff.id)
     factor.last_step = None
     session.commit()
     return secret
@@ -214,7 +283,7 @@ def pending_secret(session: Session, staff: StaffUser) -> str | None:
     factor = factor_of(session, staff)
     if factor is None or factor.enrolled_at is not None:
         return None
-    return decrypt_secret(factor.secret_encrypted)
+    return decrypt_secret(factor.secret_encrypted, staff.id)
 
 
 def new_recovery_code() -> str:
@@ -237,7 +306,7 @@ def confirm_enrolment(session: Session, staff: StaffUser, code: str, *,
     """The first code from the app confirms the secret: the factor is enrolled and ten recovery
     codes are made (returned once). None when the code is not right. Commits."""
     factor = factor_of(session, staff)
-    secret = None if factor is None else decrypt_secret(factor.secret_encrypted)
+    secret = None if factor is None else decrypt_secret(factor.secret_encrypted, staff.id)
     step = None if secret is None or factor is None else matching_step(secret, code, now, None)
     if factor is None or step is None:
         events.record(session, actor_of(staff), "staff_factor_wrong", data={"kind": "enrol"})
@@ -259,14 +328,14 @@ def enrol_demo(session: Session, staff: StaffUser, *, now: dt.datetime,
     Loading the demo data is one event; a later run that enrols someone again (after an admin
     reset) records it."""
     factor = factor_of(session, staff)
-    secret = None if factor is None else decrypt_secret(factor.secret_encrypted)
+    secret = None if factor is None else decrypt_secret(factor.secret_encrypted, staff.id)
     if factor is not None and factor.enrolled_at is not None and secret is not None:
         return secret
     secret = pyotp.random_base32()
     if factor is None:
         factor = StaffFactor(staff_id=staff.id, secret_encrypted="")
         session.add(factor)
-    factor.secret_encrypted = encrypt_secret(secret)
+    factor.secret_encrypted = encrypt_secret(secret, staff.id)
     factor.enrolled_at = now
     factor.last_step = None
     if record_event:

@@ -42,6 +42,6 @@ def test_demo_staff_come_enrolled_with_the_printed_secret_the_same_on_every_run(
             factor = s.get(StaffFactor, staff.id)
             assert factor is not None and factor.enrolled_at is not None
             assert secret not in factor.secret_encrypted
-            assert decrypt_secret(factor.secret_encrypted) == secret
+            assert decrypt_secret(factor.secret_encrypted, factor.staff_id) == secret
             now = dt.datetime.now(dt.UTC)
             assert matching_step(secret, pyotp.TOTP(secret).at(now), now, None) is not None

@@ -61,7 +61,8 @@ def make_staff(app: Flask, *, role: Role = Role.SPECIALIST, enrolled: bool = Tru
         staff = create_staff(s, district, role=role, desk=desk, password_hash=_HASH,
                              active=active, **fields)
         if enrolled:
-            s.add(StaffFactor(staff_id=staff.id, secret_encrypted=encrypt_secret(SECRET),
+            sealed = encrypt_secret(SECRET, staff.id)
+            s.add(StaffFactor(staff_id=staff.id, secret_encrypted=sealed,
                               enrolled_at=utcnow()))
         s.commit()
         s.refresh(staff)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -326,3 +330,107 @@ def test_a_staff_member_signing_out_clears_the_site_data_and_the_session_is_refu
     with copy.session_transaction() as cookie:
         cookie["sid"] = sid
     assert copy.get("/staff/").status_code == 302
+
+
+# -- seeds at rest: AES-256-GCM bound to their person (ASVS 11.3.2, 11.2.2), opened under
+# SECRET_KEY_FALLBACKS after a rotation and sealed anew (next right code, or
+# `flask sessions reseal-factors`) -------------------------------------------------------------
+
+def _stored(app: Flask, staff_id: int) -> str:
+    with app.app_context():
+        return db.session().get(StaffFactor, staff_id).secret_encrypted  # type: ignore[union-attr]
+
+
+def _store(app: Flask, staff_id: int, sealed: str) -> None:
+    with app.app_context():
+        db.session().get(StaffFactor, staff_id).secret_encrypted = sealed  # type: ignore[union-attr]
+        db.session().commit()
+
+
+def _fernet_sealed(secret_key: str, seed: str) -> str:
+    """A seed as the portal sealed it before (Fernet, key by HKDF info 'portal staff totp v1')."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"portal staff totp v1").derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key)).encrypt(seed.encode()).decode()
+
+
+def _rotate(app: Flask) -> str:
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="a new secret key for the rotation test, long enough",
+                      SECRET_KEY_FALLBACKS=[old])
+    return str(old)
+
+
+def test_a_seed_is_sealed_with_aes_gcm_and_holds_nothing_readable_11_3_2(app: Flask) -> None:
+    staff = make_staff(app)
+    sealed = _stored(app, staff.id)
+    assert sealed.startswith("v2.")
+    raw = base64.urlsafe_b64decode(sealed[3:])
+    assert len(raw) == 12 + len(SECRET) + 16  # nonce, ciphertext, GCM tag
+    assert SECRET.encode() not in raw and SECRET not in sealed
+    with app.app_context():
+        assert staff_accounts.decrypt_secret(sealed, staff.id) == SECRET
+        again = staff_accounts.encrypt_secret(SECRET, staff.id)
+    assert again != sealed  # a fresh nonce each time
+
+
+def test_a_sealed_seed_copied_into_another_persons_row_does_not_open(app: Flask) -> None:
+    mine, theirs = make_staff(app), make_staff(app, enrolled=False)
+    with app.app_context():
+        assert staff_accounts.decrypt_secret(_stored(app, mine.id), theirs.id) is None
+        flipped = bytearray(base64.urlsafe_b64decode(_stored(app, mine.id)[3:]))
+        flipped[-1] ^= 1
+        tampered = "v2." + base64.urlsafe_b64encode(bytes(flipped)).decode()
+        assert staff_accounts.decrypt_secret(tampered, mine.id) is None
+        assert staff_accounts.decrypt_secret("v2.not base64!", mine.id) is None
+
+
+def test_after_a_rotation_the_old_keys_seed_signs_in_and_is_sealed_anew(app: Flask) -> None:
+    staff = make_staff(app)
+    before = _stored(app, staff.id)
+    _rotate(app)
+    client = app.test_client()
+    enter_password(client, staff.login)
+    assert enter_code(client, code_at(NOW)).status_code == 303
+    after = _stored(app, staff.id)
+    assert after != before and after.startswith("v2.")
+    app.config["SECRET_KEY_FALLBACKS"] = []  # the old key gone: the new seal still opens
+    with app.app_context():
+        assert staff_accounts.open_secret(after, staff.id) == (SECRET, True)
+
+
+def test_without_the_old_key_in_the_fallbacks_the_seed_does_not_open(app: Flask) -> None:
+    staff = make_staff(app)
+    _rotate(app)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    client = app.test_client()
+    enter_password(client, staff.login)
+    assert enter_code(client, code_at(NOW)).status_code == 422
+
+
+def test_a_seed_sealed_the_old_way_still_works_and_is_sealed_anew_11_2_2(app: Flask) -> None:
+    staff = make_staff(app)
+    _store(app, staff.id, _fernet_sealed(str(app.config["SECRET_KEY"]), SECRET))
+    client = app.test_client()
+    enter_password(client, staff.login)
+    assert enter_code(client, code_at(NOW)).status_code == 303
+    assert _stored(app, staff.id).startswith("v2.")
+
+
+def test_reseal_factors_seals_every_seed_under_the_current_key(app: Flask) -> None:
+    done = [make_staff(app) for _ in range(2)]
+    lost = make_staff(app)
+    old = _rotate(app)
+    _store(app, done[1].id, _fernet_sealed(old, SECRET))
+    _store(app, lost.id, _fernet_sealed("a key nobody has any more, long enough", SECRET))
+    result = app.test_cli_runner().invoke(args=["sessions", "reseal-factors"])
+    assert result.exit_code == 0, result.output
+    assert "sealed anew: 2; unreadable (enrol again): 1" in result.output
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    with app.app_context():
+        for staff in done:
+            assert staff_accounts.open_secret(_stored(app, staff.id), staff.id) == (SECRET, True)
+        assert db.session().scalar(select(StaffFactor.staff_id).where(
+            StaffFactor.staff_id == lost.id)) == lost.id
+    [event] = events_named(app, "factors_resealed")
+    assert event.data == {"resealed": 2, "unreadable": 1}
