@@ -97,6 +97,8 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE: bool = _flag("SESSION_COOKIE_SECURE", False)
         self.PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", "1800"))
+        # How long a first password an administrator issued to a staff member signs in (ASVS 6.4.1).
+        self.STAFF_FIRST_PASSWORD_HOURS: int = int(_env("STAFF_FIRST_PASSWORD_HOURS", "72"))
         self.WTF_CSRF_TIME_LIMIT = 3600
         # Uploaded files (docs/files.md): where they are kept, and how big one may be.
         self.STORAGE_BACKEND: str = _env("STORAGE_BACKEND", "local")

@@ -55,6 +55,9 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Until when the first password an administrator issued signs in; None once the person set
+    # their own (or for a password that was never a first one). ASVS 6.4.1.
+    first_password_until: Mapped[dt.datetime | None]
 
     district: Mapped[District | None] = relationship()
     desk: Mapped[Desk | None] = relationship()

@@ -122,6 +122,8 @@ def change_password(
         access.end_session(other, SessionEnd.PASSWORD_CHANGED)
     access.rotate_session(row, SessionEnd.PASSWORD_CHANGED)
     events.record(session, actor_of(person), "password_changed", data={"other_sessions_ended": len(others)})
+    if isinstance(person, StaffUser):
+        person.first_password_until = None  # their own now (ASVS 6.4.1)
     if isinstance(person, Citizen):
         person.password_changed_at = now
         accounts.tell_password_changed(session, person, now=now, locale=locale)

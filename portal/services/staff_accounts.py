@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal.db import utcnow
 from portal.domain.accounts import (
     FACTOR_MAX_TRIES,
     RECOVERY_ALPHABET,
@@ -161,9 +162,15 @@ def find(session: Session, login: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(func.lower(StaffUser.login) == login.lower()))
 
 
-def password_sign_in(session: Session, login: str, password: str) -> StaffUser | None:
+class FirstPasswordExpired(Exception):
+    """The right first password, past its time: the administrator issues a new one."""
+
+
+def password_sign_in(session: Session, login: str, password: str, *,
+                     now: dt.datetime) -> StaffUser | None:
     """The active staff member whose password this is; None for an unknown login, a wrong
-    password or an inactive account alike, in the same time. Records the failure. Commits."""
+    password or an inactive account alike, in the same time. Records the failure. A right first
+    password past its time raises FirstPasswordExpired (only its holder learns it). Commits."""
     staff = find(session, login)
     if staff is None:
         check_password(_DUMMY_HASH, password)
@@ -177,6 +184,11 @@ def password_sign_in(session: Session, login: str, password: str) -> StaffUser |
         events.record(session, actor_of(staff), "staff_sign_in_failed", data={"why": why})
         session.commit()
         return None
+    if staff.first_password_until is not None and now >= staff.first_password_until:
+        events.record(session, actor_of(staff), "staff_sign_in_failed",
+                      data={"why": "first_password_expired"})
+        session.commit()
+        raise FirstPasswordExpired
     return staff
 
 
@@ -441,6 +453,28 @@ class Created:
     password: str  # shown once to the administrator, who hands it over
 
 
+def _first_password() -> tuple[str, dt.datetime]:
+    """A first password (96 random bits, in three groups to read aloud) and until when it
+    signs in (STAFF_FIRST_PASSWORD_HOURS)."""
+    hours = int(current_app.config["STAFF_FIRST_PASSWORD_HOURS"])
+    password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+    return password, utcnow() + dt.timedelta(hours=hours)
+
+
+def issue_first_password(session: Session, admin: StaffUser, staff: StaffUser) -> str:
+    """A forgotten password, or a first one that expired unused: a new first password replaces
+    it (shown once), every session of the person ends; at the next sign-in they choose their
+    own. Commits."""
+    password, until = _first_password()
+    staff.password_hash = hash_password(password)
+    staff.first_password_until = until
+    ended = _end_sessions(session, staff, SessionEnd.PASSWORD_RESET)
+    events.record(session, actor_of(admin), "staff_password_issued",
+                  data={"staff": staff.id, "sessions": ended})
+    session.commit()
+    return password
+
+
 def create_staff(session: Session, admin: StaffUser, *, login: str, full_name: str,
                  position: str, role: Role, desk_id: int | None) -> Created:
     """A new person in the administrator's district with a one-time password; they enrol their
@@ -448,10 +482,10 @@ def create_staff(session: Session, admin: StaffUser, *, login: str, full_name: s
     if find(session, login) is not None:
         raise StaffChangeRefused(StaffProblem.LOGIN_TAKEN)
     desk = _checked_desk(session, role, desk_id, admin.district_id)
-    password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+    password, until = _first_password()
     staff = StaffUser(login=login, full_name=full_name, position=position, role=role,
                       district_id=admin.district_id, desk_id=desk,
-                      password_hash=hash_password(password))
+                      password_hash=hash_password(password), first_password_until=until)
     session.add(staff)
     session.flush()
     events.record(session, actor_of(admin), "staff_created",

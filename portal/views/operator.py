@@ -14,10 +14,12 @@ from portal.extensions import limiter
 from portal.forms.lookup import REASON_LABELS, OperatorSearchForm
 from portal.services import lookup
 from portal.services.workdays import calendar
+from portal.views.account import first_password_gate
 from portal.web.access import allow, current, current_row
 from portal.web.htmx import no_store, render
 
 bp = Blueprint("operator", __name__)
+bp.before_request(first_password_gate)  # ASVS 6.4.1: their own password first
 
 # Per operator, whatever the address (a call centre's desks share one): a day's calls need far
 # less; a script walking through IINs is stopped (ASVS V2.4.1).

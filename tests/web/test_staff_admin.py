@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import db
+from portal.db import utcnow
 from portal.domain.workflow import Role
 from portal.models import District, StaffFactor, StaffRecoveryCode, StaffUser, WebSession
 from portal.services import staff_accounts
@@ -303,3 +306,95 @@ def test_only_an_admin_may_end_sessions_and_only_of_their_district(
     sign_in_directly(app, browser, worker.id)
     assert browser.get(f"{PEOPLE}/sessions").status_code == 403
     assert events_named(app, "district_sessions_ended") == []
+
+
+# -- first passwords (ASVS 6.4.1): they expire, and the person chooses their own -----------------
+
+def _first_password_of(app: Flask, login: str) -> StaffUser:
+    with app.app_context():
+        person = db.session().scalar(select(StaffUser).where(StaffUser.login == login))
+        assert person is not None
+        db.session().expunge(person)
+        return person
+
+
+def test_a_first_password_signs_in_for_its_hours_then_says_why_it_does_not_6_4_1(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = _admin(app, client)
+    response = post(client, f"{PEOPLE}/new", {
+        "login": "first.timer", "full_name": "Бірінші Рет", "position": "Маман",
+        "role": "specialist", "desk": ""})
+    password = check_page(response).select_one("code.secret").get_text()
+    assert "It signs in for 72 hours" in response.get_data(as_text=True)
+    person = _first_password_of(app, "first.timer")
+    assert person.first_password_until is not None
+    assert dt.timedelta(hours=71) < person.first_password_until - utcnow() <= dt.timedelta(hours=72)
+    later = person.first_password_until + dt.timedelta(seconds=1)
+    monkeypatch.setattr("portal.views.auth.staff.utcnow", lambda: later)
+    newcomer = app.test_client()
+    newcomer.set_cookie("lang", "en")
+    response = enter_password(newcomer, "first.timer", password)
+    assert response.status_code == 422
+    assert "This first password no longer signs in" in response.get_data(as_text=True)
+    assert [e.data["why"] for e in events_named(app, "staff_sign_in_failed")] == [
+        "first_password_expired"]
+    # a wrong password past the time still gets the usual answer: only the holder learns more
+    response = enter_password(newcomer, "first.timer", "not the password")
+    assert "The login or the password is not right" in response.get_data(as_text=True)
+    assert admin.id != person.id
+
+
+def test_on_a_first_password_every_back_office_page_leads_to_choosing_ones_own(
+        app: Flask, client: FlaskClient) -> None:
+    staff = make_staff(app, role=Role.ADMIN,
+                       first_password_until=utcnow() + dt.timedelta(hours=1))
+    sign_in_directly(app, client, staff.id)
+    for page in ("/staff/", PEOPLE, "/staff/dashboard"):
+        response = client.get(page)
+        assert response.status_code == 303, page
+        assert response.location.endswith("/account/password")
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Choose your own password first" in page
+    response = post(client, "/account/password", {
+        "current": PASSWORD, "password": "my own long passphrase 2026 spring",
+        "password_again": "my own long passphrase 2026 spring"})
+    assert response.status_code == 303
+    assert staff_row(app, staff.id).first_password_until is None
+    assert client.get(PEOPLE).status_code == 200
+
+
+def test_an_admin_gives_a_new_first_password_shown_once_and_the_old_one_stops(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    colleague = make_staff(app, district_id=admin.district_id)
+    with app.app_context():
+        db.session().add(WebSession(id="c" * 64, subject_kind="staff", subject_id=colleague.id,
+                                    method="password_totp", device_hash="0" * 64))
+        db.session().commit()
+    response = post(client, f"{PEOPLE}/{colleague.id}/new-password", {},
+                    token_from=f"{PEOPLE}/{colleague.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = check_page(response)
+    assert page.h1 is not None and page.h1.get_text() == "New first password"
+    password = page.select_one("code.secret").get_text()
+    assert staff_row(app, colleague.id).first_password_until is not None
+    assert enter_password(app.test_client(), colleague.login).status_code == 422  # the old one
+    assert enter_password(app.test_client(), colleague.login, password).status_code == 303
+    with app.app_context():
+        assert db.session().get(WebSession, "c" * 64).ended_at is not None  # type: ignore[union-attr]
+    [issued] = events_named(app, "staff_password_issued")
+    assert (issued.actor_id, issued.data) == (admin.id, {"staff": colleague.id, "sessions": 1})
+    assert password not in str(issued.data)
+
+
+def test_an_admin_cannot_give_themselves_a_new_first_password(
+        app: Flask, client: FlaskClient) -> None:
+    admin = _admin(app, client)
+    assert f"{PEOPLE}/{admin.id}/new-password" not in client.get(
+        f"{PEOPLE}/{admin.id}").get_data(as_text=True)
+    response = post(client, f"{PEOPLE}/{admin.id}/new-password", {},
+                    token_from=f"{PEOPLE}/{admin.id}")
+    assert response.status_code == 303
+    assert events_named(app, "staff_password_issued") == []
+    assert staff_row(app, admin.id).first_password_until is None

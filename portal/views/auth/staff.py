@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 import segno
-from flask import flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -89,10 +89,14 @@ def staff_sign_in() -> Any:
     principal = current()
     if principal.kind == "staff" and request.method == "GET":
         return redirect(next_url or url_for("staff.queue"))
-    failed = False
+    failed = expired = False
     if form.validate_on_submit():
         s = db.session()
-        staff = staff_accounts.password_sign_in(s, form.login.data, form.password.data)
+        try:
+            staff = staff_accounts.password_sign_in(s, form.login.data, form.password.data,
+                                                    now=utcnow())
+        except staff_accounts.FirstPasswordExpired:
+            staff, expired = None, True
         if staff is None:
             failed = True
         else:
@@ -101,8 +105,9 @@ def staff_sign_in() -> Any:
                 return redirect_after_post(url_for("auth.staff_code"))
             return redirect_after_post(url_for("auth.staff_enrol"))
     status = 422 if form.errors or failed else 200
-    return no_store(render("auth/staff_sign_in.html", form=form, failed=failed, next=next_url,
-                            status=status))
+    return no_store(render("auth/staff_sign_in.html", form=form, failed=failed, expired=expired,
+                            hours=current_app.config["STAFF_FIRST_PASSWORD_HOURS"],
+                            next=next_url, status=status))
 
 
 @bp.route("/staff/code", methods=["GET", "POST"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.wrappers import Response as BaseResponse
 
+from portal.views.account import first_password_gate
 from portal.web.htmx import no_store
 
 bp = Blueprint("staff", __name__)
+bp.before_request(first_password_gate)  # ASVS 6.4.1: their own password first
 
 
 @bp.after_request

@@ -8,10 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, abort
 
 from portal.models import StaffUser
+from portal.views.account import first_password_gate
 from portal.web.access import current
 from portal.web.htmx import no_store
 
 bp = Blueprint("staff_admin", __name__)
+bp.before_request(first_password_gate)  # ASVS 6.4.1: their own password first
 
 bp.after_request(no_store)  # every admin page: personal data of staff, never cached
 
