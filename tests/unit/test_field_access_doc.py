@@ -42,7 +42,7 @@ ACTIONS = {a.value for a in Action}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app_no_db(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The url map and the views' audiences need no database."""
     return create_app(TestConfig(), instance_path=str(tmp_path_factory.mktemp("instance")))
 
@@ -62,8 +62,8 @@ def _ticked(cell: str) -> list[str]:
     return re.findall(r"`([^`]+)`", cell)
 
 
-def _audience(app: Flask, endpoint: str) -> frozenset[str]:
-    found = audience_of(app.view_functions[endpoint]) or frozenset()
+def _audience(app_no_db: Flask, endpoint: str) -> frozenset[str]:
+    found = audience_of(app_no_db.view_functions[endpoint]) or frozenset()
     return frozenset(str(a.value) if isinstance(a, Role) else str(a) for a in found)
 
 
@@ -83,22 +83,22 @@ def _endpoint_rows() -> Iterator[tuple[list[str], frozenset[str], str]]:
         yield _ticked(cells[0]), _people(cells[1]), line
 
 
-def test_each_endpoint_in_the_document_admits_exactly_the_people_it_names(app: Flask) -> None:
+def test_each_endpoint_in_the_document_admits_exactly_the_people_it_names(app_no_db: Flask) -> None:
     wrong = []
     for endpoints, people, line in _endpoint_rows():
         assert endpoints, line
         for endpoint in endpoints:
-            if endpoint not in app.view_functions:
+            if endpoint not in app_no_db.view_functions:
                 wrong.append(f"{endpoint}: no such endpoint")
-            elif _audience(app, endpoint) != people:
+            elif _audience(app_no_db, endpoint) != people:
                 wrong.append(f"{endpoint}: the document says {sorted(people)}, "
-                             f"@allow says {sorted(_audience(app, endpoint))}")
+                             f"@allow says {sorted(_audience(app_no_db, endpoint))}")
     assert wrong == []
 
 
-def test_every_route_of_the_app_is_in_the_document_once(app: Flask) -> None:
+def test_every_route_of_the_app_is_in_the_document_once(app_no_db: Flask) -> None:
     named = [e for endpoints, _people, _line in _endpoint_rows() for e in endpoints]
-    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    routes = {rule.endpoint for rule in app_no_db.url_map.iter_rules() if rule.endpoint != "static"}
     assert len(routes) > 100
     assert sorted(e for e in set(named) if named.count(e) > 1) == []
     assert sorted(routes - set(named)) == [], "say in docs/field-access.md who may open these"
@@ -128,18 +128,18 @@ def test_the_matrix_names_each_action_in_the_columns_of_exactly_the_roles_that_t
     assert sorted(taken - named) == [], "the matrix leaves out who takes these actions"
 
 
-def test_an_endpoint_named_in_a_roles_column_admits_that_role(app: Flask) -> None:
+def test_an_endpoint_named_in_a_roles_column_admits_that_role(app_no_db: Flask) -> None:
     columns, rows = _matrix()
     wrong, seen = [], 0
     for row in rows:
         for who, cell in zip(columns, row, strict=True):
             for token in _ticked(cell):
-                if "." not in token or token.split(".")[0] not in app.blueprints:
+                if "." not in token or token.split(".")[0] not in app_no_db.blueprints:
                     continue
                 seen += 1
-                if token not in app.view_functions:
+                if token not in app_no_db.view_functions:
                     wrong.append(f"{token}: no such endpoint")
-                elif who not in _audience(app, token):
+                elif who not in _audience(app_no_db, token):
                     wrong.append(f"{token} is in the {who} column but does not admit {who}")
     assert wrong == []
     assert seen >= 30
