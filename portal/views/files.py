@@ -1,4 +1,7 @@
-"""Uploaded files: served only to the applicant and to staff of the application's district.
+"""Uploaded files: served only to the applicant and to the back office of the application's
+district once it is submitted (not to the 1414 operator, not a citizen's draft); each download by
+an official is a `case_viewed` event (with the file), so the person sees it in "who looked at my
+data". Only the applicant adds or removes files (docs/field-access.md).
 
 Everyone else gets the same 404 as for a file that does not exist. The answer is built so that a
 browser can never treat a file as a page of ours: the stored type exactly, no sniffing, a
@@ -15,12 +18,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
 from portal.db import utcnow
+from portal.domain.workflow import Status
 from portal.forms.uploads import DocumentUploadForm, FileRemoveForm
 from portal.models import Application, Document, DocumentFile
 from portal.services import events
 from portal.services.uploads import FilesLocked, attach_files, remove_file
 from portal.storage import NotFound, storage
-from portal.web.access import ANYONE, CITIZEN, STAFF, Principal, allow, current
+from portal.web.access import ANYONE, BACK_OFFICE, CITIZEN, Principal, allow, current
 from portal.web.files_origin import read_token, signed_url
 from portal.web.htmx import redirect_after_post
 from portal.web.i18n import safe_next
@@ -34,7 +38,9 @@ def _may_see(principal: Principal, application: Application) -> bool:
     if principal.kind == "citizen":
         return application.citizen_id == principal.id
     staff = principal.staff
-    return staff is not None and staff.active and staff.district_id == application.district_id
+    return (staff is not None and staff.active and staff.role in BACK_OFFICE
+            and staff.district_id == application.district_id
+            and application.status != Status.DRAFT)  # a draft is the citizen's alone
 
 
 def load_document(document_id: int) -> Document:
@@ -62,12 +68,17 @@ def actor() -> events.Actor:
 
 
 @bp.get("/<int:file_id>")
-@allow(CITIZEN, STAFF)
+@allow(CITIZEN, BACK_OFFICE)
 def show_file(file_id: int) -> BaseResponse:
     """The file (``?size=thumb``: the preview of a photo), after the access check: from here, or
     by a redirect to the files origin with a link signed for this person and file."""
     row = load_file(file_id)
     thumb = request.args.get("size") == "thumb" and row.thumbnail_key is not None
+    if current().kind == "staff":
+        session = db.session()
+        events.record(session, actor(), "case_viewed", application_id=row.document.application_id,
+                      data={"file": row.id})
+        session.commit()
     if current_app.config.get("FILES_ORIGIN"):
         principal = current()
         assert principal.id is not None  # load_file let a signed-in person through
@@ -119,7 +130,7 @@ def _file_response(row: DocumentFile, *, thumb: bool, cross_site: str) -> Respon
 
 
 @bp.post("/documents/<int:document_id>")
-@allow(CITIZEN, STAFF)
+@allow(CITIZEN)
 def upload_files(document_id: int) -> BaseResponse:
     """Add files to a document item without a page of its own: the result is flashed and the
     person goes back to ``next`` (the journey's page, which shows the list again)."""
@@ -151,7 +162,7 @@ def _added_note(count: int) -> str:
 
 
 @bp.post("/<int:file_id>/remove")
-@allow(CITIZEN, STAFF)
+@allow(CITIZEN)
 def remove(file_id: int) -> BaseResponse:
     row = load_file(file_id)
     if row.document.statement is not None:

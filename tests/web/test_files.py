@@ -8,12 +8,13 @@ import re
 
 from bs4 import BeautifulSoup
 from flask import render_template_string
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal import db
 from portal.domain.workflow import Role, Status
 from portal.forms.uploads import DocumentUploadForm
-from portal.models import Document, DocumentFile
+from portal.models import District, Document, DocumentFile, Event
 from portal.services import events
 from portal.services.uploads import attach_files
 from portal.storage import storage
@@ -94,12 +95,52 @@ def test_r3_4_another_citizen_gets_the_same_404_as_for_no_file(client_request: C
 
 
 def test_r3_4_staff_see_files_of_their_own_district_only(client_request: ClientRequest) -> None:
-    ids = _setup(client_request, (samples.pdf(), "a.pdf"))
+    ids = _setup(client_request, (samples.pdf(), "a.pdf"), status=Status.SUBMITTED)
     [file_id] = ids["files"]  # type: ignore[misc]
     client_request.login(ids["theirs"])  # type: ignore[arg-type]
     client_request.get_response("files.show_file", 404, file_id=file_id)
     client_request.login(ids["ours"])  # type: ignore[arg-type]
     client_request.get_response("files.show_file", 200, file_id=file_id)
+
+
+def test_an_officials_download_is_in_who_looked_at_my_data(client_request: ClientRequest) -> None:
+    ids = _setup(client_request, (samples.pdf(), "a.pdf"), status=Status.SUBMITTED)
+    [file_id] = ids["files"]  # type: ignore[misc]
+    client_request.login(ids["ours"])  # type: ignore[arg-type]
+    client_request.get_response("files.show_file", 200, file_id=file_id)
+    client_request.login(ids["owner"])  # type: ignore[arg-type]
+    client_request.get_response("files.show_file", 200, file_id=file_id)  # the owner: no event
+    with client_request.app.app_context():
+        views = list(db.session().scalars(select(Event).where(Event.action == "case_viewed")))
+    assert [(e.actor_kind, e.actor_id, e.role, e.data) for e in views] == [
+        ("staff", ids["ours"].id, "specialist", {"file": file_id})]  # type: ignore[attr-defined]
+
+
+def test_a_citizens_draft_is_theirs_alone_no_official_reads_or_changes_its_files(
+        client_request: ClientRequest) -> None:
+    ids = _setup(client_request, (samples.pdf(), "a.pdf"), (samples.pdf(), "b.pdf"))
+    first, second = ids["files"]  # type: ignore[misc]
+    client_request.login(ids["ours"])  # type: ignore[arg-type]
+    client_request.get_response("files.show_file", 404, file_id=first)
+    token = _token(client_request)
+    for path in (f"/files/{second}/remove", f"/files/documents/{ids['document']}"):
+        response = client_request.client.post(path, data={"csrf_token": token})
+        assert response.status_code == 403, path
+    with client_request.app.app_context():
+        assert db.session().get(DocumentFile, second) is not None
+
+
+def test_the_1414_operator_and_other_roles_open_no_file(client_request: ClientRequest) -> None:
+    ids = _setup(client_request, (samples.pdf(), "a.pdf"), status=Status.SUBMITTED)
+    [file_id] = ids["files"]  # type: ignore[misc]
+    with client_request.app.app_context():
+        session = db.session()
+        district = session.get(District, ids["ours"].district_id)  # type: ignore[attr-defined]
+        operator = create_staff(session, district, role=Role.OPERATOR)
+        session.commit()
+        session.expunge(operator)
+    client_request.login(operator)
+    assert client_request.client.get(f"/files/{file_id}").status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client_request: ClientRequest) -> None:

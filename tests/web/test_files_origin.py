@@ -16,6 +16,7 @@ from flask import Flask
 from portal import db
 from portal.config import production_problems
 from portal.db import utcnow
+from portal.domain.workflow import Status
 from portal.models import StaffUser
 from portal.web.files_origin import signed_url
 from tests import samples
@@ -132,7 +133,7 @@ def test_a_link_signed_for_an_account_that_may_not_see_the_file_is_a_404(
 ) -> None:
     """The files host checks access again for the account in the link: another citizen, staff
     of another district, or staff deactivated since the link was made."""
-    ids = _setup(origin_request, (samples.pdf(), "a.pdf"))
+    ids = _setup(origin_request, (samples.pdf(), "a.pdf"), status=Status.SUBMITTED)
     [file_id] = ids["files"]  # type: ignore[misc]
     app = origin_request.app
     with app.test_request_context():
