@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HTMX := portal/static/vendor/htmx.min.js
 export FLASK_APP := wsgi
 
-.PHONY: run test setup translations test-tools pdf-tools lint typecheck pytest extract-messages bench
+.PHONY: run test setup translations test-tools pdf-tools lint typecheck pytest extract-messages bench bench-tools
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -83,7 +83,17 @@ extract-messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output --width=100 .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --width=100
 
-bench: setup
+# wrk (C, Debian) loads the servers in bench/http.py: the Python load generator takes a core of the
+# two and its latencies are mostly its own (docs/architecture.md, Performance).
+bench-tools:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "could not install wrk: bench/http.py uses its Python client only"; \
+	  else echo "wrk missing and not root: bench/http.py uses its Python client only"; fi; \
+	fi
+
+bench: setup bench-tools
 	$(PY) bench/http.py
 	$(PY) bench/weight.py
 	$(PY) bench/pdf.py

@@ -3,10 +3,19 @@
 Usage: python bench/http.py [PATH ...]   (default: /, /sign-in/, /status, /healthz, then the
 status lookup POST with BENCH_CASES cases in the database, 100,000 by default, a signed-in
 question page, a submitted application's page with 30 events and a staff case page). Prints
-requests per second, p50 and p95 per page, and the ratio to the bare app measured just before
-it. BENCH_CONCURRENCY connections (32), BENCH_SECONDS per run (5), BENCH_ONLY=text runs only the
-pages whose label has it, BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate
-limits are off for the run (all the load comes from one address).
+requests per second, p50 and p95 per page, the ratio to the bare app measured just before it by
+the same load generator, and the server's CPU per request. BENCH_CONCURRENCY connections (32),
+BENCH_SECONDS per run (5), BENCH_ONLY=text runs only the pages whose label has it,
+BENCH_DATABASE_URL another database (PostgreSQL). Not a test. Rate limits are off for the run
+(all the load comes from one address).
+
+Two load generators: ``wrk`` (C, the Debian package; ``make bench`` installs it when root) and
+this script's own Python threads. The Python client takes about one core of the machine's two to
+make its requests, so the servers get the other and its latencies include its own queueing: its
+p95 cannot go below ~50 ms for any page, even bare Flask's. wrk takes a few per cent of a core, so
+its figures are the server's. BENCH_CLIENT=wrk|python|both (both by default when wrk is on PATH,
+python otherwise): each page is measured by each client, bare and portal alike, and printed side
+by side.
 """
 
 from __future__ import annotations
@@ -81,8 +90,8 @@ def server_cpu(master: subprocess.Popen[bytes]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def load(port: int, path: str, cookie: str | None = None, body: str | None = None
-         ) -> tuple[float, float, float, int]:
+def load_python(port: int, path: str, cookie: str | None = None, body: str | None = None
+                ) -> tuple[float, float, float, int]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -127,6 +136,83 @@ def load(port: int, path: str, cookie: str | None = None, body: str | None = Non
     p50 = statistics.median(latencies) * 1000
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
     return len(latencies) / elapsed, p50, p95, errors
+
+
+_WRK_SCRIPT = """
+wrk.method = {method}
+wrk.headers["Accept-Encoding"] = "br, gzip"
+{extra}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %.0f %.0f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def _lua(text: str) -> str:
+    """A Lua long string holding ``text`` (a form body, a cookie) as it is."""
+    level = "=" * 4
+    assert f"]{level}]" not in text
+    return f"[{level}[{text}]{level}]"
+
+
+def load_wrk(port: int, path: str, cookie: str | None = None, body: str | None = None
+             ) -> tuple[float, float, float, int]:
+    """The same run with wrk: two threads (the cores), CONCURRENCY connections, DURATION s.
+    Errors: failed connections, reads, writes, timeouts and answers of 400 and above."""
+    extra = []
+    if cookie:
+        extra.append(f'wrk.headers["Cookie"] = {_lua(cookie)}')
+    if body is not None:
+        extra.append('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
+        extra.append(f"wrk.body = {_lua(body)}")
+    script = _WRK_SCRIPT.format(method='"POST"' if body is not None else '"GET"',
+                                extra="\n".join(extra))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        done = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{DURATION:.0f}s", "-s", f.name,
+             f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
+    requests, micros, p50, p95, errors = (float(x) for x in line.split()[1:])
+    return requests / (micros / 1e6), p50 / 1000, p95 / 1000, int(errors)
+
+
+LOADERS = {"wrk": load_wrk, "python": load_python}
+
+
+def warm(port: int, path: str, cookie: str | None = None, body: str | None = None) -> None:
+    """A few requests first, so that both workers have imported, compiled and kept what the page
+    needs (the first lookup imports the holidays package: most of a second) before the clock
+    runs: a cold worker's seconds would otherwise be charged to the run's few hundred requests
+    and time out wrk's first requests."""
+    headers = {"Accept-Encoding": "br, gzip"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    for _ in range(20):  # new connections: gunicorn hands them to either worker
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
+        conn.getresponse().read()
+        conn.close()
+
+
+def clients() -> list[str]:
+    """BENCH_CLIENT: wrk, python or both (both when wrk is installed, else python)."""
+    chosen = os.environ.get("BENCH_CLIENT") or ("both" if shutil.which("wrk") else "python")
+    names = ["wrk", "python"] if chosen == "both" else [chosen]
+    for name in names:
+        if name not in LOADERS:
+            raise SystemExit(f"BENCH_CLIENT={chosen}: wrk, python or both")
+        if name == "wrk" and not shutil.which("wrk"):
+            raise SystemExit("wrk is not installed (make bench installs it as root)")
+    return names
 
 
 _SIGN_IN = """
@@ -275,9 +361,11 @@ def main() -> None:
     try:
         wait_up(portal_port)
         wait_up(bare_port)
-        print(f"{CONCURRENCY} clients, {DURATION:.0f} s per page, gunicorn -w 2, on "
-              f"{os.cpu_count()} cores; bare Flask measured again just before each page, "
-              "and each ratio is to that run (the machine may be shared)")
+        generators = clients()
+        print(f"{CONCURRENCY} connections, {DURATION:.0f} s per page, gunicorn -w 2, on "
+              f"{os.cpu_count()} cores, load from {' and '.join(generators)}; bare Flask measured "
+              "again by the same generator just before each page, and each ratio is to that run "
+              "(the machine may be shared)")
         runs: list[tuple[str, str, str | None, str | None]] = [
             (path, path, None, None) for path in pages]
         if not sys.argv[1:]:
@@ -293,16 +381,21 @@ def main() -> None:
         for label, path, cookie, body in runs:
             if only and only not in label:
                 continue
-            cpu = server_cpu(servers[1])
-            bare_rps, _bare_p50, bare_p95, _ = load(bare_port, "/")
-            bare_cpu = (server_cpu(servers[1]) - cpu) / (bare_rps * DURATION) * 1000
-            cpu = server_cpu(servers[0])
-            rps, p50, p95, errors = load(portal_port, path, cookie, body)
-            per = (server_cpu(servers[0]) - cpu) / (rps * DURATION) * 1000
-            print(f"{'portal ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms  p95 {p95:5.1f} ms"
-                  f"  ratio {rps / bare_rps:4.2f}  (bare {bare_rps:5.0f} req/s, p95 "
-                  f"{bare_p95:4.1f} ms)  errors {errors}  server CPU per request {per:.2f} ms, "
-                  f"bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}")
+            warm(bare_port, "/")
+            warm(portal_port, path, cookie, body)
+            for generator in generators:
+                load = LOADERS[generator]
+                cpu = server_cpu(servers[1])
+                bare_rps, _bare_p50, bare_p95, _ = load(bare_port, "/")
+                bare_cpu = (server_cpu(servers[1]) - cpu) / (bare_rps * DURATION) * 1000
+                cpu = server_cpu(servers[0])
+                rps, p50, p95, errors = load(portal_port, path, cookie, body)
+                per = (server_cpu(servers[0]) - cpu) / (rps * DURATION) * 1000
+                print(f"{generator:<6} {'portal ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms"
+                      f"  p95 {p95:5.1f} ms  ratio {rps / bare_rps:4.2f}  (bare {bare_rps:5.0f} "
+                      f"req/s, p95 {bare_p95:4.1f} ms)  errors {errors}  server CPU per request "
+                      f"{per:.2f} ms, bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}",
+                      flush=True)
     finally:
         # Stop both servers even when one is slow to go (a loaded machine): a gunicorn left
         # behind would go on holding a port and memory.

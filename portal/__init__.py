@@ -18,10 +18,21 @@ from portal.config import (
     production_problems,
     require_explicit_environment,
 )
-from portal.extensions import babel, compress, csrf, limiter
+from portal.extensions import babel, csrf, limiter
 from portal.instance import instance_secret
 from portal.services import workdays
-from portal.web import access, assets, errors, files_origin, fragments, hosts, htmx, i18n, security
+from portal.web import (
+    access,
+    assets,
+    compression,
+    errors,
+    files_origin,
+    fragments,
+    hosts,
+    htmx,
+    i18n,
+    security,
+)
 from portal.web.sessions import PortalSessionInterface
 
 
@@ -76,7 +87,7 @@ def create_app(config: Config | dict[str, Any] | None = None,
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories="translations")
-    compress.init_app(app)
+    compression.init_app(app)
     limiter.init_app(app)
     htmx.init_app(app)
     security.init_app(app)

@@ -33,14 +33,20 @@ def _factor(form: Any, field: Any) -> None:
                                      "(e.g. 21.03.1985).")))
 
 
+# The longest text each field takes (views/public.py checks a valid lookup against the same).
+NUMBER_LENGTH = 40
+FACTOR_LENGTH = 20
+
+
 class StatusLookupForm(PortalForm):
     number = StringField(_l("Application number"), description=_l(
         "It is on the receipt or in the SMS you got when you applied, e.g. SA-2026-7GEY-1EDR."),
-        validators=[DataRequired(_l("Enter the application number.")), Length(max=40), _number])
+        validators=[DataRequired(_l("Enter the application number.")),
+                    Length(max=NUMBER_LENGTH), _number])
     factor = StringField(_l("Applicant's IIN or date of birth"), description=_l(
         "12 digits of the IIN, or the date of birth as 21.03.1985."),
         validators=[DataRequired(_l("Enter the applicant's IIN or date of birth.")),
-                    Length(max=20), _factor])
+                    Length(max=FACTOR_LENGTH), _factor])
 
 
 def _query(form: Any, field: Any) -> None:

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
-from flask import Blueprint, Response, current_app, make_response, redirect, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_limiter import RequestLimit
 
 from portal import db
 from portal.db import utcnow
 from portal.domain.calendar import to_local
-from portal.domain.lookup import normalise_number, parse_factor
+from portal.domain.lookup import Factor, normalise_number, parse_factor
 from portal.extensions import limiter
-from portal.forms.lookup import StatusLookupForm
+from portal.forms.lookup import FACTOR_LENGTH, NUMBER_LENGTH, StatusLookupForm
 from portal.services import lookup, readiness
 from portal.services.workdays import calendar
-from portal.web import ratelimits
+from portal.web import fragments, ratelimits
 from portal.web.access import ANYONE, allow
-from portal.web.htmx import no_store, render
+from portal.web.htmx import is_htmx, no_store, render_kept, respond
 from portal.web.i18n import lang_cookie, safe_next
 
 bp = Blueprint("public", __name__)
@@ -26,7 +35,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @allow(ANYONE)
 def index() -> Response:
-    return render("public/index.html")
+    return render_kept("public/index.html")
 
 
 @bp.get("/apply")
@@ -34,7 +43,7 @@ def index() -> Response:
 def apply_start() -> Response:
     """The service's start page: who can apply, what the portal fetches, what to attach, cost
     and term (L3.1, L6, L8); "Start now" leads to sign-in and on to the application."""
-    return render("public/apply_start.html")
+    return render_kept("public/apply_start.html")
 
 
 # Per address, and per application number from any address: guessing a second factor for one
@@ -48,9 +57,24 @@ def _number_key() -> str:
     return "status-number:" + hashlib.sha256(number.encode()).hexdigest()[:32]
 
 
-def _status_page(form: StatusLookupForm | None, *, status: int = 200, **context: object) -> Response:
-    return no_store(render("public/check_status.html", "public/_status_lookup.html",
-                           form=form, status=status, **context))
+def _status_page(block: str, *, status: int = 200, failed: bool = False) -> Response:
+    """The lookup page around ``block`` (its form or answer); only the block for htmx, which
+    swaps it in place of the form. ``failed``: the title says "Error:"."""
+    if is_htmx():
+        return no_store(respond(block, status))
+    return no_store(render_kept("public/check_status.html", failed, slot=block, failed=failed,
+                                status=status))
+
+
+def _form_block(form: StatusLookupForm, **context: object) -> str:
+    return render_template("public/_status_lookup.html", form=form, **context)
+
+
+def _blank_form(*, failed: bool = False) -> str:
+    """The empty form (after a miss, under the miss's message): the same for everyone in one
+    language but for the CSRF token, so kept rendered (portal/web/fragments.py)."""
+    return fragments.kept("status-form", failed, make=lambda: _form_block(
+        StatusLookupForm(formdata=None), failed=failed))
 
 
 def _limited(breach: RequestLimit) -> Response:
@@ -59,9 +83,23 @@ def _limited(breach: RequestLimit) -> Response:
 
     ratelimits.on_breach(breach)
     retry_at = dt.datetime.fromtimestamp(breach.reset_at, dt.UTC)
-    response = _status_page(StatusLookupForm(formdata=None), status=429, retry_at=retry_at)
+    response = _status_page(_form_block(StatusLookupForm(formdata=None), retry_at=retry_at),
+                            status=429)
     response.headers["Retry-After"] = str(max(1, int(breach.reset_at - utcnow().timestamp())))
     return response
+
+
+def valid_fields(form: Mapping[str, str]) -> tuple[str, Factor] | None:
+    """The number and the second factor when both pass StatusLookupForm's checks (stripped, not
+    empty, not too long, of the right shape), else None: then the form itself is built to say
+    what is wrong, in its own words. The form's CSRF field needs no check here: CSRFProtect
+    refused a POST without a valid token before the view ran."""
+    number_text = (form.get("number") or "").strip()
+    factor_text = (form.get("factor") or "").strip()
+    if len(number_text) > NUMBER_LENGTH or len(factor_text) > FACTOR_LENGTH:
+        return None
+    number, factor = normalise_number(number_text), parse_factor(factor_text)
+    return (number, factor) if number and factor is not None else None
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -71,18 +109,24 @@ def _limited(breach: RequestLimit) -> Response:
 def check_status() -> Response:
     """L10.1: an application's status by its number and the applicant's IIN or date of birth,
     sent by POST (never in the URL). An unknown number and a wrong factor answer alike."""
-    form = StatusLookupForm()
-    if not form.validate_on_submit():
-        return _status_page(form, status=422 if form.errors else 200)
-    factor = parse_factor(form.factor.data)
-    assert factor is not None  # the form checked it
-    answer = lookup.status_for(db.session(), normalise_number(form.number.data), factor,
-                               cal=calendar(), today=to_local(utcnow()).date())
+    if request.method != "POST":
+        return _status_page(_blank_form())
+    fields = valid_fields(request.form)
+    if fields is None:  # the form says what is wrong (422), in the words it always has
+        form = StatusLookupForm()
+        if not form.validate_on_submit():
+            return _status_page(_form_block(form), status=422, failed=True)
+        factor = parse_factor(form.factor.data)
+        assert factor is not None  # the form checked it
+        fields = normalise_number(form.number.data), factor
+    number, factor = fields
+    answer = lookup.status_for(db.session(), number, factor, cal=calendar(),
+                               today=to_local(utcnow()).date())
     # The answer page shows neither what was typed nor whether the number exists; an answer
-    # shows no form at all (a link asks for another), so none is built for it.
-    blank = StatusLookupForm(formdata=None) if answer is None else None
-    return _status_page(blank, answer=answer, failed=answer is None,
-                        status=200)
+    # shows no form at all (a link asks for another).
+    if answer is None:
+        return _status_page(_blank_form(failed=True), failed=True)
+    return _status_page(render_template("public/_status_lookup.html", answer=answer))
 
 
 @bp.get("/language/<code>")

@@ -11,14 +11,17 @@ hold a path).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Final
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from portal.web.i18n import context_locale
+from portal.web.i18n import context_locale, locale_code
+from portal.web.security import csp_nonce
 
 _KEY = "portal_fragments"
 # Enough for every language × path × menu shape the portal has; a flood of odd paths (404s
@@ -56,6 +59,74 @@ def static_url(filename: str) -> str:
     return str(
         _remember(("static", request.script_root, filename), lambda: url_for("static", filename=filename))
     )
+
+
+# Kept pages: a whole page rendered once per language with stand-ins for the three things that
+# differ between two anonymous visitors (the CSP nonce, the CSRF token, and the page's own answer
+# when it has one), filled in on every answer. The stand-ins are plain text that escaping leaves
+# alone, so the filled page is byte for byte what a full render gives.
+_NONCE: Final = "@@portal-nonce@@"
+_CSRF: Final = "@@portal-csrf@@"
+_SLOT: Final = "@@portal-slot@@"
+_MARKS: Final = re.compile(f"({_NONCE}|{_CSRF}|{_SLOT})")
+_CSRF_NAME: Final = "csrf_token"  # Flask-WTF keeps the request's signed token in g under this
+_MISSING: Final = object()
+
+
+def layout_is_shared() -> bool:
+    """Whether this request's layout is the one every anonymous visitor in its language sees:
+    nobody signed in and no flashed message waiting (a session that just ended leaves one)."""
+    from portal.web.access import current
+
+    return not current().signed_in and "_flashes" not in session
+
+
+def _with_stand_ins(make: Callable[[], str]) -> list[str]:
+    """``make()``'s markup with the stand-ins in place of this request's nonce and CSRF token,
+    cut at every stand-in: [text, mark, text, mark, ..., text]."""
+    saved = {name: g.get(name, _MISSING) for name in ("csp_nonce", _CSRF_NAME)}
+    g.csp_nonce = _NONCE
+    setattr(g, _CSRF_NAME, _CSRF)  # generate_csrf() and csrf_token() answer this for the render
+    try:
+        markup = make()
+    finally:
+        for name, value in saved.items():
+            if value is _MISSING:
+                g.pop(name, None)
+            else:
+                setattr(g, name, value)
+    return _MARKS.split(markup)
+
+
+def _fill(parts: list[str], slot: str = "") -> str:
+    values = {_SLOT: slot}
+    for mark in parts[1::2]:
+        if mark not in values:
+            values[mark] = csp_nonce() if mark == _NONCE else generate_csrf()
+    return "".join(values.get(part, part) if n % 2 else part for n, part in enumerate(parts))
+
+
+def kept(name: str, *key: Hashable, make: Callable[[], str]) -> str:
+    """``make()``'s markup, rendered once per language and ``key`` for an anonymous visitor's
+    request, with this request's nonce and CSRF token filled in. Everything ``make`` reads besides
+    the language, the endpoint, the path and the app's config must be among the key parts, and
+    nothing personal may be (the same markup goes to everyone)."""
+    parts = _remember(("kept", name, locale_code(), request.endpoint, request.path, *key),
+                      lambda: _with_stand_ins(make))
+    return _fill(parts)
+
+
+def page(template: str, *key: Hashable, slot: str | None = None, **context: Any) -> str:
+    """The page ``template`` renders, kept per language and ``key`` (:func:`kept`) when the
+    layout is the shared one, else rendered. ``slot``: markup of this request (the lookup's
+    answer) that the template shows where it writes ``{{ slot }}``; the template renders it as
+    given either way."""
+    if not layout_is_shared():
+        return render_template(template, slot=Markup(slot or ""), **context)  # noqa: S704 — markup rendered by the caller
+    parts = _remember(("page", template, locale_code(), request.endpoint, request.path, *key),
+                      lambda: _with_stand_ins(lambda: render_template(
+                          template, slot=Markup(_SLOT), **context)))  # noqa: S704 — our stand-in
+    return _fill(parts, slot or "")
 
 
 def init_app(app: Flask) -> None:

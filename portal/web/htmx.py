@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, make_response, redirect, render_template
@@ -45,6 +46,18 @@ def no_store(response: R) -> R:
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context: Any) -> Response:
     """Render the full page, or only its fragment when htmx asks (one URL, two views)."""
     template = fragment if fragment is not None and is_htmx() else page
-    response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
+    return respond(render_template(template, **context), status)
+
+
+def respond(html: str, status: int = 200) -> Response:
+    """An HTML answer that differs for htmx (Vary: HX-Request)."""
+    return Response(html, status, {"Vary": "HX-Request"}, mimetype="text/html")
+
+
+def render_kept(page: str, *key: Hashable, status: int = 200, **context: Any) -> Response:
+    """:func:`render` of a page that is the same for every anonymous visitor in a language (and
+    ``key``): rendered once and kept (portal/web/fragments.py), this request's nonce and CSRF
+    token filled in. ``context`` must be determined by ``key``."""
+    from portal.web import fragments
+
+    return respond(fragments.page(page, *key, **context), status)
