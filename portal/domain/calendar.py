@@ -307,6 +307,12 @@ class WorkingCalendar:
             return cached
 
 
+def preload() -> None:
+    """Load the ``holidays`` package's Kazakh calendar now (about half a second, once a process)
+    rather than in the first request that counts working days; the WSGI entry point calls it."""
+    holidays.country_holidays("KZ")
+
+
 def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """The year's days off and its named holidays, from the ``holidays`` package."""
     # The next year is loaded too: a decree for January may make a late-December Saturday worked.

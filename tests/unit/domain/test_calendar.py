@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portal.domain import calendar as calendar_module
 from portal.domain.calendar import (
     ALMATY,
     CHANNEL_HOURS,
@@ -555,3 +556,12 @@ def test_a_malformed_override_is_refused_naming_what_is_wrong_L7(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         load_overrides(data)
+
+
+def test_preload_asks_the_holidays_package_for_kazakhstan_ahead_of_any_request(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(calendar_module.holidays, "country_holidays",
+                        lambda country, **_: asked.append(country))
+    calendar_module.preload()
+    assert asked == ["KZ"]
