@@ -240,8 +240,7 @@ def preliminary(session: Session, district_id: int, period: Period) -> Table:
         )
         .select_from(pd)
         .join(Application, Application.id == pd.application_id)
-        .where(Application.district_id == district_id, pd.issued_at >= start,
-               pd.issued_at < after)
+        .where(pd.district_id == district_id, pd.issued_at >= start, pd.issued_at < after)
     ).one()
     return Table("preliminary", ("count",), tuple((k, (_int(v),)) for k, v in zip(
         PRELIMINARY_ROWS, row, strict=True)))
@@ -267,7 +266,7 @@ def intake(session: Session, district_id: int, period: Period) -> Table:
         )
         .select_from(Receipt)
         .join(Application, Application.id == Receipt.application_id)
-        .where(Application.district_id == district_id, Receipt.issued_at >= start,
+        .where(Receipt.district_id == district_id, Receipt.issued_at >= start,
                Receipt.issued_at < after)
         .group_by(Application.channel)).all()
     found: dict[str, Sequence[object]] = {}
@@ -296,8 +295,7 @@ def undelivered_notifications(session: Session, district_id: int) -> Table:
             func.count().filter(Notification.status == NotificationStatus.PENDING),
             func.count().filter(Notification.status == NotificationStatus.FAILED),
         )
-        .join(Application, Application.id == Notification.application_id)
-        .where(Application.district_id == district_id, Notification.status.in_(UNDELIVERED))
+        .where(Notification.district_id == district_id, Notification.status.in_(UNDELIVERED))
         .group_by(Notification.channel))}
     return _table("notifications", NOTIFICATION_COLUMNS,
                   (c.value for c in NotificationChannel), found)
@@ -325,6 +323,9 @@ def figures(session: Session, name: str, district_id: int, period: Period,
     raise KeyError(name)
 
 
-def districts(session: Session) -> list[tuple[int, District]]:
-    """Every district, by code (an administrator's choice)."""
-    return [(d.id, d) for d in session.scalars(select(District).order_by(District.code))]
+def districts(session: Session, language: str) -> list[tuple[int, str]]:
+    """Every district's id and name in ``language`` (kk, ru or en), by code: an administrator's
+    choice (one statement of two columns, no objects: there are about 200)."""
+    name = {"kk": District.name_kk, "ru": District.name_ru, "en": District.name_en}[language]
+    return [(i, n) for i, n in session.execute(
+        select(District.id, name).order_by(District.code))]
