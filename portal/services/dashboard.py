@@ -122,6 +122,13 @@ def _table(name: str, columns: Sequence[str], keys: Iterable[str],
     return Table(name, tuple(columns), tuple(rows))
 
 
+def _same_case(application_id: Any, district_id: int) -> ColumnElement[bool]:
+    """The join of a row (a receipt, a refusal) that carries its case's district to its case: by
+    the case's id, and (the same) district, so that for a busy district PostgreSQL may hash the
+    district's cases from the covering index instead of fetching each case by its id."""
+    return and_(Application.id == application_id, Application.district_id == district_id)
+
+
 def _started_in(district_id: int, period: Period) -> list[ColumnElement[bool]]:
     return [Application.district_id == district_id,
             Application.term_started_on.between(period.start, period.end),
@@ -239,7 +246,7 @@ def preliminary(session: Session, district_id: int, period: Period) -> Table:
             func.count().filter(standing, Application.decision_granted.is_(None)),
         )
         .select_from(pd)
-        .join(Application, Application.id == pd.application_id)
+        .join(Application, _same_case(pd.application_id, district_id))
         .where(pd.district_id == district_id, pd.issued_at >= start, pd.issued_at < after)
     ).one()
     return Table("preliminary", ("count",), tuple((k, (_int(v),)) for k, v in zip(
@@ -265,7 +272,7 @@ def intake(session: Session, district_id: int, period: Period) -> Table:
             func.max(Receipt.service_seconds),
         )
         .select_from(Receipt)
-        .join(Application, Application.id == Receipt.application_id)
+        .join(Application, _same_case(Receipt.application_id, district_id))
         .where(Receipt.district_id == district_id, Receipt.issued_at >= start,
                Receipt.issued_at < after)
         .group_by(Application.channel)).all()
