@@ -21,6 +21,10 @@ What each table counts, and from which date (docs/back-office.md, "The dashboard
 - ``intake`` (L3.2, L3.3): the receipts issued at the desks in the period with the waits and
   service times measured, how many were over 30 minutes, and the longest.
 - ``notifications``: the decision notifications not delivered today (pending or failed).
+
+The receipts, preliminary refusals and notifications carry their case's district
+(``InCaseDistrict``, migration 0011_dashdistrict): each of those tables reads the district's own
+rows by an index, never every district's.
 """
 
 from __future__ import annotations
