@@ -17,8 +17,8 @@ typical district over a year and a month and for the heaviest district over a ye
 EXPLAIN (ANALYZE, BUFFERS) of each year's query; and the page itself, GET /staff/dashboard
 through the app as an administrator (figures, charts, template). ``--reuse`` keeps a loaded
 database (and migrates it to the newest revision first, timing that), ``--drop`` drops the
-database at the end. Exits 1 when the page for a typical district and a year is not under
-500 ms at p95. Not a test.
+database at the end. Exits 1 when the page for a year, of a typical district or of the heaviest,
+is not under 500 ms at p95. Not a test.
 """
 
 from __future__ import annotations
@@ -162,14 +162,14 @@ COLUMNS = {
     "dash_fill": "id, status, result_due_on, result_issued_at",
     "decisions": "id, application_id, number, decided_on, granted, amount_tiyn, frequency,"
                  " refusal_ground",
-    "notifications": "application_id, decision_id, decision_granted, form, assistance_type,"
-                     " channel, status, responsible_name, responsible_position, created_at,"
-                     " sent_at",
-    "preliminary_decisions": "application_id, refusal_ground, reasons, issued_at, hearing_at,"
-                             " hearing_mode, lapsed_at",
+    "notifications": "application_id, district_id, decision_id, decision_granted, form,"
+                     " assistance_type, channel, status, responsible_name,"
+                     " responsible_position, created_at, sent_at",
+    "preliminary_decisions": "application_id, district_id, refusal_ground, reasons, issued_at,"
+                             " hearing_at, hearing_mode, lapsed_at",
     "objections": "application_id, submitted_at, oral, text",
-    "receipts": "application_id, kind, number, issued_at, issued_by_name, missing_documents,"
-                " incomplete, expired, wait_seconds, service_seconds",
+    "receipts": "application_id, district_id, kind, number, issued_at, issued_by_name,"
+                " missing_documents, incomplete, expired, wait_seconds, service_seconds",
 }
 
 
@@ -180,9 +180,9 @@ def enrich(url: str) -> None:
     out = _Buffers()
     decision_id = 0
     with psycopg.connect(bench_queue._libpq(url)) as conn:
-        cases = conn.execute("SELECT id, status, channel, term_started_on FROM applications"
-                             " ORDER BY id").fetchall()
-        for case_id, status, channel, started in cases:
+        cases = conn.execute("SELECT id, district_id, status, channel, term_started_on"
+                             " FROM applications ORDER BY id").fetchall()
+        for case_id, district, status, channel, started in cases:
             due = _due(started)
             issued: str | None = None
             decided: tuple[dt.date, bool] | None = None
@@ -194,8 +194,8 @@ def enrich(url: str) -> None:
                     objected = rng.random() < 0.5
                     lapsed = objected and rng.random() < 0.6
                     granted = lapsed
-                    out.add("preliminary_decisions", case_id, "negative_conclusion", "—",
-                            _at(pre_day, 10), _at(_after(started, 5), 11),
+                    out.add("preliminary_decisions", case_id, district, "negative_conclusion",
+                            "—", _at(pre_day, 10), _at(_after(started, 5), 11),
                             "video_or_communication",
                             _at(_after(started, 5), 12) if lapsed else None)
                     if objected:
@@ -206,8 +206,9 @@ def enrich(url: str) -> None:
                 issued = _at(day, 16)
             elif rng.random() < 0.04:
                 status = "preliminary_refusal"
-                out.add("preliminary_decisions", case_id, "negative_approval_answer", "—",
-                        _at(started, 12), _at(_after(started, 3), 11),
+                out.add("preliminary_decisions", case_id, district,
+                        "negative_approval_answer", "—", _at(started, 12),
+                        _at(_after(started, 3), 11),
                         "video_or_communication", None)
             elif rng.random() < 0.01:
                 status = "granted"
@@ -224,12 +225,13 @@ def enrich(url: str) -> None:
                 note = "pending" if sent < 0.03 else "failed" if sent < 0.05 else "sent"
                 if status == "granted":
                     note = "pending"
-                out.add("notifications", case_id, decision_id, granted, "F6" if granted else "F7",
-                        "—", "cabinet" if channel == "portal" else rng.choice(("sms", "print")),
+                out.add("notifications", case_id, district, decision_id, granted,
+                        "F6" if granted else "F7", "—",
+                        "cabinet" if channel == "portal" else rng.choice(("sms", "print")),
                         note, "—", "—", _at(day, 15), issued if note == "sent" else None)
             out.add("dash_fill", case_id, status, due, issued)
             if channel != "portal":
-                out.add("receipts", case_id,
+                out.add("receipts", case_id, district,
                         "electronic_receipt" if channel == "state_corp" else "coupon",
                         f"R-{case_id}", _at(started, 10), "—", "[]", "false", "false",
                         min(int(rng.expovariate(1 / 600)), 4 * 3600),
@@ -372,15 +374,16 @@ def main() -> int:
     queries = measure(URL, explain="--no-explain" not in sys.argv)
     pages = whole_page(URL)
     print(f"load average: {os.getloadavg()}")
-    print(f"summary (p50 / p95 in ms; target: the whole page, typical district, a year, p95 <"
-          f" {TARGET_MS:.0f} ms):")
+    print(f"summary (p50 / p95 in ms; target: the whole page, a typical district's year and the"
+          f" heaviest district's year, p95 < {TARGET_MS:.0f} ms):")
     for name, (p50, p95) in {**queries, **pages}.items():
         print(f"  {name:36} {p50:9.1f} / {p95:8.1f}")
     if "--drop" in sys.argv:
         base, name = bench_queue._libpq(URL).rsplit("/", 1)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    return 0 if pages["whole page (typical, year)"][1] < TARGET_MS else 1
+    return 0 if all(pages[f"whole page ({label}, year)"][1] < TARGET_MS
+                    for label in ("typical", "heavy")) else 1
 
 
 if __name__ == "__main__":

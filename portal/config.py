@@ -140,6 +140,9 @@ class Config:
         self.RETENTION_SMS_DAYS: int = int(_env("RETENTION_SMS_DAYS", "180"))
         # Fonts for PDFs with every Kazakh letter (Debian package fonts-dejavu-core).
         self.PDF_FONT_DIR: str = _env("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+        # A kept PDF not read for this many days is deleted (documents/cache.py, sweep): nightly
+        # by Celery beat, or `flask documents sweep-pdfs`; the next request makes it again.
+        self.PDF_CACHE_DAYS: int = int(_env("PDF_CACHE_DAYS", "30"))
         self.HSTS_SECONDS = int(_env("HSTS_SECONDS", "31536000"))
         self.COMPRESS_MIMETYPES = [
             "text/html", "text/css", "application/javascript", "text/javascript",

@@ -86,6 +86,11 @@ def init_celery(app: Flask) -> Celery:
                 "task": "portal.register_due_applications",
                 "schedule": crontab(minute="*/15"),
             },
+            # #12: the PDF cache keeps what is read; the rest goes after PDF_CACHE_DAYS.
+            "sweep-pdf-cache": {
+                "task": "portal.sweep_pdf_cache",
+                "schedule": crontab(hour=3, minute=15),  # Asia/Almaty, outside office hours
+            },
         },
     )
     celery_app.Task = FlaskTask
@@ -200,3 +205,11 @@ def prepare_pdfs(application_id: int, slugs: list[str]) -> int:
     from portal.documents.cache import prepare
 
     return prepare(db.session(), application_id, slugs)
+
+
+@celery_app.task(name="portal.sweep_pdf_cache")  # type: ignore[untyped-decorator,unused-ignore]
+def sweep_pdf_cache() -> int:
+    """#12: delete the kept PDFs not read for PDF_CACHE_DAYS days; returns how many."""
+    from portal.documents.cache import sweep_unread
+
+    return sweep_unread()[0]

@@ -182,7 +182,8 @@ def _decision(session: Session, application: Application, day: dt.date,
 def _notification(session: Session, decision: Decision, channel: NotificationChannel,
                   status: NotificationStatus) -> Notification:
     notification = Notification(
-        application_id=decision.application_id, decision_id=decision.id,
+        application_id=decision.application_id, district_id=decision.application.district_id,
+        decision_id=decision.id,
         decision_granted=decision.granted,
         form=NotificationForm.F6 if decision.granted else NotificationForm.F7,
         assistance_type="—", channel=channel, status=status, responsible_name="—",
@@ -192,10 +193,11 @@ def _notification(session: Session, decision: Decision, channel: NotificationCha
     return notification
 
 
-def _refusal(session: Session, application_id: int, issued: dt.datetime,
+def _refusal(session: Session, application: Application, issued: dt.datetime,
              lapsed: dt.datetime | None = None) -> None:
     session.add(PreliminaryDecision(
-        application_id=application_id, refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+        application_id=application.id, district_id=application.district_id,
+        refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
         reasons="—", issued_at=issued, hearing_at=issued + dt.timedelta(days=3),
         hearing_mode=HearingMode.OTHER_MEANS, lapsed_at=lapsed))
 
@@ -214,35 +216,35 @@ def seed_refusals(session: Session, district: District, other: District) -> dict
 
     # granted after an objection: changed
     granted = case(Status.GRANTED)
-    _refusal(session, granted.id, almaty(dt.date(2026, 11, 8)))
+    _refusal(session, granted, almaty(dt.date(2026, 11, 8)))
     _objection(session, granted.id, almaty(dt.date(2026, 11, 9)))
     _decision(session, granted, dt.date(2026, 11, 16), True)
     # refused in the end, no objection: upheld
     refused = case(Status.REFUSED)
-    _refusal(session, refused.id, almaty(dt.date(2026, 11, 10)))
+    _refusal(session, refused, almaty(dt.date(2026, 11, 10)))
     _decision(session, refused, dt.date(2026, 11, 18), False)
     # refused after an objection: objected and upheld
     argued = case(Status.REFUSED)
-    _refusal(session, argued.id, almaty(dt.date(2026, 11, 3)))
+    _refusal(session, argued, almaty(dt.date(2026, 11, 3)))
     _objection(session, argued.id, almaty(dt.date(2026, 11, 4)))
     _decision(session, argued, dt.date(2026, 11, 12), False)
     # lapsed after an objection (the review resumed), then a second refusal still pending
     resumed = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, resumed.id, almaty(dt.date(2026, 11, 2)), lapsed=almaty(dt.date(2026, 11, 5)))
+    _refusal(session, resumed, almaty(dt.date(2026, 11, 2)), lapsed=almaty(dt.date(2026, 11, 5)))
     _objection(session, resumed.id, almaty(dt.date(2026, 11, 3)))
-    _refusal(session, resumed.id, almaty(dt.date(2026, 11, 20)))
+    _refusal(session, resumed, almaty(dt.date(2026, 11, 20)))
     # pending; an objection made before it was issued belongs to no refusal
     pending = case(Status.PRELIMINARY_REFUSAL)
     _objection(session, pending.id, almaty(dt.date(2026, 10, 30)))
-    _refusal(session, pending.id, almaty(dt.date(2026, 11, 21)))
+    _refusal(session, pending, almaty(dt.date(2026, 11, 21)))
     # issued just after midnight on 1 November in Almaty (31 October in UTC): in the period
     early = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, early.id, almaty(dt.date(2026, 11, 1), 0, 10))
+    _refusal(session, early, almaty(dt.date(2026, 11, 1), 0, 10))
     # outside the period, and in another district: not counted
     before = case(Status.PRELIMINARY_REFUSAL)
-    _refusal(session, before.id, almaty(dt.date(2026, 10, 31), 23, 50))
+    _refusal(session, before, almaty(dt.date(2026, 10, 31), 23, 50))
     elsewhere = case(Status.PRELIMINARY_REFUSAL, other)
-    _refusal(session, elsewhere.id, almaty(dt.date(2026, 11, 10)))
+    _refusal(session, elsewhere, almaty(dt.date(2026, 11, 10)))
     session.flush()
     return {"issued": 7, "objected": 3, "changed": 2, "upheld": 2, "pending": 3}
 
@@ -258,7 +260,7 @@ def seed_receipts(session: Session, district: District, other: District) -> dict
         application = create_application(session, district=where, channel=channel,
                                          term_started_on=at.date())
         session.add(Receipt(
-            application_id=application.id,
+            application_id=application.id, district_id=where.id,
             kind=ReceiptKind.ELECTRONIC_RECEIPT if channel is Channel.STATE_CORP
             else ReceiptKind.COUPON, number=f"R-{next(numbers)}", issued_at=at,
             issued_by_name="—", wait_seconds=wait, service_seconds=service))

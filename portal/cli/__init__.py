@@ -12,12 +12,14 @@ from portal import db, migrate
 
 def register_cli(app: Flask) -> None:
     from portal.cli.api import register_api_cli
+    from portal.cli.documents import register_documents_cli
     from portal.cli.retention import register_retention_cli
     from portal.cli.sessions import register_sessions_cli
     from portal.cli.signing import register_signing_cli
     from portal.gateway.cli import register_gateway_cli
 
     register_api_cli(app)
+    register_documents_cli(app)
     register_retention_cli(app)
     register_sessions_cli(app)
     register_signing_cli(app)

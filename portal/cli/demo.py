@@ -720,7 +720,8 @@ def decision_cases(session: Session) -> list[str]:
             issued = dt.datetime.combine(past, dt.time(16), tzinfo=ALMATY)  # after the F5
             held = dt.datetime.combine(cal.add_working_days(past, 2), dt.time(11), tzinfo=ALMATY)
             pre = PreliminaryDecision(
-                application_id=application.id, refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
+                application_id=application.id, district_id=application.district_id,
+                refusal_ground=RefusalGround.NEGATIVE_CONCLUSION,
                 reasons="Учаскелік комиссияның F4 қорытындысы: көмекке мұқтаж емес.",
                 issued_at=issued, delivered_at=issued, delivered_via=NotificationChannel.PRINT,
                 objection_due_on=objection_window_closes(past, cal),

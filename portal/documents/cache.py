@@ -2,21 +2,32 @@
 SHA-256 of the renderer's version and the document's digest (which, for a signed document,
 includes the signed content's digest). The same content asks for the same key and gets the
 stored bytes; any change of the content — a field, the signature, the language — is a new key.
+
+The cache is swept: a PDF not read for ``PDF_CACHE_DAYS`` days (a case long closed, or the old
+layout after a ``RENDER_VERSION`` bump, whose keys nobody asks for again) is deleted by
+:func:`sweep` — nightly by Celery beat (portal.sweep_pdf_cache) or ``flask documents
+sweep-pdfs``. Nothing is lost: its next request makes it again, and /verify knows an issued
+PDF by its digest in the database (services/verification), not by the kept file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from portal.documents.model import FormDocument
 from portal.documents.pdf import render_pdf
 
-__all__ = ["LANGUAGES_PREPARED", "RENDER_VERSION", "cache_key", "issued_pdf", "pdf_of", "prepare",
-           "prepare_later"]
+if TYPE_CHECKING:
+    from portal.storage.base import Storage
+
+__all__ = ["KEY_SUFFIX", "LANGUAGES_PREPARED", "RENDER_VERSION", "cache_key", "issued_pdf",
+           "pdf_of", "prepare", "prepare_later", "sweep", "sweep_unread"]
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +36,13 @@ LANGUAGES_PREPARED = ("kk", "ru")
 
 # Bump when the PDF's layout changes: the old PDFs are then made again on their next request.
 RENDER_VERSION = "forms-1"
+# A kept PDF's key ends in it (uploaded files' keys never do): what the sweep may delete.
+KEY_SUFFIX = "pdf"
 
 
 def cache_key(document: FormDocument) -> str:
     digest = hashlib.sha256(f"{RENDER_VERSION}\n{document.digest()}".encode()).hexdigest()
-    return f"{digest}-pdf"
+    return f"{digest}-{KEY_SUFFIX}"
 
 
 def pdf_of(document: FormDocument) -> bytes:
@@ -39,9 +52,12 @@ def pdf_of(document: FormDocument) -> bytes:
     store = storage()
     key = cache_key(document)
     try:
-        return store.get(key)
+        data = store.get(key)
     except NotFound:
         pass
+    else:
+        store.touch(key)  # read: kept another PDF_CACHE_DAYS
+        return data
     data = render_pdf(document)
     store.put(data, "application/pdf", key=key)
     return data
@@ -103,3 +119,26 @@ def prepare_later(session: Session, application_id: int, *slugs: str) -> None:
                         type(exc).__name__)
 
     db.after_commit(session, enqueue)
+
+
+def sweep(store: Storage, *, days: int, now: dt.datetime) -> int:
+    """Delete the kept PDFs not read (nor made) in the last ``days`` days; returns how many."""
+    deleted = 0
+    for key in list(store.unused_since(KEY_SUFFIX, now - dt.timedelta(days=days))):
+        store.delete(key)
+        deleted += 1
+    if deleted:
+        log.info("pdf cache: %d unread for %d days deleted", deleted, days)
+    return deleted
+
+
+def sweep_unread(days: int | None = None) -> tuple[int, int]:
+    """:func:`sweep` of the app's storage, ``days`` defaulting to ``PDF_CACHE_DAYS`` (the beat
+    task and the command): how many were deleted, and the days."""
+    from flask import current_app
+
+    from portal.db import utcnow
+    from portal.storage import storage
+
+    kept = int(current_app.config["PDF_CACHE_DAYS"]) if days is None else days
+    return sweep(storage(), days=kept, now=utcnow()), kept

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
+from wtforms import DateField, Field
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import TextInput
 
@@ -37,15 +37,33 @@ def _day(label: Any, name: str) -> DateField:
                      render_kw={"inputmode": "decimal", "class": "date-input"})
 
 
+class DistrictField(Field):  # type: ignore[misc]
+    """A district's id, one of ``allowed`` (the view fills it: every district for an
+    administrator, whose page writes the options itself — components/forms.html ``field`` with
+    ``options`` — and the head's own one). Anything else, a word or an unknown id, is an error
+    on the field."""
+
+    allowed: frozenset[int] = frozenset()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+        self.raw_data = valuelist
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in self.allowed:
+            raise ValidationError(_l("Choose a district from the list."))
+
+
 class DashboardFilterForm(PortalForm):
-    """Read from the query string; the view fills the district's choices (administrators)."""
+    """Read from the query string; the view says which districts may be chosen."""
 
     class Meta:
         csrf = False
 
     start = _day(_l("First day of the period"), "from")
     end = _day(_l("Last day of the period"), "to")
-    district = SelectField(_l("District"), validate_choice=True)
+    district = DistrictField(_l("District"))
 
     def validate_start(self, field: DateField) -> None:
         _in_range(field.data)

@@ -36,7 +36,7 @@ from portal.domain.inspection import (
     SupportRow,
 )
 from portal.models._types import enum_column
-from portal.models.application import Application, Document
+from portal.models.application import Application, Document, InCaseDistrict
 
 
 def _case_fk(unique: bool = True) -> Mapped[int]:
@@ -270,7 +270,7 @@ class CommissionConclusion(Base):
     application: Mapped[Application] = relationship(back_populates="commission_conclusion")
 
 
-class PreliminaryDecision(Base):
+class PreliminaryDecision(InCaseDistrict, Base):
     """The preliminary decision to refuse and the hearing notice (R15.1, R15.2).
 
     The windows count from ``delivered_at``, the moment the notice reached the person (cabinet,
@@ -286,7 +286,8 @@ class PreliminaryDecision(Base):
         CheckConstraint(
             "(delivered_at IS NULL) = (delivered_via IS NULL)", name="delivery_complete"
         ),
-        Index("ix_preliminary_decisions_issued_at", "issued_at",  # the dashboard, by period
+        # The dashboard: a district's preliminary refusals by the day they were issued.
+        Index("ix_preliminary_decisions_dashboard", "district_id", "issued_at",
               postgresql_include=["application_id", "lapsed_at"]),
     )
 
@@ -401,7 +402,7 @@ class Decision(Base):
     ground_document: Mapped[Document | None] = relationship()
 
 
-class Notification(Base):
+class Notification(InCaseDistrict, Base):
     """Form F6 (granted) or F7 (refused), sent by SMS, to the cabinet or printed (R15.8–R15.11).
 
     The database itself refuses an F6 for a refusal or an F7 for a grant: the notification
@@ -418,8 +419,9 @@ class Notification(Base):
         CheckConstraint(
             "(form = 'F6') = decision_granted", name="form_matches_decision"
         ),
-        # The dashboard: the notifications not yet delivered (pending, failed) by channel.
-        Index("ix_notifications_undelivered", "status", "channel", "application_id"),
+        # The notifications not yet delivered (pending, failed): every district's for the
+        # sweeper (settle_pending), a district's by channel for the dashboard and the print list.
+        Index("ix_notifications_undelivered", "status", "district_id", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

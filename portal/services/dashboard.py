@@ -21,6 +21,10 @@ What each table counts, and from which date (docs/back-office.md, "The dashboard
 - ``intake`` (L3.2, L3.3): the receipts issued at the desks in the period with the waits and
   service times measured, how many were over 30 minutes, and the longest.
 - ``notifications``: the decision notifications not delivered today (pending or failed).
+
+The receipts, preliminary refusals and notifications carry their case's district
+(``InCaseDistrict``, migration 0011_dashdistrict): each of those tables reads the district's own
+rows by an index, never every district's.
 """
 
 from __future__ import annotations
@@ -120,6 +124,13 @@ def _table(name: str, columns: Sequence[str], keys: Iterable[str],
         if keep_empty or any(values):
             rows.append((key, values))
     return Table(name, tuple(columns), tuple(rows))
+
+
+def _same_case(application_id: Any, district_id: int) -> ColumnElement[bool]:
+    """The join of a row (a receipt, a refusal) that carries its case's district to its case: by
+    the case's id, and (the same) district, so that for a busy district PostgreSQL may hash the
+    district's cases from the covering index instead of fetching each case by its id."""
+    return and_(Application.id == application_id, Application.district_id == district_id)
 
 
 def _started_in(district_id: int, period: Period) -> list[ColumnElement[bool]]:
@@ -239,9 +250,8 @@ def preliminary(session: Session, district_id: int, period: Period) -> Table:
             func.count().filter(standing, Application.decision_granted.is_(None)),
         )
         .select_from(pd)
-        .join(Application, Application.id == pd.application_id)
-        .where(Application.district_id == district_id, pd.issued_at >= start,
-               pd.issued_at < after)
+        .join(Application, _same_case(pd.application_id, district_id))
+        .where(pd.district_id == district_id, pd.issued_at >= start, pd.issued_at < after)
     ).one()
     return Table("preliminary", ("count",), tuple((k, (_int(v),)) for k, v in zip(
         PRELIMINARY_ROWS, row, strict=True)))
@@ -266,8 +276,8 @@ def intake(session: Session, district_id: int, period: Period) -> Table:
             func.max(Receipt.service_seconds),
         )
         .select_from(Receipt)
-        .join(Application, Application.id == Receipt.application_id)
-        .where(Application.district_id == district_id, Receipt.issued_at >= start,
+        .join(Application, _same_case(Receipt.application_id, district_id))
+        .where(Receipt.district_id == district_id, Receipt.issued_at >= start,
                Receipt.issued_at < after)
         .group_by(Application.channel)).all()
     found: dict[str, Sequence[object]] = {}
@@ -296,8 +306,7 @@ def undelivered_notifications(session: Session, district_id: int) -> Table:
             func.count().filter(Notification.status == NotificationStatus.PENDING),
             func.count().filter(Notification.status == NotificationStatus.FAILED),
         )
-        .join(Application, Application.id == Notification.application_id)
-        .where(Application.district_id == district_id, Notification.status.in_(UNDELIVERED))
+        .where(Notification.district_id == district_id, Notification.status.in_(UNDELIVERED))
         .group_by(Notification.channel))}
     return _table("notifications", NOTIFICATION_COLUMNS,
                   (c.value for c in NotificationChannel), found)
@@ -325,6 +334,9 @@ def figures(session: Session, name: str, district_id: int, period: Period,
     raise KeyError(name)
 
 
-def districts(session: Session) -> list[tuple[int, District]]:
-    """Every district, by code (an administrator's choice)."""
-    return [(d.id, d) for d in session.scalars(select(District).order_by(District.code))]
+def districts(session: Session, language: str) -> list[tuple[int, str]]:
+    """Every district's id and name in ``language`` (kk, ru or en), by code: an administrator's
+    choice (one statement of two columns, no objects: there are about 200)."""
+    name = {"kk": District.name_kk, "ru": District.name_ru, "en": District.name_en}[language]
+    return [(i, n) for i, n in session.execute(
+        select(District.id, name).order_by(District.code))]

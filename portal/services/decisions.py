@@ -137,7 +137,8 @@ def issue_preliminary_refusal(
         first, last = hearing_window(now, cal)
         raise Invalid(errors, first=first, last=last)
     pre = PreliminaryDecision(
-        application_id=application.id, refusal_ground=ground, reasons=reasons, issued_at=now,
+        application_id=application.id, district_id=application.district_id,
+        refusal_ground=ground, reasons=reasons, issued_at=now,
         hearing_at=hearing_at.astimezone(dt.UTC), hearing_mode=mode, hearing_link=link,
     )
 

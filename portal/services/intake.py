@@ -293,6 +293,7 @@ def _receipt(draft: Application, kind: ReceiptKind, staff: StaffUser, now: dt.da
              **fields: object) -> Receipt:
     measured = times(draft, now)
     return Receipt(
+        district_id=draft.district_id,
         kind=kind, number=f"{_RECEIPT_PREFIX[kind]}-{draft.number}", issued_at=now,
         issued_by_name=staff.full_name, issued_by_position=staff.position,
         wait_seconds=span_seconds(measured.wait), service_seconds=span_seconds(measured.service),
@@ -407,6 +408,7 @@ def refuse_submitted(session: Session, application: Application, actor: Actor,
         raise ValueError("name what is missing or expired")
     arrived = application.arrived_at or application.submitted_at or now
     receipt = Receipt(
+        district_id=application.district_id,
         kind=ReceiptKind.REFUSAL_TO_ACCEPT, number=f"F21-{application.number}", issued_at=now,
         issued_by_name=staff.full_name, issued_by_position=staff.position,
         application_date=to_local(arrived).date(), incomplete=bool(lacking),

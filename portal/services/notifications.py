@@ -76,7 +76,8 @@ def _row(application: Application, channel: NotificationChannel, now: dt.datetim
     decision = application.decision
     assert decision is not None
     return Notification(
-        application_id=application.id, decision_id=decision.id,
+        application_id=application.id, district_id=application.district_id,
+        decision_id=decision.id,
         decision_granted=decision.granted, form=notification_form(decision.granted),
         assistance_type=application.ground.value if application.ground else "",
         channel=channel, status=NotificationStatus.PENDING, created_at=now,

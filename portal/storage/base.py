@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+from collections.abc import Iterator
 from typing import Final, Protocol
 
 # 32 random bytes as lower-case hex, optionally with one suffix naming a derived variant
@@ -38,4 +40,13 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the object; deleting what is not there is not an error."""
+        ...
+
+    def touch(self, key: str) -> None:
+        """Mark the object as read now (a cache entry's last use); nothing if it is not there."""
+        ...
+
+    def unused_since(self, suffix: str, before: dt.datetime) -> Iterator[str]:
+        """The keys ending in ``-suffix`` whose object was last stored or touched before
+        ``before``."""
         ...

@@ -7,8 +7,10 @@ name and renamed (a reader never sees half a file), readable and writable by the
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from portal.storage.base import NotFound, new_key, valid_key
@@ -55,3 +57,26 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError, NotFound):
             self._path(key).unlink()
+
+    def touch(self, key: str) -> None:
+        """The file's modification time is its last use (put sets it, a read that counts as a
+        use moves it on)."""
+        with contextlib.suppress(FileNotFoundError, NotFound):
+            os.utime(self._path(key))
+
+    def unused_since(self, suffix: str, before: dt.datetime) -> Iterator[str]:
+        ending, limit = f"-{suffix}", before.timestamp()
+        if not self.root.is_dir():
+            return
+        for folder in os.scandir(self.root):
+            if not folder.is_dir() or len(folder.name) != 2:
+                continue
+            for entry in os.scandir(folder.path):
+                if not (entry.name.endswith(ending) and valid_key(entry.name)):
+                    continue
+                try:
+                    used = entry.stat().st_mtime
+                except FileNotFoundError:  # deleted meanwhile
+                    continue
+                if used < limit:
+                    yield entry.name

@@ -250,8 +250,13 @@ def test_an_administrator_chooses_the_district(admin: Office) -> None:
     assert chosen is not None and chosen["value"] == str(admin.district_id)
     theirs = admin.page(district=str(admin.other_id), **PERIOD_ARGS)
     assert _column(_table(theirs, "status")) == {"registered": 1}
-    unknown = admin.page(422, district="999999", **PERIOD_ARGS)
-    assert unknown.select_one(".error-summary") is not None
+    for wrong in ("999999", "abc", "-1", "1e3", "٣", "9" * 40):
+        unknown = admin.page(422, district=wrong, **PERIOD_ARGS)
+        summary = unknown.select_one('.error-summary a[href="#district"]')
+        assert summary is not None and summary.get_text() == "Тізімнен ауданды таңдаңыз."
+        assert [(o["value"], o.get_text()) for o in unknown.select("#district option")] == [
+            (str(admin.district_id), "Аудан"), (str(admin.other_id), "Аудан")]  # in Kazakh
+        assert unknown.select_one("#district option[selected]") is None
 
 
 @pytest.mark.parametrize("role", [Role.SPECIALIST, Role.OPERATOR, Role.INTAKE, Role.COMMISSION,

@@ -162,6 +162,8 @@ class Choice:
     form: DashboardFilterForm
     district: District | None
     period: figures.Period
+    # An administrator's districts to choose from, (id, name in the page's language).
+    options: Sequence[tuple[int, str]] = ()
 
     @property
     def valid(self) -> bool:
@@ -183,19 +185,19 @@ def _choose(staff: StaffUser) -> Choice:
     administrator chooses any (their own first)."""
     form = DashboardFilterForm(request.args)
     session = db.session()
+    options: Sequence[tuple[int, str]] = ()
     if staff.role is Role.ADMIN:
-        every = figures.districts(session)
-        form.district.choices = [(str(i), getattr(d, f"name_{_locale()}")) for i, d in every]
+        options = figures.districts(session, _locale())
+        form.district.allowed = frozenset(i for i, _name in options)
         if not request.args.get("district"):
-            own = staff.district_id if staff.district_id is not None else (
-                every[0][0] if every else None)
-            form.district.data = str(own) if own is not None else None
+            form.district.data = staff.district_id if staff.district_id is not None else (
+                options[0][0] if options else None)
     else:
         wanted = request.args.get("district")
         if staff.district_id is None or (wanted and wanted != str(staff.district_id)):
             abort(404)
-        form.district.choices = [(str(staff.district_id), "")]
-        form.district.data = str(staff.district_id)
+        form.district.allowed = frozenset((staff.district_id,))
+        form.district.data = staff.district_id
     form.validate()
     today = _today()
     # Unset: the month so far; only one end given: the other one follows it.
@@ -206,11 +208,11 @@ def _choose(staff: StaffUser) -> Choice:
     if start is None:
         start = end.replace(day=1)
     district = None
-    if not form.district.errors and form.district.data:
-        district = session.get(District, int(form.district.data))
+    if not form.district.errors and form.district.data is not None:
+        district = session.get(District, form.district.data)
     if district is None and not form.errors:
         abort(404)
-    return Choice(form, district, figures.Period(start, end))
+    return Choice(form, district, figures.Period(start, end), options)
 
 
 def _locale() -> str:
@@ -258,6 +260,7 @@ def dashboard() -> Response:
         share = None if ratio is None else format_percent(ratio, "#,##0.0%")
     return render("staff/dashboard.html", status=200 if choice.valid else 422,
                   form=choice.form, choice=choice, shown=shown, share=share,
+                  district_options=choice.options,
                   admin=staff.role is Role.ADMIN, csv_url=csv_url)
 
 
