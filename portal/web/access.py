@@ -220,7 +220,7 @@ def _load_principal() -> Principal:
         # Activity keeps the session alive; a poll does not. Written at most every
         # TOUCH_INTERVAL: a write per request serialises a person's parallel requests (htmx
         # saves, assets, two tabs) on one row lock, and the idle limit loses at most that much.
-        connection.execute(_touch_statement(), {"id": digest, "now": now})
+        connection.execute(_touch_statement(), {"digest": digest, "seen": now})
         db.session().commit()
     return Principal(kind.value, subject_id, role, digest)
 
@@ -235,8 +235,9 @@ def _session_query() -> Any:
 
 @functools.cache
 def _touch_statement() -> Any:
-    return update(WebSession).where(WebSession.id == bindparam("id")).values(
-        last_seen_at=bindparam("now"))
+    # (an UPDATE keeps the column names for its own parameters)
+    return update(WebSession).where(WebSession.id == bindparam("digest")).values(
+        last_seen_at=bindparam("seen"))
 
 
 def _end(digest: str, reason: SessionEnd, now: dt.datetime) -> None:
