@@ -7,11 +7,10 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, case, exists, func, null, select
-from sqlalchemy.orm import Session, aliased, defaultload, joinedload
+from sqlalchemy.orm import Session, defaultload, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
@@ -21,7 +20,6 @@ from portal.domain.workflow import TERMINAL, Action, Status
 from portal.models import (
     Application,
     Desk,
-    DistrictGround,
     Document,
     Event,
     InspectionAct,
@@ -32,10 +30,9 @@ from portal.models import (
 )
 from portal.services.cases import (
     MILESTONE_LOADS,
-    current_ground_id,
+    ground_rule_columns,
     milestones,
-    own_ground_row,
-    rule_with,
+    rule_of_columns,
 )
 from portal.services.submission import DOCUMENT_KIND
 
@@ -74,7 +71,7 @@ _STEPS = frozenset(a.value for a in Action)
 # query not made costs nothing, where an eager load of every relation costs a query (or a join)
 # each whether the case has the rows or not.
 _CITIZEN_PAGE = ("preliminary_decisions", "objections", "remarks", "notifications", "documents",
-                 "receipts")
+                 "receipts", "decision", "income_computation", "commission_conclusion")
 STAFF_PAGE = ("family", "incomes", "documents", "gateway_answers", "preliminary_decisions",
               "objections", "remarks", "notifications", "receipts")
 # A case has at most one of each of these: joined to the case's row, which stays one row.
@@ -124,40 +121,39 @@ class CitizenCase:
 
 
 def citizen_case(session: Session, citizen_id: int, number: str) -> CitizenCase | None:
-    """The citizen's own application for its page, or None, with what its deadlines and lists
-    read known present or absent (see STAFF_PAGE), and its ground's rule from the same row (the
-    district's current row for the ground as columns: ground_rule would load every ground row
-    of the district)."""
+    """The citizen's own application for its page, or None: the columns the page reads, which of
+    its related rows exist (see STAFF_PAGE: the one-to-one rows too, absent in most cases), and
+    its ground's rule from the same row (the district rows as columns: ground_rule would load
+    every ground row of the district)."""
     row = session.execute(_citizen_case_query(),
                           {"citizen_id": citizen_id, "number": number}).first()
     if row is None:
         return None
     application = settle(row[:1 + len(_CITIZEN_PAGE)], _CITIZEN_PAGE)
-    return CitizenCase(application, _rule(application, row))
+    return CitizenCase(application, None if application.ground is None
+                       else rule_of_columns(application.ground, row))
 
 
-def _rule(application: Application, row: Any) -> GroundRule | None:
-    """As :func:`portal.services.cases.ground_rule`: the case's own district row for its
-    ground, else the district's current one (a row of None changes nothing)."""
-    if application.ground is None:
-        return None
-    override: Any = own_ground_row(application) or SimpleNamespace(
-        needs_precinct_inspection=row.current_precinct, needs_income=row.current_income,
-        needs_special_commission=row.current_commission)
-    return rule_with(application.ground, override)
+# What the citizen's page reads of the case's own row (the template, the deadlines, the forms'
+# links): only these are loaded, and reading any other column raises (the page's tests) instead
+# of costing a query. The whole row, the form's answers among them, and its one-to-one rows
+# joined cost more to load than the rest of the page's reads together.
+_PAGE_COLUMNS = (
+    Application.number, Application.citizen_id, Application.channel, Application.form,
+    Application.ground, Application.status, Application.version,
+    Application.term_started_on, Application.submitted_at, Application.registered_on,
+    Application.sent_to_precinct_on, Application.documents_received_on,
+    Application.submitted_to_commission_on, Application.result_due_on,
+    Application.result_issued_at, Application.updated_at,
+)
 
 
 @functools.cache
 def _citizen_case_query() -> Any:
     """Built once (as every query here): SQLAlchemy then keeps its compiled form without
     working out the statement's cache key again each time."""
-    current = aliased(DistrictGround)
-    return (with_presence(select(Application), _CITIZEN_PAGE)
-            .add_columns(current.needs_precinct_inspection.label("current_precinct"),
-                         current.needs_income.label("current_income"),
-                         current.needs_special_commission.label("current_commission"))
-            .outerjoin(current, current.id == current_ground_id())
-            .options(*ONE_EACH, *NESTED).where(
+    return (ground_rule_columns(with_presence(select(Application), _CITIZEN_PAGE))
+            .options(load_only(*_PAGE_COLUMNS, raiseload=True), *NESTED).where(
                 Application.number == bindparam("number"),
                 Application.citizen_id == bindparam("citizen_id")))
 
@@ -198,8 +194,7 @@ def _nothing_added(event: Any) -> bool:
     return event.action == "document_files_added" and not (event.data or {}).get("files")
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(NamedTuple):
     """One staff view, change or 1414 lookup of the case: role, desk and time, no name."""
 
     at: dt.datetime
@@ -218,16 +213,25 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
     """:func:`timeline` and :func:`looks` together, from one read of the case's events (plain
     rows of the columns the page shows: no Event objects, whose hashes and data it never
     reads)."""
-    every = list(session.connection().execute(_events_query(), {"application_id": application.id}))
-    steps = [e for e in every if e.action not in _HIDDEN
-             and (e.actor_kind != "staff" or e.action in _STEPS) and not _nothing_added(e)]
-    # The signing plumbing (a signature started or made) is no look at the person's data.
-    rows = [e for e in reversed(every) if e.actor_kind == "staff" and e.action not in _HIDDEN]
-    ids = {e.actor_id for e in rows if e.actor_id is not None}
+    steps: list[Any] = []
+    staff: list[Any] = []
+    for event in session.connection().execute(_events_query(),
+                                              {"application_id": application.id}):
+        # (unpacked: a row's attributes by name cost more than the rest of this loop)
+        _at, action, actor_kind, _actor_id, _role, _data = event
+        if action in _HIDDEN:
+            continue  # the signing plumbing: no step, and no look at the person's data
+        if actor_kind == "staff":
+            staff.append(event)
+            if action not in _STEPS:
+                continue  # a view or a lookup: a look, not a step
+        if not _nothing_added(event):
+            steps.append(event)
+    ids = {actor_id for _, _, _, actor_id, _, _ in staff if actor_id is not None}
     desks = {row.id: row.channel for row in session.connection().execute(
         _desks_query(), {"ids": list(ids)})} if ids else {}
-    return steps, [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
-                   for e in rows]
+    return steps, [Look(at, role, desks.get(actor_id) if actor_id else None, action)
+                   for at, action, _, actor_id, role, _ in reversed(staff)]
 
 
 @functools.cache
