@@ -22,6 +22,7 @@ from portal.models import (
     Desk,
     Document,
     Event,
+    InboxMessage,
     InspectionAct,
     PreliminaryDecision,
     Signature,
@@ -50,7 +51,6 @@ __all__ = [
     "history",
     "looks",
     "settle",
-    "signed_application",
     "statements_sent",
     "timeline",
     "with_presence",
@@ -113,25 +113,42 @@ def settle(row: Any, names: tuple[str, ...]) -> Application:
 
 
 @dataclass(frozen=True)
+class SignedApplication:
+    """What the page shows of the signed F1-1: when it was signed and the document as signed
+    (its state bodies' answers), not the signature's envelope."""
+
+    signed_at: dt.datetime
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class CitizenCase:
-    """The citizen's application for its page and its ground's rule (None without a ground)."""
+    """The citizen's application for its page, its ground's rule (None without a ground), its
+    latest signed F1-1 (as submission.signature_of) and the person's unread messages (the
+    bell's count)."""
 
     application: Application
     rule: GroundRule | None
+    signature: SignedApplication | None
+    unread: int
 
 
 def citizen_case(session: Session, citizen_id: int, number: str) -> CitizenCase | None:
-    """The citizen's own application for its page, or None: the columns the page reads, which of
-    its related rows exist (see STAFF_PAGE: the one-to-one rows too, absent in most cases), and
-    its ground's rule from the same row (the district rows as columns: ground_rule would load
-    every ground row of the district)."""
+    """The citizen's own application for its page, or None, in one query: the columns the page
+    reads, which of its related rows exist (see STAFF_PAGE: the one-to-one rows too, absent in
+    most cases), its ground's rule from its district rows' columns (ground_rule would load every
+    ground row of the district), its signature's two columns and the bell's count."""
     row = session.execute(_citizen_case_query(),
                           {"citizen_id": citizen_id, "number": number}).first()
     if row is None:
         return None
     application = settle(row[:1 + len(_CITIZEN_PAGE)], _CITIZEN_PAGE)
-    return CitizenCase(application, None if application.ground is None
-                       else rule_of_columns(application.ground, row))
+    return CitizenCase(
+        application,
+        None if application.ground is None else rule_of_columns(application.ground, row),
+        SignedApplication(row.signed_at, json.loads(row.signed_document))
+        if row.signed_at is not None else None,
+        int(row.unread or 0))
 
 
 # What the citizen's page reads of the case's own row (the template, the deadlines, the forms'
@@ -152,34 +169,21 @@ _PAGE_COLUMNS = (
 def _citizen_case_query() -> Any:
     """Built once (as every query here): SQLAlchemy then keeps its compiled form without
     working out the statement's cache key again each time."""
+    def latest_signature(column: Any) -> Any:
+        return (select(column).where(Signature.application_id == Application.id,
+                                     Signature.document_kind == DOCUMENT_KIND)
+                .order_by(Signature.id.desc()).limit(1).scalar_subquery())
+
+    unread = (select(func.count()).select_from(InboxMessage)
+              .where(InboxMessage.citizen_id == Application.citizen_id,
+                     InboxMessage.read_at.is_(None)).scalar_subquery())
     return (ground_rule_columns(with_presence(select(Application), _CITIZEN_PAGE))
+            .add_columns(latest_signature(Signature.signed_at).label("signed_at"),
+                         latest_signature(Signature.document).label("signed_document"),
+                         unread.label("unread"))
             .options(load_only(*_PAGE_COLUMNS, raiseload=True), *NESTED).where(
                 Application.number == bindparam("number"),
                 Application.citizen_id == bindparam("citizen_id")))
-
-
-@dataclass(frozen=True)
-class SignedApplication:
-    """What the page shows of the signed F1-1: when it was signed and the document as signed
-    (its state bodies' answers), not the signature's envelope."""
-
-    signed_at: dt.datetime
-    document: dict[str, Any]
-
-
-def signed_application(session: Session, application: Application) -> SignedApplication | None:
-    """The latest signature of the application (as submission.signature_of), two columns."""
-    row = session.connection().execute(_signature_query(),
-                                       {"application_id": application.id}).first()
-    return SignedApplication(row.signed_at, json.loads(row.document)) if row else None
-
-
-@functools.cache
-def _signature_query() -> Any:
-    return (select(Signature.signed_at, Signature.document)
-            .where(Signature.application_id == bindparam("application_id"),
-                   Signature.document_kind == DOCUMENT_KIND)
-            .order_by(Signature.id.desc()).limit(1))
 
 
 def timeline(session: Session, application: Application) -> list[Any]:

@@ -24,6 +24,7 @@ from portal.services import case_view
 from portal.services.workdays import calendar
 from portal.views.citizen import bp
 from portal.views.citizen.apply import citizen_id
+from portal.views.citizen.inbox import remember_unread
 from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
@@ -72,7 +73,8 @@ def application(number: str) -> BaseResponse:
     if found.status is Status.DRAFT:
         return redirect(url_for("citizen.task_list", number=number), code=303)
     cal = calendar()
-    signed = case_view.signed_application(session, found)
+    signed = case.signature
+    remember_unread(case.unread)  # the bell's count, read with the case
     registration_day = (cal.registration_date(found.submitted_at, Channel.PORTAL)
                         if found.submitted_at else None)
     after_hours = (found.submitted_at is not None and registration_day is not None
