@@ -77,6 +77,9 @@ class Application(Base):
         Index("ix_applications_queue_assignee", "district_id", "assignee_id", "next_due_on",
               "id"),
         Index("ix_applications_district_iin", "district_id", "applicant_iin"),
+        # The cabinet's list (services/case_view.applications_page, migration 0011): a person's
+        # applications newest first, a page at a time.
+        Index("ix_applications_citizen_created", "citizen_id", "created_at", "id"),
         Index(
             "uq_applications_one_draft_per_ground", "citizen_id", "ground", unique=True,
             sqlite_where=text("status = 'draft' AND ground IS NOT NULL"),

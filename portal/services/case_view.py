@@ -7,11 +7,10 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, case, exists, func, null, select
-from sqlalchemy.orm import Session, aliased, defaultload, joinedload
+from sqlalchemy.orm import Session, defaultload, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.calendar import Channel, WorkingCalendar
@@ -21,9 +20,9 @@ from portal.domain.workflow import TERMINAL, Action, Status
 from portal.models import (
     Application,
     Desk,
-    DistrictGround,
     Document,
     Event,
+    InboxMessage,
     InspectionAct,
     PreliminaryDecision,
     Signature,
@@ -32,10 +31,9 @@ from portal.models import (
 )
 from portal.services.cases import (
     MILESTONE_LOADS,
-    current_ground_id,
+    ground_rule_columns,
     milestones,
-    own_ground_row,
-    rule_with,
+    rule_of_columns,
 )
 from portal.services.submission import DOCUMENT_KIND
 
@@ -53,7 +51,6 @@ __all__ = [
     "history",
     "looks",
     "settle",
-    "signed_application",
     "statements_sent",
     "timeline",
     "with_presence",
@@ -74,7 +71,7 @@ _STEPS = frozenset(a.value for a in Action)
 # query not made costs nothing, where an eager load of every relation costs a query (or a join)
 # each whether the case has the rows or not.
 _CITIZEN_PAGE = ("preliminary_decisions", "objections", "remarks", "notifications", "documents",
-                 "receipts")
+                 "receipts", "decision", "income_computation", "commission_conclusion")
 STAFF_PAGE = ("family", "incomes", "documents", "gateway_answers", "preliminary_decisions",
               "objections", "remarks", "notifications", "receipts")
 # A case has at most one of each of these: joined to the case's row, which stays one row.
@@ -116,53 +113,6 @@ def settle(row: Any, names: tuple[str, ...]) -> Application:
 
 
 @dataclass(frozen=True)
-class CitizenCase:
-    """The citizen's application for its page and its ground's rule (None without a ground)."""
-
-    application: Application
-    rule: GroundRule | None
-
-
-def citizen_case(session: Session, citizen_id: int, number: str) -> CitizenCase | None:
-    """The citizen's own application for its page, or None, with what its deadlines and lists
-    read known present or absent (see STAFF_PAGE), and its ground's rule from the same row (the
-    district's current row for the ground as columns: ground_rule would load every ground row
-    of the district)."""
-    row = session.execute(_citizen_case_query(),
-                          {"citizen_id": citizen_id, "number": number}).first()
-    if row is None:
-        return None
-    application = settle(row[:1 + len(_CITIZEN_PAGE)], _CITIZEN_PAGE)
-    return CitizenCase(application, _rule(application, row))
-
-
-def _rule(application: Application, row: Any) -> GroundRule | None:
-    """As :func:`portal.services.cases.ground_rule`: the case's own district row for its
-    ground, else the district's current one (a row of None changes nothing)."""
-    if application.ground is None:
-        return None
-    override: Any = own_ground_row(application) or SimpleNamespace(
-        needs_precinct_inspection=row.current_precinct, needs_income=row.current_income,
-        needs_special_commission=row.current_commission)
-    return rule_with(application.ground, override)
-
-
-@functools.cache
-def _citizen_case_query() -> Any:
-    """Built once (as every query here): SQLAlchemy then keeps its compiled form without
-    working out the statement's cache key again each time."""
-    current = aliased(DistrictGround)
-    return (with_presence(select(Application), _CITIZEN_PAGE)
-            .add_columns(current.needs_precinct_inspection.label("current_precinct"),
-                         current.needs_income.label("current_income"),
-                         current.needs_special_commission.label("current_commission"))
-            .outerjoin(current, current.id == current_ground_id())
-            .options(*ONE_EACH, *NESTED).where(
-                Application.number == bindparam("number"),
-                Application.citizen_id == bindparam("citizen_id")))
-
-
-@dataclass(frozen=True)
 class SignedApplication:
     """What the page shows of the signed F1-1: when it was signed and the document as signed
     (its state bodies' answers), not the signature's envelope."""
@@ -171,19 +121,69 @@ class SignedApplication:
     document: dict[str, Any]
 
 
-def signed_application(session: Session, application: Application) -> SignedApplication | None:
-    """The latest signature of the application (as submission.signature_of), two columns."""
-    row = session.connection().execute(_signature_query(),
-                                       {"application_id": application.id}).first()
-    return SignedApplication(row.signed_at, json.loads(row.document)) if row else None
+@dataclass(frozen=True)
+class CitizenCase:
+    """The citizen's application for its page, its ground's rule (None without a ground), its
+    latest signed F1-1 (as submission.signature_of) and the person's unread messages (the
+    bell's count)."""
+
+    application: Application
+    rule: GroundRule | None
+    signature: SignedApplication | None
+    unread: int
+
+
+def citizen_case(session: Session, citizen_id: int, number: str) -> CitizenCase | None:
+    """The citizen's own application for its page, or None, in one query: the columns the page
+    reads, which of its related rows exist (see STAFF_PAGE: the one-to-one rows too, absent in
+    most cases), its ground's rule from its district rows' columns (ground_rule would load every
+    ground row of the district), its signature's two columns and the bell's count."""
+    row = session.execute(_citizen_case_query(),
+                          {"citizen_id": citizen_id, "number": number}).first()
+    if row is None:
+        return None
+    application = settle(row[:1 + len(_CITIZEN_PAGE)], _CITIZEN_PAGE)
+    return CitizenCase(
+        application,
+        None if application.ground is None else rule_of_columns(application.ground, row),
+        SignedApplication(row.signed_at, json.loads(row.signed_document))
+        if row.signed_at is not None else None,
+        int(row.unread or 0))
+
+
+# What the citizen's page reads of the case's own row (the template, the deadlines, the forms'
+# links): only these are loaded, and reading any other column raises (the page's tests) instead
+# of costing a query. The whole row, the form's answers among them, and its one-to-one rows
+# joined cost more to load than the rest of the page's reads together.
+_PAGE_COLUMNS = (
+    Application.number, Application.citizen_id, Application.channel, Application.form,
+    Application.ground, Application.status, Application.version,
+    Application.term_started_on, Application.submitted_at, Application.registered_on,
+    Application.sent_to_precinct_on, Application.documents_received_on,
+    Application.submitted_to_commission_on, Application.result_due_on,
+    Application.result_issued_at, Application.updated_at,
+)
 
 
 @functools.cache
-def _signature_query() -> Any:
-    return (select(Signature.signed_at, Signature.document)
-            .where(Signature.application_id == bindparam("application_id"),
-                   Signature.document_kind == DOCUMENT_KIND)
-            .order_by(Signature.id.desc()).limit(1))
+def _citizen_case_query() -> Any:
+    """Built once (as every query here): SQLAlchemy then keeps its compiled form without
+    working out the statement's cache key again each time."""
+    def latest_signature(column: Any) -> Any:
+        return (select(column).where(Signature.application_id == Application.id,
+                                     Signature.document_kind == DOCUMENT_KIND)
+                .order_by(Signature.id.desc()).limit(1).scalar_subquery())
+
+    unread = (select(func.count()).select_from(InboxMessage)
+              .where(InboxMessage.citizen_id == Application.citizen_id,
+                     InboxMessage.read_at.is_(None)).scalar_subquery())
+    return (ground_rule_columns(with_presence(select(Application), _CITIZEN_PAGE))
+            .add_columns(latest_signature(Signature.signed_at).label("signed_at"),
+                         latest_signature(Signature.document).label("signed_document"),
+                         unread.label("unread"))
+            .options(load_only(*_PAGE_COLUMNS, raiseload=True), *NESTED).where(
+                Application.number == bindparam("number"),
+                Application.citizen_id == bindparam("citizen_id")))
 
 
 def timeline(session: Session, application: Application) -> list[Any]:
@@ -198,8 +198,7 @@ def _nothing_added(event: Any) -> bool:
     return event.action == "document_files_added" and not (event.data or {}).get("files")
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(NamedTuple):
     """One staff view, change or 1414 lookup of the case: role, desk and time, no name."""
 
     at: dt.datetime
@@ -218,16 +217,25 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
     """:func:`timeline` and :func:`looks` together, from one read of the case's events (plain
     rows of the columns the page shows: no Event objects, whose hashes and data it never
     reads)."""
-    every = list(session.connection().execute(_events_query(), {"application_id": application.id}))
-    steps = [e for e in every if e.action not in _HIDDEN
-             and (e.actor_kind != "staff" or e.action in _STEPS) and not _nothing_added(e)]
-    # The signing plumbing (a signature started or made) is no look at the person's data.
-    rows = [e for e in reversed(every) if e.actor_kind == "staff" and e.action not in _HIDDEN]
-    ids = {e.actor_id for e in rows if e.actor_id is not None}
+    steps: list[Any] = []
+    staff: list[Any] = []
+    for event in session.connection().execute(_events_query(),
+                                              {"application_id": application.id}):
+        # (unpacked: a row's attributes by name cost more than the rest of this loop)
+        _at, action, actor_kind, _actor_id, _role, _data = event
+        if action in _HIDDEN:
+            continue  # the signing plumbing: no step, and no look at the person's data
+        if actor_kind == "staff":
+            staff.append(event)
+            if action not in _STEPS:
+                continue  # a view or a lookup: a look, not a step
+        if not _nothing_added(event):
+            steps.append(event)
+    ids = {actor_id for _, _, _, actor_id, _, _ in staff if actor_id is not None}
     desks = {row.id: row.channel for row in session.connection().execute(
         _desks_query(), {"ids": list(ids)})} if ids else {}
-    return steps, [Look(e.at, e.role, desks.get(e.actor_id) if e.actor_id else None, e.action)
-                   for e in rows]
+    return steps, [Look(at, role, desks.get(actor_id) if actor_id else None, action)
+                   for at, action, _, actor_id, role, _ in reversed(staff)]
 
 
 @functools.cache
@@ -324,19 +332,37 @@ def applications_page(session: Session, citizen_id: int, number: int,
     decided and ended ones, newest first within each; a page past the last is the last. Two
     queries for the page and one per relation its next steps read (MILESTONE_LOADS), however
     many applications the person has."""
-    total = int(session.scalar(select(func.count()).select_from(Application)
-                               .where(Application.citizen_id == citizen_id)) or 0)
+    connection = session.connection()
+    total = int(connection.execute(_count_query(), {"citizen_id": citizen_id}).scalar() or 0)
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
-    done = case((Application.status.in_(_DONE), 1), else_=0)
-    ids = list(session.scalars(
-        select(Application.id).where(Application.citizen_id == citizen_id)
-        .order_by(done, Application.created_at.desc(), Application.id.desc())
-        .limit(size).offset((number - 1) * size)))
-    found = {a.id: a for a in session.execute(
-        select(Application).options(*MILESTONE_LOADS, joinedload(Application.district_ground))
-        .where(Application.id.in_(ids))).unique().scalars()} if ids else {}
+    ids = list(connection.execute(_page_ids_query(), {
+        "citizen_id": citizen_id, "size": size, "skip": (number - 1) * size}).scalars())
+    found = {a.id: a for a in session.execute(_page_query(), {"ids": ids}).unique().scalars()
+             } if ids else {}
     return ApplicationsPage([found[i] for i in ids if i in found], number, pages, total)
+
+
+# Built once, as the case page's: SQLAlchemy then reuses their compiled form.
+@functools.cache
+def _count_query() -> Any:
+    return (select(func.count()).select_from(Application)
+            .where(Application.citizen_id == bindparam("citizen_id")))
+
+
+@functools.cache
+def _page_ids_query() -> Any:
+    """Open cases first, newest first (ix_applications_citizen_created)."""
+    done = case((Application.status.in_(_DONE), 1), else_=0)
+    return (select(Application.id).where(Application.citizen_id == bindparam("citizen_id"))
+            .order_by(done, Application.created_at.desc(), Application.id.desc())
+            .limit(bindparam("size")).offset(bindparam("skip")))
+
+
+@functools.cache
+def _page_query() -> Any:
+    return (select(Application).options(*MILESTONE_LOADS, joinedload(Application.district_ground))
+            .where(Application.id.in_(bindparam("ids", expanding=True))))
 
 
 def next_steps(applications: list[Application], cal: WorkingCalendar,

@@ -53,6 +53,7 @@ __all__ = [
     "current_ground_id",
     "deliver_preliminary_notice",
     "ground_rule",
+    "ground_rule_columns",
     "milestones",
     "own_ground_row",
     "read_protocol",
@@ -60,6 +61,7 @@ __all__ = [
     "refresh_decided",
     "refresh_next_due",
     "resume_review",
+    "rule_of_columns",
     "rule_with",
     "submit_objection",
     "submit_remarks",
@@ -109,12 +111,50 @@ def own_ground_row(application: Application) -> DistrictGround | None:
 def rule_with(ground: GroundCategory, override: Any) -> GroundRule:
     """The ground's rule changed by the district's row (a DistrictGround or a row of its
     columns), if there is one."""
-    changes = {} if override is None else {
-        name: getattr(override, name)
+    changes = () if override is None else tuple(
+        (name, getattr(override, name))
         for name in ("needs_precinct_inspection", "needs_income", "needs_special_commission")
         if getattr(override, name) is not None
-    }
-    return load_ground_rules({ground.value: changes})[ground]
+    )
+    return _changed_rule(ground, changes)
+
+
+@functools.cache
+def _changed_rule(ground: GroundCategory, changes: tuple[tuple[str, bool], ...]) -> GroundRule:
+    """The rule once per ground and change (a few dozen in all; every case page asks)."""
+    return load_ground_rules({ground.value: dict(changes)})[ground]
+
+
+def rule_of_columns(ground: GroundCategory, row: Any) -> GroundRule:
+    """:func:`ground_rule` from a row of columns (:func:`ground_rule_columns`): the case's own
+    district row if it is for its ground, else the district's current one."""
+    if row.own_category is ground:
+        override: Any = SimpleNamespace(needs_precinct_inspection=row.own_precinct,
+                                        needs_income=row.own_income,
+                                        needs_special_commission=row.own_commission)
+    elif row.current_precinct is not None or row.current_income is not None \
+            or row.current_commission is not None:
+        override = SimpleNamespace(needs_precinct_inspection=row.current_precinct,
+                                   needs_income=row.current_income,
+                                   needs_special_commission=row.current_commission)
+    else:
+        override = None  # no row, or one that changes nothing: the same rule
+    return rule_with(ground, override)
+
+
+def ground_rule_columns(query: Any) -> Any:
+    """``query`` (of Application) with the columns :func:`rule_of_columns` reads: the case's
+    own district row and the district's current row for its ground, joined."""
+    own, current = aliased(DistrictGround), aliased(DistrictGround)
+    return (query.add_columns(own.category.label("own_category"),
+                              own.needs_precinct_inspection.label("own_precinct"),
+                              own.needs_income.label("own_income"),
+                              own.needs_special_commission.label("own_commission"),
+                              current.needs_precinct_inspection.label("current_precinct"),
+                              current.needs_income.label("current_income"),
+                              current.needs_special_commission.label("current_commission"))
+            .outerjoin(own, own.id == Application.district_ground_id)
+            .outerjoin(current, current.id == current_ground_id()))
 
 
 def milestones(application: Application, rule: GroundRule | None = None) -> CaseMilestones:
@@ -194,29 +234,19 @@ def current_ground_id() -> Any:
 def _lookup_milestones_query() -> Any:
     """Built once: building the statement (aliases, subqueries) costs more than running it, and
     SQLAlchemy keys its compiled-statement cache on the statement object's structure."""
-    own, current = aliased(DistrictGround), aliased(DistrictGround)
     a = Application
-    current_id = current_ground_id()
 
     def having(model: Any) -> Any:
         return exists().where(model.application_id == a.id)
 
     return (
-        select(a.ground, a.status, a.channel, a.term_started_on, a.registered_on,
-               a.sent_to_precinct_on, a.documents_received_on, a.submitted_to_commission_on,
-               a.result_issued_at, a.updated_at,
-               own.category.label("own_category"),
-               own.needs_precinct_inspection.label("own_precinct"),
-               own.needs_income.label("own_income"),
-               own.needs_special_commission.label("own_commission"),
-               current.needs_precinct_inspection.label("current_precinct"),
-               current.needs_income.label("current_income"),
-               current.needs_special_commission.label("current_commission"),
-               IncomeComputation.computed_at, CommissionConclusion.concluded_on,
-               (having(PreliminaryDecision) | having(Decision) | having(Notification))
-               .label("decided_or_refusing"))
-        .outerjoin(own, own.id == a.district_ground_id)
-        .outerjoin(current, current.id == current_id)
+        ground_rule_columns(
+            select(a.ground, a.status, a.channel, a.term_started_on, a.registered_on,
+                   a.sent_to_precinct_on, a.documents_received_on, a.submitted_to_commission_on,
+                   a.result_issued_at, a.updated_at))
+        .add_columns(IncomeComputation.computed_at, CommissionConclusion.concluded_on,
+                     (having(PreliminaryDecision) | having(Decision) | having(Notification))
+                     .label("decided_or_refusing"))
         .outerjoin(IncomeComputation, IncomeComputation.application_id == a.id)
         .outerjoin(CommissionConclusion, CommissionConclusion.application_id == a.id)
         .where(a.id == bindparam("application_id"))
@@ -235,19 +265,8 @@ def lookup_milestones(session: Session, application_id: int) -> CaseMilestones |
         raise ValueError("the application has no ground yet")
     if row.decided_or_refusing:
         return None
-    if row.own_category is row.ground:
-        override: Any = SimpleNamespace(needs_precinct_inspection=row.own_precinct,
-                                        needs_income=row.own_income,
-                                        needs_special_commission=row.own_commission)
-    elif row.current_precinct is not None or row.current_income is not None \
-            or row.current_commission is not None:
-        override = SimpleNamespace(needs_precinct_inspection=row.current_precinct,
-                                   needs_income=row.current_income,
-                                   needs_special_commission=row.current_commission)
-    else:
-        override = None  # no row, or one that changes nothing: the same rule
     return _milestones(
-        row, rule_with(row.ground, override), pre_issued_at=None, pre_delivered_at=None,
+        row, rule_of_columns(row.ground, row), pre_issued_at=None, pre_delivered_at=None,
         held_at=None, read_at=None, decided_on=None, granted=None,
         computed_at=row.computed_at, concluded_on=row.concluded_on,
         objections=[], remarks=[], cabinet=[])

@@ -9,6 +9,7 @@ most, or ended by a sign-out anywhere. Polls and static files are not activity.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import secrets
@@ -18,6 +19,7 @@ from typing import Any, Final, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select, update
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
@@ -178,29 +180,35 @@ def current_row() -> WebSession | None:
 
 
 def _load_principal() -> Principal:
+    """The principal of the cookie's session row, read as one row of plain columns (no ORM
+    object: every signed-in request pays for this); written only when the session ends or its
+    last-seen time is due (:data:`TOUCH_INTERVAL`)."""
     token = session.get("sid")
     if not isinstance(token, str):
         return ANONYMOUS
-    row = db.session().get(WebSession, token_digest(token))
+    digest = token_digest(token)
+    connection = db.session().connection()
+    row = connection.execute(_session_query(), {"id": digest}).first()
     now = utcnow()
     if row is None:
         session.clear()
         return ANONYMOUS
-    verdict = session_verdict(row.created_at, row.last_seen_at, row.ended_at, now)
+    kind, subject_id, created_at, last_seen_at, ended_at = row
+    verdict = session_verdict(created_at, last_seen_at, ended_at, now)
     if verdict is not SessionVerdict.ACTIVE:
         if verdict is SessionVerdict.IDLE:
-            end_session(row, SessionEnd.IDLE)
+            _end(digest, SessionEnd.IDLE, now)
         elif verdict is SessionVerdict.TOO_OLD:
-            end_session(row, SessionEnd.TOO_OLD)
+            _end(digest, SessionEnd.TOO_OLD, now)
         db.session().commit()
         session.clear()
         flash(str(_ENDED_MESSAGES[verdict]), "notice")
         return ANONYMOUS
     role: Role | None = None
-    if row.subject_kind is SubjectKind.STAFF:
-        staff = db.session().get(StaffUser, row.subject_id)
+    if kind is SubjectKind.STAFF:
+        staff = db.session().get(StaffUser, subject_id)
         if staff is None or not staff.active:
-            end_session(row, SessionEnd.DEACTIVATED)
+            _end(digest, SessionEnd.DEACTIVATED, now)
             db.session().commit()
             session.clear()
             return ANONYMOUS
@@ -208,13 +216,35 @@ def _load_principal() -> Principal:
         # Held for the request: the session's identity map keeps only weak references, so
         # without this the row would be collected here and Principal.staff would read it again.
         g.staff_user = staff
-    if request.endpoint not in POLL_ENDPOINTS and now - row.last_seen_at >= TOUCH_INTERVAL:
+    if request.endpoint not in POLL_ENDPOINTS and now - last_seen_at >= TOUCH_INTERVAL:
         # Activity keeps the session alive; a poll does not. Written at most every
         # TOUCH_INTERVAL: a write per request serialises a person's parallel requests (htmx
         # saves, assets, two tabs) on one row lock, and the idle limit loses at most that much.
-        row.last_seen_at = now
+        connection.execute(_touch_statement(), {"digest": digest, "seen": now})
         db.session().commit()
-    return Principal(row.subject_kind.value, row.subject_id, role, row.id)
+    return Principal(kind.value, subject_id, role, digest)
+
+
+@functools.cache
+def _session_query() -> Any:
+    """Built once (SQLAlchemy then reuses its compiled form): what the check reads of the row."""
+    return select(WebSession.subject_kind, WebSession.subject_id, WebSession.created_at,
+                  WebSession.last_seen_at, WebSession.ended_at).where(
+        WebSession.id == bindparam("id"))
+
+
+@functools.cache
+def _touch_statement() -> Any:
+    # (an UPDATE keeps the column names for its own parameters)
+    return update(WebSession).where(WebSession.id == bindparam("digest")).values(
+        last_seen_at=bindparam("seen"))
+
+
+def _end(digest: str, reason: SessionEnd, now: dt.datetime) -> None:
+    """:func:`end_session` by the row's id, without loading it (the caller commits)."""
+    db.session().execute(
+        update(WebSession).where(WebSession.id == digest, WebSession.ended_at.is_(None))
+        .values(ended_at=now, ended_reason=reason).execution_options(synchronize_session=False))
 
 
 def sign_in_url_for(audience: frozenset[Audience]) -> str:

@@ -285,6 +285,28 @@ def test_a_status_poll_does_not_count_as_activity(client_request) -> None:  # ty
         assert row is not None and utcnow() - row.last_seen_at > dt.timedelta(minutes=4)
 
 
+def test_a_page_is_activity_written_at_most_once_a_touch_interval(client_request) -> None:  # type: ignore[no-untyped-def]
+    from portal.web.access import TOUCH_INTERVAL, token_digest
+
+    client_request.login_as("citizen")
+    client = client_request.client
+    _age_session(client_request.app, client, last_seen_at=dt.timedelta(minutes=5))
+    with client.session_transaction() as cookie:
+        digest = token_digest(cookie["sid"])
+
+    def last_seen() -> dt.datetime:
+        with client_request.app.app_context():
+            row = db.session().get(WebSession, digest)
+            assert row is not None and row.ended_at is None
+            return row.last_seen_at
+
+    assert client.get("/cabinet/").status_code == 200
+    touched = last_seen()
+    assert utcnow() - touched < TOUCH_INTERVAL  # the page kept the session alive
+    assert client.get("/cabinet/").status_code == 200
+    assert last_seen() == touched  # not written again within the interval
+
+
 def test_an_htmx_request_without_a_session_is_sent_to_sign_in_and_back(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/cabinet/", headers={
         "HX-Request": "true", "HX-Current-URL": "http://localhost/cabinet/?tab=1"})

@@ -545,3 +545,74 @@ def test_the_timeline_writes_each_time_as_the_local_datetime_filter_does() -> No
                dt.datetime(2023, 12, 31, 23, 5, 1, 999, tzinfo=dt.UTC),  # before March 2024: UTC+6
                dt.datetime(2026, 1, 1, 4, 7)):  # naive: UTC
         assert minute(at) == local_datetime(at, "short")
+
+
+def test_the_page_says_what_the_services_say_timeline_looks_signature_and_bell(
+        client_request: ClientRequest, app: Flask, citizen: Citizen) -> None:
+    """The timeline's and the looks' rows are written in the view (not by a template loop) and
+    the signature and the bell's count come with the case's one query: each row, time and
+    label as the services and the label filters give them, the signed F1-1's time and every
+    register's answer, and the unread count."""
+    from portal.domain.calendar import Channel
+    from portal.models import InboxKind, InboxMessage
+    from portal.services import case_view
+    from portal.web.i18n import local_datetime
+    from tests.factories import create_desk, create_staff
+    from tests.form_cases import signature
+
+    with app.app_context():
+        session = db.session()
+        application = create_application(session, citizen=session.get(Citizen, citizen.id),
+                                          status=Status.REGISTERED)
+        district = application.district
+        officials = [create_staff(session, district, role, desk=create_desk(session, district,
+                                                                            channel))
+                     for role, channel in ((Role.INTAKE, Channel.STATE_CORP),
+                                           (Role.SPECIALIST, Channel.PROVIDER))]
+        events.record(session, events.Actor("citizen", citizen.id, "citizen"), "submit",
+                      application_id=application.id, to_status="submitted")
+        for k in range(6):
+            who = officials[k % 2]
+            events.record(session, events.Actor("staff", who.id, who.role.value),
+                          "case_viewed" if k % 2 else "register", application_id=application.id)
+        events.record(session, events.Actor("staff", None, "operator"), "status_lookup",
+                      application_id=application.id)
+        signed = signature(session, application, "application", "applicant")
+        signed.document = json.dumps({"state_bodies": [
+            {"query": "identity", "outcome": "found"},
+            {"query": "residence", "outcome": "no_data"}]}).encode()
+        for _ in range(3):
+            session.add(InboxMessage(citizen_id=citizen.id, application_id=application.id,
+                                     kind=InboxKind.REGISTERED, data={}, created_at=utcnow()))
+        session.commit()
+        number, signed_at = application.number, signed.signed_at
+    client_request.login(citizen)
+    client_request.set_language("ru")
+    page = check_page(client_request.client.get(f"/cabinet/applications/{number}"))
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        from flask_babel import force_locale
+
+        session = db.session()
+        found = session.scalar(select(Application).where(Application.number == number))
+        assert found is not None
+        filters = app.jinja_env.filters
+        with force_locale("ru"):
+            steps = [(e.at.isoformat(), f"{local_datetime(e.at, 'short')} "
+                      f"{filters['event_label'](e.action)}")
+                     for e in case_view.timeline(session, found)]
+            looks = [(look.at.isoformat(), f"{local_datetime(look.at, 'short')} — "
+                      f"{filters['role_label'](look.role)}"
+                      + (f", {filters['desk_label'](look.channel.value)}" if look.channel else "")
+                      + f": {filters['event_label'](look.action)}")
+                     for look in case_view.looks(session, found)]
+            answers = [f"{filters['query_label'](q)} {filters['outcome_label'](o)}"
+                       for q, o in (("identity", "found"), ("residence", "no_data"))]
+            signed_text = local_datetime(signed_at)
+    assert len(steps) == 4 and len(looks) == 7  # the steps; every staff event, the 1414 too
+    for selector, expected in (("ol.timeline li", steps), ("ul.looks li", looks)):
+        rows = page.select(selector)
+        assert [(str(r.select_one("time")["datetime"]),  # type: ignore[index]
+                 " ".join(r.get_text().split())) for r in rows] == expected
+    assert signed_text in page.get_text()
+    assert [" ".join(li.get_text().split()) for li in page.select(".register-answers li")] == answers
+    assert page.select_one("a.inbox-bell .bell-count").get_text() == "3"  # type: ignore[union-attr]

@@ -10,8 +10,10 @@ page together).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import abort, redirect, url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
@@ -22,6 +24,7 @@ from portal.services import case_view
 from portal.services.workdays import calendar
 from portal.views.citizen import bp
 from portal.views.citizen.apply import citizen_id
+from portal.views.citizen.inbox import remember_unread
 from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
@@ -32,6 +35,31 @@ def minute(at: dt.datetime) -> str:
     in one conversion and no ``strftime`` (the page writes one per event)."""
     t = (at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)).astimezone(ALMATY)
     return f"{t.day:02d}.{t.month:02d}.{t.year:04d} {t.hour:02d}:{t.minute:02d}"
+
+
+def _time(at: dt.datetime) -> str:
+    """``<time>`` of an event: digits and punctuation of a datetime only, nothing to escape."""
+    return f'<time datetime="{at.isoformat()}">{minute(at)}</time>'
+
+
+def timeline_items(steps: list[Any], labels: dict[str, str]) -> Markup:
+    """The timeline's ``<li>`` rows: each label escaped once, the rows written here rather than
+    by a loop of the template (an output and an escape per cell cost more than the page's
+    queries). What they say is the services' (tests/web/test_cabinet.py compares)."""
+    said = {code: escape(text) for code, text in labels.items()}
+    return Markup("".join([f"<li>{_time(step.at)} {said[step.action]}</li>\n"  # noqa: S704
+                           for step in steps]))
+
+
+def look_items(looks: list[case_view.Look], labels: dict[str, str], roles: dict[str, str],
+               desks: dict[str, str]) -> Markup:
+    """The ``<li>`` rows of "who looked at my data", as :func:`timeline_items`."""
+    said = {code: escape(text) for code, text in labels.items()}
+    who = {(role, channel): escape(roles[role] + (f", {desks[channel.value]}" if channel else ""))
+           for _, role, channel, _ in looks}
+    return Markup("".join([  # noqa: S704 — every text escaped above
+        f"<li>{_time(at)} — {who[role, channel]}: {said[action]}</li>\n"
+        for at, role, channel, action in looks]))
 
 
 @bp.get("/applications/<number>")
@@ -45,7 +73,8 @@ def application(number: str) -> BaseResponse:
     if found.status is Status.DRAFT:
         return redirect(url_for("citizen.task_list", number=number), code=303)
     cal = calendar()
-    signed = case_view.signed_application(session, found)
+    signed = case.signature
+    remember_unread(case.unread)  # the bell's count, read with the case
     registration_day = (cal.registration_date(found.submitted_at, Channel.PORTAL)
                         if found.submitted_at else None)
     after_hours = (found.submitted_at is not None and registration_day is not None
@@ -68,10 +97,6 @@ def application(number: str) -> BaseResponse:
         objection_open=objection_open, remarks_open=remarks_open, objection_days_left=days_left,
         signature=signed, registration_day=registration_day, after_hours=after_hours,
         document=signed.document if signed else None,
-        # (datetime attribute, time as read, what): rows of plain strings
-        events=[(e.at.isoformat(), minute(e.at), labels[e.action]) for e in steps],
-        looks=[(look.at.isoformat(), minute(look.at),
-                roles[look.role] + (f", {desks[look.channel.value]}" if look.channel else ""),
-                labels[look.action]) for look in looks],
+        events=timeline_items(steps, labels), looks=look_items(looks, labels, roles, desks),
         statements=case_view.statements_sent(session, found),
         deadlines=case_view.deadlines(found, cal, today, case.rule)))

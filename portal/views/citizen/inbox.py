@@ -3,7 +3,7 @@ citizen, the list newest first, one message opened (which marks it read)."""
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort, g, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,10 +29,19 @@ def unread_messages() -> int | None:
     principal = current()
     if principal.kind != "citizen" or principal.id is None:
         return None
+    known: int | None = g.get("unread_messages")
+    if known is not None:
+        return known
     try:
         return inbox.unread_count(db.session(), principal.id)
     except SQLAlchemyError:  # an error page while the database is down still renders
         return None
+
+
+def remember_unread(count: int) -> None:
+    """The bell's count as a page's own query read it (the case page's): the layout then asks
+    no query of its own. Only for this request's person."""
+    g.unread_messages = count
 
 
 def _link(message: InboxMessage) -> str:
