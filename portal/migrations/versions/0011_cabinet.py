@@ -2,12 +2,12 @@
 (services/case_view.applications_page): an index on (citizen_id, created_at, id).
 
 Revision ID: 0011_cabinet
-Revises: 0010_desknames
+Revises: 0011_dashdistrict
 """
 from alembic import op
 
 revision = '0011_cabinet'
-down_revision = "0010_desknames"
+down_revision = "0011_dashdistrict"
 branch_labels = None
 depends_on = None
 

@@ -8,13 +8,13 @@ refusals' by day; the undelivered notifications' index keeps the status first (t
 reads every district's pending ones) and has the district next instead of the case.
 
 Revision ID: 0011_dashdistrict
-Revises: 0010_desknames
+Revises: 0011_firstpass
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0011_dashdistrict'
-down_revision = "0010_desknames"
+down_revision = "0011_firstpass"
 branch_labels = None
 depends_on = None
 
