@@ -1,6 +1,6 @@
 """Uploaded files: served only to the applicant and to the back office of the application's
 district once it is submitted (not to the 1414 operator, not a citizen's draft); each download by
-an official is a `case_viewed` event (with the file), so the person sees it in "who looked at my
+an official is a `file_viewed` event (with the file), so the person sees it in "who looked at my
 data". Only the applicant adds or removes files (docs/field-access.md).
 
 Everyone else gets the same 404 as for a file that does not exist. The answer is built so that a
@@ -76,7 +76,7 @@ def show_file(file_id: int) -> BaseResponse:
     thumb = request.args.get("size") == "thumb" and row.thumbnail_key is not None
     if current().kind == "staff":
         session = db.session()
-        events.record(session, actor(), "case_viewed", application_id=row.document.application_id,
+        events.record(session, actor(), "file_viewed", application_id=row.document.application_id,
                       data={"file": row.id})
         session.commit()
     if current_app.config.get("FILES_ORIGIN"):

@@ -208,6 +208,7 @@ EVENT_LABELS = {
     "notify": _l("The notification of the decision was issued"),
     # views and lookups, shown under "who looked at my data"
     "case_viewed": _l("opened the application"),
+    "file_viewed": _l("opened a file of the application"),
     "operator_lookup": _l("looked up the status for a caller"),
     "status_lookup": _l("looked up the status"),
     # files of the application (a draft) or of an objection or remarks being written
@@ -364,6 +365,7 @@ STAFF_EVENT_LABELS = {
     "withdraw": _l("The applicant withdrew the application"),
     "deliver_preliminary_notice": _l("The notice of the preliminary decision was delivered"),
     "case_viewed": _l("Opened the case"),
+    "file_viewed": _l("Opened a file of the case"),
     "assign": _l("Assigned the case"),
     "signing_started": _l("Began signing with EDS"),
     "signed": _l("Signed with EDS"),

@@ -111,9 +111,15 @@ def test_an_officials_download_is_in_who_looked_at_my_data(client_request: Clien
     client_request.login(ids["owner"])  # type: ignore[arg-type]
     client_request.get_response("files.show_file", 200, file_id=file_id)  # the owner: no event
     with client_request.app.app_context():
-        views = list(db.session().scalars(select(Event).where(Event.action == "case_viewed")))
+        views = list(db.session().scalars(select(Event).where(Event.action == "file_viewed")))
     assert [(e.actor_kind, e.actor_id, e.role, e.data) for e in views] == [
         ("staff", ids["ours"].id, "specialist", {"file": file_id})]  # type: ignore[attr-defined]
+    with client_request.app.app_context():
+        number = db.session().get(Document, ids["document"]).application.number  # type: ignore[union-attr]
+    client_request.set_language("en")
+    page = client_request.get("citizen.application", number=number)
+    looks = page.select_one("ul.looks")
+    assert looks is not None and "opened a file of the application" in looks.get_text()
 
 
 def test_a_citizens_draft_is_theirs_alone_no_official_reads_or_changes_its_files(
