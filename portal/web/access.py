@@ -247,6 +247,12 @@ def _end(digest: str, reason: SessionEnd, now: dt.datetime) -> None:
         .values(ended_at=now, ended_reason=reason).execution_options(synchronize_session=False))
 
 
+def staff_home(role: Role | None) -> str:
+    """Where an official lands after signing in: the 1414 operator's search, everyone else's
+    case queue (the operator may not open the queue)."""
+    return url_for("operator.lookup_cases" if role is Role.OPERATOR else "staff.queue")
+
+
 def sign_in_url_for(audience: frozenset[Audience]) -> str:
     staff_only = CITIZEN not in audience and ANYONE not in audience
     endpoint = "auth.staff_sign_in" if staff_only else "auth.sign_in"

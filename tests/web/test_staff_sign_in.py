@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import db
+from portal.domain.workflow import Role
 from portal.models import StaffFactor, StaffRecoveryCode, WebSession
 from portal.services import staff_accounts
 from tests.pages import check_page
@@ -434,3 +435,17 @@ def test_reseal_factors_seals_every_seed_under_the_current_key(app: Flask) -> No
             StaffFactor.staff_id == lost.id)) == lost.id
     [event] = events_named(app, "factors_resealed")
     assert event.data == {"resealed": 2, "unreadable": 1}
+
+
+def test_the_1414_operator_lands_on_the_operators_search_not_the_case_queue(
+        app: Flask, client: FlaskClient) -> None:
+    """The operator may not open the case queue: signing in must not end on a 403."""
+    operator = make_staff(app, role=Role.OPERATOR)
+    enter_password(client, operator.login)
+    response = enter_code(client, code_at(NOW))
+    assert response.status_code == 303
+    assert response.location == "/operator/"
+    page = client.get(response.location)
+    assert page.status_code == 200
+    assert 'href="/operator/"' in page.get_data(as_text=True)  # and the menu names it
+    assert client.get("/sign-in/staff").location == "/operator/"  # signed in already

@@ -14,13 +14,14 @@ from portal import db
 from portal.db import utcnow
 from portal.extensions import limiter
 from portal.forms.auth import EdsSignInForm
+from portal.models import StaffUser
 from portal.services import eds_sign_in as eds_service
 from portal.services import signing as signing_service
 from portal.services.eds_sign_in import Audience, SignInRefused
 from portal.views.auth import bp
 from portal.views.auth.citizen import PERSON_LIMIT, SIGN_IN_LIMIT, _iin_key, _locale
 from portal.views.sign import remember_challenge
-from portal.web.access import ANYONE, allow, current
+from portal.web.access import ANYONE, allow, current, staff_home
 from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.i18n import safe_next
 from portal.web.signing_messages import MESSAGES, describe
@@ -60,10 +61,12 @@ def _urls(audience: Audience) -> tuple[str, str]:
 
 
 def _start_page(audience: Audience) -> Any:
-    home = "staff.queue" if audience is Audience.STAFF else "citizen.cabinet"
     next_url = safe_next(request.args.get("next"), fallback="")
-    if current().kind == audience.value and request.method == "GET":
-        return redirect(next_url or url_for(home))
+    principal = current()
+    if principal.kind == audience.value and request.method == "GET":
+        home = staff_home(principal.role) if audience is Audience.STAFF else url_for(
+            "citizen.cabinet")
+        return redirect(next_url or home)
     form = EdsSignInForm()
     start_url, continue_url = _urls(audience)
     if form.validate_on_submit():
@@ -145,7 +148,11 @@ def _complete(audience: Audience) -> Any:
                      "of individuals. It has no password: sign in with EDS. You can set a "
                      "password later with “I forgot my password” once a mobile number is on "
                      "your account.")), "ok")
-    home = url_for("staff.queue") if audience is Audience.STAFF else url_for("citizen.cabinet")
+    if audience is Audience.STAFF:
+        staff = db.session().get(StaffUser, signed.subject_id)
+        home = staff_home(staff.role if staff is not None else None)
+    else:
+        home = url_for("citizen.cabinet")
     return redirect_after_post(safe_next(next_url, fallback=home) if next_url else home)
 
 

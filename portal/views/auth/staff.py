@@ -26,7 +26,7 @@ from portal.models import SignInMethod, StaffUser
 from portal.services import staff_accounts
 from portal.services.staff_accounts import FactorResult
 from portal.views.auth import bp
-from portal.web.access import ANYONE, allow, current, fresh_marker
+from portal.web.access import ANYONE, allow, current, fresh_marker, staff_home
 from portal.web.htmx import no_store, redirect_after_post, render
 from portal.web.i18n import safe_next
 
@@ -76,7 +76,7 @@ def _locked() -> BaseResponse:
 
 def _signed_in(staff: StaffUser, method: SignInMethod, next_url: str | None) -> BaseResponse:
     staff_accounts.complete_sign_in(db.session(), staff, method)
-    return redirect_after_post(next_url or url_for("staff.queue"))
+    return redirect_after_post(next_url or staff_home(staff.role))
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -88,7 +88,7 @@ def staff_sign_in() -> Any:
     next_url = safe_next(request.args.get("next"), fallback="")
     principal = current()
     if principal.kind == "staff" and request.method == "GET":
-        return redirect(next_url or url_for("staff.queue"))
+        return redirect(next_url or staff_home(principal.role))
     failed = expired = False
     if form.validate_on_submit():
         s = db.session()
@@ -172,11 +172,11 @@ def staff_enrol() -> Any:
             staff_accounts.record_locked(s, staff)
             return _locked()
         if codes is not None:
-            next_url = pending.get("next") or url_for("staff.queue")
+            next_url = pending.get("next") or staff_home(staff.role)
             staff_accounts.complete_sign_in(s, staff, SignInMethod.PASSWORD_TOTP)
             # Shown once, in this answer only: the database keeps their hashes.
             return no_store(render("auth/staff_recovery_codes.html", codes=codes,
-                                    next=safe_next(next_url, fallback=url_for("staff.queue"))))
+                                    next=safe_next(next_url, fallback=staff_home(staff.role))))
         form.code.errors = [str(_l("That code is not right. Check that the app shows the "
                                    "portal's account and enter the code it shows now."))]
     status = 422 if form.errors else 200
