@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from flask import Flask, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -115,6 +116,22 @@ def session() -> Session:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     s: Session = g.db_session
     return s
+
+
+@contextmanager
+def connection() -> Iterator[Connection]:
+    """A Core connection for a read of plain columns that needs no ORM session: the request's
+    session's own when it has one open (the same transaction), else one from the engine's pool,
+    given back at the end of the block. Opening and closing a session costs about 90 µs more
+    than the connection alone (measured on the status lookup)."""
+    from flask import current_app
+
+    s: Session | None = g.get("db_session")
+    if s is not None:
+        yield s.connection()
+        return
+    with engine_of(current_app).connect() as conn:
+        yield conn
 
 
 def _close_session(_exc: BaseException | None) -> None:

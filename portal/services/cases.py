@@ -54,6 +54,8 @@ __all__ = [
     "deliver_preliminary_notice",
     "ground_rule",
     "ground_rule_columns",
+    "lookup_milestones",
+    "lookup_milestones_select",
     "milestones",
     "own_ground_row",
     "read_protocol",
@@ -61,6 +63,7 @@ __all__ = [
     "refresh_decided",
     "refresh_next_due",
     "resume_review",
+    "row_milestones",
     "rule_of_columns",
     "rule_with",
     "submit_objection",
@@ -230,10 +233,13 @@ def current_ground_id() -> Any:
             .order_by(DistrictGround.id).limit(1).scalar_subquery())
 
 
-@functools.cache
-def _lookup_milestones_query() -> Any:
-    """Built once: building the statement (aliases, subqueries) costs more than running it, and
-    SQLAlchemy keys its compiled-statement cache on the statement object's structure."""
+def lookup_milestones_select(*columns: Any) -> Any:
+    """A select of Application (add ``where``) with ``columns`` and everything
+    :func:`row_milestones` reads: the case's date columns, its ground rule's district rows
+    (:func:`ground_rule_columns`), its income computation and commission conclusion, and
+    ``decided_or_refusing``. Build it once per caller (``functools.cache``): building the
+    statement (aliases, subqueries) costs more than running it, and SQLAlchemy keys its
+    compiled-statement cache on the statement object's structure."""
     a = Application
 
     def having(model: Any) -> Any:
@@ -243,24 +249,25 @@ def _lookup_milestones_query() -> Any:
         ground_rule_columns(
             select(a.ground, a.status, a.channel, a.term_started_on, a.registered_on,
                    a.sent_to_precinct_on, a.documents_received_on, a.submitted_to_commission_on,
-                   a.result_issued_at, a.updated_at))
+                   a.result_issued_at, a.updated_at, *columns))
         .add_columns(IncomeComputation.computed_at, CommissionConclusion.concluded_on,
                      (having(PreliminaryDecision) | having(Decision) | having(Notification))
                      .label("decided_or_refusing"))
         .outerjoin(IncomeComputation, IncomeComputation.application_id == a.id)
         .outerjoin(CommissionConclusion, CommissionConclusion.application_id == a.id)
-        .where(a.id == bindparam("application_id"))
     )
 
 
-def lookup_milestones(session: Session, application_id: int) -> CaseMilestones | None:
-    """:func:`milestones` of a case that has no preliminary refusal, decision or notification
-    yet (most of them), read in one query of plain columns instead of loading its object graph
-    (the status lookup spent half its time there). None for a case that has any of those rows:
-    load it with :data:`MILESTONE_LOADS` and call :func:`milestones`."""
-    # Core rows on the session's connection: no ORM result machinery for plain columns.
-    row = session.connection().execute(_lookup_milestones_query(),
-                                       {"application_id": application_id}).one()
+@functools.cache
+def _lookup_milestones_query() -> Any:
+    return lookup_milestones_select().where(Application.id == bindparam("application_id"))
+
+
+def row_milestones(row: Any) -> CaseMilestones | None:
+    """:func:`milestones` from a row of :func:`lookup_milestones_select` (of a case with a
+    ground); None for a case that has a preliminary refusal, a decision or a notification,
+    whose related rows the row does not carry: load it with :data:`MILESTONE_LOADS` and call
+    :func:`milestones`."""
     if row.ground is None:
         raise ValueError("the application has no ground yet")
     if row.decided_or_refusing:
@@ -270,6 +277,15 @@ def lookup_milestones(session: Session, application_id: int) -> CaseMilestones |
         held_at=None, read_at=None, decided_on=None, granted=None,
         computed_at=row.computed_at, concluded_on=row.concluded_on,
         objections=[], remarks=[], cabinet=[])
+
+
+def lookup_milestones(session: Session, application_id: int) -> CaseMilestones | None:
+    """:func:`milestones` of a case that has no preliminary refusal, decision or notification
+    yet (most of them), read in one query of plain columns instead of loading its object graph;
+    None for a case that has any of those rows (:func:`row_milestones`)."""
+    # Core rows on the session's connection: no ORM result machinery for plain columns.
+    return row_milestones(session.connection().execute(
+        _lookup_milestones_query(), {"application_id": application_id}).one())
 
 
 def refresh_next_due(application: Application, cal: WorkingCalendar) -> None:

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar, to_local
@@ -17,7 +17,12 @@ from portal.domain.lookup import Factor, OperatorReason, factor_matches, next_st
 from portal.domain.workflow import Status
 from portal.models import Application, Citizen, StaffUser
 from portal.services import events
-from portal.services.cases import MILESTONE_LOADS, lookup_milestones, milestones
+from portal.services.cases import (
+    MILESTONE_LOADS,
+    lookup_milestones_select,
+    milestones,
+    row_milestones,
+)
 
 _CASE_LOADS = MILESTONE_LOADS
 
@@ -76,27 +81,29 @@ def _names(application: Application) -> dict[str, str]:
 
 
 @functools.cache
-def _case_by_number() -> Any:
-    """The lookup's one query, built once (SQLAlchemy then reuses its compiled form): the case's
-    factors, its account holder's as a fallback, and the answer's own columns."""
+def case_by_number() -> Any:
+    """The lookup's one statement, built once (SQLAlchemy then reuses its compiled form): the
+    case's factors, its account holder's as a fallback, the answer's own columns and what its
+    deadlines read (:func:`cases.lookup_milestones_select`)."""
     return (
-        select(Application.id, Application.status, Application.applicant_iin,
-               Application.applicant_birth_date, Citizen.iin, Citizen.birth_date,
-               Application.number, Application.form, Application.ground,
-               Application.registered_on, Application.result_due_on,
-               Application.result_issued_at)
+        lookup_milestones_select(Application.id, Application.applicant_iin,
+                                 Application.applicant_birth_date, Citizen.iin,
+                                 Citizen.birth_date, Application.number, Application.form,
+                                 Application.result_due_on)
         .join(Citizen, Citizen.id == Application.citizen_id)
         .where(Application.number == bindparam("number"))
     )
 
 
-def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCalendar,
-               today: dt.date) -> StatusAnswer | None:
+def status_for(connection: Connection, number: str, factor: Factor, *,
+               cal: WorkingCalendar, today: dt.date) -> StatusAnswer | None:
     """The answer, or None for an unknown number, a wrong factor or a draft — alike.
 
-    One query either way (the case with its applicant's factors and the account holder's, as a
-    fallback), then both constant-time comparisons either way."""
-    row = session.connection().execute(_case_by_number(), {"number": number}).one_or_none()
+    One statement either way (the case with its applicant's factors, the account holder's as a
+    fallback, and what its deadlines read), then both constant-time comparisons either way. A
+    Core connection is enough: only a case with a preliminary refusal, a decision or a
+    notification loads its object graph, in a session on the same connection."""
+    row = connection.execute(case_by_number(), {"number": number}).one_or_none()
     if row is None:
         ok = factor_matches(factor, None, None)
         iin, birth_date = None, None
@@ -108,13 +115,14 @@ def status_for(session: Session, number: str, factor: Factor, *, cal: WorkingCal
         return None
     if row.ground is None:
         return _status_answer(row, [], today)
-    # Most cases need none of their related rows for the deadlines: plain columns, one query.
-    found = lookup_milestones(session, row.id)
+    # Most cases need none of their related rows for the deadlines: the row carries them.
+    found = row_milestones(row)
     if found is None:  # a refusal round, a decision or a notification: the whole graph
-        application = session.execute(
-            select(Application).options(*_CASE_LOADS).where(Application.id == row.id)
-        ).unique().scalar_one()
-        found = milestones(application)
+        with Session(bind=connection) as session:
+            application = session.execute(
+                select(Application).options(*_CASE_LOADS).where(Application.id == row.id)
+            ).unique().scalar_one()
+            found = milestones(application)
     return _status_answer(row, case_deadlines(found, cal), today)
 
 

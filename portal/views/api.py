@@ -126,8 +126,9 @@ def application_status(number: str) -> Response:
         return problem(400, "invalid-request", detail=(
             f"Send the application number in the path and the applicant's IIN or date of "
             f"birth in the {FACTOR_HEADER} header."))
-    answer = lookup.status_for(db.session(), wanted, factor, cal=calendar(),
-                               today=to_local(utcnow()).date())
+    with db.connection() as connection:  # the session's, opened for the token's check
+        answer = lookup.status_for(connection, wanted, factor, cal=calendar(),
+                                   today=to_local(utcnow()).date())
     if answer is None:
         return problem(404, "not-found")
     response = jsonify(_json(answer))

@@ -120,8 +120,9 @@ def check_status() -> Response:
         assert factor is not None  # the form checked it
         fields = normalise_number(form.number.data), factor
     number, factor = fields
-    answer = lookup.status_for(db.session(), number, factor, cal=calendar(),
-                               today=to_local(utcnow()).date())
+    with db.connection() as connection:  # no ORM session: plain columns (services/lookup.py)
+        answer = lookup.status_for(connection, number, factor, cal=calendar(),
+                                   today=to_local(utcnow()).date())
     # The answer page shows neither what was typed nor whether the number exists; an answer
     # shows no form at all (a link asks for another).
     if answer is None:

@@ -44,7 +44,7 @@ def _snapshot(session: Session) -> dict[str, tuple[str, str | None, int, object]
         a.number: (
             a.status.value, a.next_due_on and a.next_due_on.isoformat(),
             len(list(session.scalars(select(Event.id).where(Event.application_id == a.id)))),
-            status_for(session, a.number, Factor(iin=a.applicant_iin or a.citizen.iin),
+            status_for(session.connection(), a.number, Factor(iin=a.applicant_iin or a.citizen.iin),
                        cal=calendar(), today=TODAY),
         )
         for a in cases

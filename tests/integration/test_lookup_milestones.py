@@ -1,19 +1,26 @@
-"""cases.lookup_milestones (one query of plain columns, for the status lookup) gives exactly the
-milestones cases.milestones computes from the loaded case, and refuses a case whose related rows
-it does not read (L10.1: the lookup's answer is the same either way)."""
+"""cases.lookup_milestones (one query of plain columns) and the status lookup's one statement
+(lookup.case_by_number, the same columns with the factors) give exactly the milestones
+cases.milestones computes from the loaded case, and refuse a case whose related rows they do not
+read (L10.1: the lookup's answer is the same either way). A hit, a wrong factor, an unknown number
+and a draft each run that one statement and both comparisons."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.domain.calendar import Channel
+from portal.domain.deadlines import case_deadlines
 from portal.domain.forms import Frequency
 from portal.domain.grounds import GroundCategory
 from portal.domain.hearing import HearingMode, RefusalGround
+from portal.domain.lookup import Factor, next_step
 from portal.domain.workflow import Status
 from portal.models import (
     Application,
@@ -22,7 +29,8 @@ from portal.models import (
     IncomeComputation,
     PreliminaryDecision,
 )
-from portal.services import cases
+from portal.services import cases, lookup
+from portal.services.workdays import calendar
 from tests.factories import almaty, create_application, create_district
 
 MONDAY = dt.date(2026, 11, 23)
@@ -30,12 +38,47 @@ STATUSES = [Status.SUBMITTED, Status.REGISTERED, Status.AT_PRECINCT, Status.INCO
             Status.WITHDRAWN, Status.REFUSED_ACCEPTANCE]
 
 
+@contextmanager
+def _statements(session: Session) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _factor(application: Application) -> Factor:
+    return Factor(iin=application.applicant_iin or application.citizen.iin)
+
+
+def _answer_is_the_loaded_cases(session: Session, application: Application) -> None:
+    """status_for's answer is the one the loaded case's milestones give."""
+    loaded = session.get_one(Application, application.id)
+    answer = lookup.status_for(session.connection(), application.number, _factor(loaded),
+                               cal=calendar(), today=MONDAY)
+    assert answer is not None
+    assert answer.next_step == next_step(case_deadlines(cases.milestones(loaded), calendar()),
+                                         MONDAY)
+
+
 def _same(session: Session, application: Application) -> None:
     session.commit()
     session.expire_all()
     lean = cases.lookup_milestones(session, application.id)
     assert lean is not None
-    assert lean == cases.milestones(session.get_one(Application, application.id))
+    loaded = cases.milestones(session.get_one(Application, application.id))
+    assert lean == loaded
+    row = session.connection().execute(lookup.case_by_number(),
+                                       {"number": application.number}).one()
+    assert cases.row_milestones(row) == loaded
+    session.expire_all()
+    _answer_is_the_loaded_cases(session, application)
 
 
 @pytest.mark.parametrize(("status", "ground"), [  # every status and every ground
@@ -109,3 +152,36 @@ def test_l10_1_a_case_with_a_preliminary_refusal_is_left_to_the_loaded_case(
         hearing_mode=HearingMode.VIDEO_OR_COMMUNICATION))
     session.commit()
     assert cases.lookup_milestones(session, application.id) is None
+    row = session.connection().execute(lookup.case_by_number(),
+                                       {"number": application.number}).one()
+    assert cases.row_milestones(row) is None
+    _answer_is_the_loaded_cases(session, application)  # the loaded graph, on the same connection
+
+
+@pytest.mark.parametrize("case", ["hit", "wrong_factor", "unknown_number", "draft"])
+def test_l10_1_every_lookup_runs_one_statement_and_both_comparisons(
+        session: Session, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    application = create_application(
+        session, status=Status.DRAFT if case == "draft" else Status.INCOME_COMPUTED,
+        term_started_on=MONDAY, registered_on=MONDAY, documents_received_on=MONDAY)
+    session.add(IncomeComputation(
+        application_id=application.id, quarter_start=dt.date(2026, 7, 1),
+        quarter_end=dt.date(2026, 9, 30), total_tiyn=1, members=1, per_capita_tiyn=1,
+        threshold_tiyn=2, below_threshold=True, computed_at=almaty(MONDAY, 23, 30)))
+    session.commit()
+    factor = Factor(iin="000000000000") if case == "wrong_factor" else _factor(application)
+    number = "SA-000000" if case == "unknown_number" else application.number
+    compared: list[Factor] = []
+    real = lookup.factor_matches
+
+    def spy(given: Factor, *rest: object) -> bool:
+        compared.append(given)
+        return real(given, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lookup, "factor_matches", spy)
+    cal = calendar()  # read (once a process) before counting
+    with _statements(session) as seen:
+        answer = lookup.status_for(session.connection(), number, factor, cal=cal, today=MONDAY)
+    assert len(seen) == 1
+    assert compared == [factor]  # factor_matches makes both comparisons, in constant time
+    assert (answer is not None) is (case == "hit")
