@@ -35,9 +35,15 @@ if IN_CI:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Every test that asks for `database_url` runs once per database (DESIGN principle 6).
+    # Every test that asks for `database_url` runs once per database (DESIGN principle 6), but
+    # for one marked `one_database`: its outcome cannot depend on which database answers (the
+    # headers, templates, routing or limits it checks), so it runs on SQLite only.
     if "database_url" in metafunc.fixturenames:
-        params = ["sqlite"] + (["postgresql"] if PG_URL else [])
+        one = metafunc.definition.get_closest_marker("one_database")
+        if one is not None and not (one.args and str(one.args[0]).strip()):
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: one_database needs the reason "
+                                    "its outcome cannot depend on the database")
+        params = ["sqlite"] + (["postgresql"] if PG_URL and one is None else [])
         metafunc.parametrize("database_url", params, indirect=True)
 
 

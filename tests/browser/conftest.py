@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from werkzeug.serving import make_server
 from portal import create_app, db
 from portal.config import TestConfig
 from portal.notify import mobile
+from tests.conftest import IN_CI
 from tests.factories import load_registers
 
 # Demo citizens whose phones the simulated mobile citizens database knows in the browser tests.
@@ -24,6 +26,38 @@ ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+# Screenshots are for people to look at, not checks (every assertion stands without them), and a
+# full-page PNG costs the browser ~0.2-0.5 s: taken by default outside CI, in CI only with
+# SCREENSHOTS=1; a failing browser test in CI still leaves a screenshot of each page it had open.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "0" if IN_CI else "1") not in {"", "0"}
+
+
+def screenshot(page: Any, name: str) -> None:
+    """instance/screenshots/<name>.png, the whole page, where screenshots are wanted."""
+    if SCREENSHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.failed and call.when == "call" and browser is not None and not SCREENSHOTS:
+        from playwright.sync_api import Error as PlaywrightError
+
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "-", item.name)
+        pages = [page for context in browser.contexts for page in context.pages]
+        for n, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(SHOTS / f"failed-{name}-{n}.png"), full_page=True)
+            except PlaywrightError:  # a page that is closing: nothing to show
+                continue
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PEOPLE
+from tests.browser.conftest import PEOPLE, screenshot
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PASSWORD = "жасыл алма ағашы"
 
 
@@ -27,8 +25,7 @@ def _code_from_outbox(context: Any, base: str) -> str:
 
 
 def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
 
 
 def _no_horizontal_scroll(page: Any) -> None:

@@ -10,7 +10,9 @@
 
 Every official signs in through the real staff sign-in (password, then the authenticator code
 computed from the demo's TOTP secret, which `flask demo load` prints), once per role for the
-module; axe finds nothing on any page visited.
+module; axe finds nothing on any page visited (the sign-in pages, the same for every official,
+are audited at the first sign-in; the application journey that (b) starts from is audited by
+its own test).
 
 Time: the law makes the head wait (R15.1, R15.3, R15.6) and the portal has no test clock —
 services take `now`, the web reads the real one. So, as the services' tests and the demo do, the
@@ -47,13 +49,13 @@ from portal.domain.deadlines import (
 from portal.domain.workflow import Status
 from portal.models import Application
 from portal.services.workdays import calendar
+from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import AXE, _violations
 from tests.qr import qr_links
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
-SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PAPER_IIN = "500706400099"  # the demo pensioner with no phone: her notices are printed (R15.10)
 KEY_PASSWORD = "demo-key-2026"
 
@@ -99,17 +101,20 @@ class Office:
 
     def __call__(self, login: str) -> Any:
         if login not in self.pages:
+            first = not self.pages  # the sign-in pages are the same for everyone: audited once
             context = self.browser.new_context(viewport=DESKTOP, bypass_csp=True,
                                                accept_downloads=True)
             context.add_cookies([{"name": "lang", "value": "ru", "url": self.base}])
             page = context.new_page()
             page.goto(f"{self.base}/sign-in/staff")
-            check(page, f"{login}-sign-in")
+            if first:
+                check(page, f"{login}-sign-in")
             page.locator("main input[name=login]").fill(login)
             page.locator("main input[name=password]").fill(f"demo-{login}-2026")
             page.locator("main form button[type=submit]").click()
             page.locator("main input[name=code]").fill(pyotp.TOTP(self.secrets[login]).now())
-            check(page, f"{login}-code")
+            if first:
+                check(page, f"{login}-code")
             page.locator("main form button[type=submit]").click()
             assert page.locator("h1").inner_text() == "Очередь заявлений", login
             self.pages[login] = page
@@ -131,9 +136,8 @@ def office(browser: Any, office_server: tuple[Any, str, dict[str, str], str]) ->
 
 
 def check(page: Any, label: str) -> None:
-    """Every page: a screenshot, and axe finds no WCAG 2.2 A/AA violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"back-office-{label}.png"), full_page=True)
+    """Every page: a screenshot (where wanted), and axe finds no WCAG 2.2 A/AA violation."""
+    screenshot(page, f"back-office-{label}")
     assert _violations(page) == [], label
 
 
@@ -153,6 +157,24 @@ def submit(page: Any, action: str, label: str) -> None:
     errors = page.locator(".error-summary")
     assert errors.count() == 0, f"{label}: {errors.first.inner_text()}"
     check(page, label)
+
+
+def inspect_at_precinct(precinct: Any, base: str, number: str, *, supplies: str, needs: bool,
+                        conclusion: str, reasons: str, labels: tuple[str, str, str]) -> None:
+    """The precinct commission on the case: the act of inspection F3, then its conclusion F4
+    (R7.2); ``labels`` name the case page, the act and the conclusion."""
+    open_case(precinct, base, number, labels[0])
+    panel = precinct.locator("#action-record_inspection")
+    panel.locator("input[name=housing]").first.check()
+    panel.locator("#record_inspection-school_supplies").fill(supplies)
+    panel.locator("#record_inspection-sanitary_state").fill("удовлетворительное")
+    panel.locator("#record_inspection-applicant_has_read").check()
+    submit(precinct, "record_inspection", labels[1])
+    panel = precinct.locator("#action-conclude_precinct")
+    panel.locator("#conclude_precinct-number").fill(conclusion)
+    panel.locator(f"input[name=needs][value={'yes' if needs else 'no'}]").check()
+    panel.locator("#conclude_precinct-reasons").fill(reasons)
+    submit(precinct, "conclude_precinct", labels[2])
 
 
 def case_status(app: Any, number: str) -> Status:
@@ -257,20 +279,10 @@ def test_r6_1_r7_2_r15_f7_paper_application_to_a_refusal_handed_over(
     assert case_status(app, number) is Status.REGISTERED
     submit(desk, "send_to_precinct", "a12-at-precinct")
     # The precinct commission: the act of inspection F3, then its conclusion F4 (no need).
-    precinct = office("precinct")
-    open_case(precinct, base, number, "a13-precinct")
-    panel = precinct.locator("#action-record_inspection")
-    panel.locator("input[name=housing]").first.check()
-    panel.locator("#record_inspection-school_supplies").fill("достаточно")
-    panel.locator("#record_inspection-sanitary_state").fill("удовлетворительное")
-    panel.locator("#record_inspection-applicant_has_read").check()
-    submit(precinct, "record_inspection", "a14-f3")
-    panel = precinct.locator("#action-conclude_precinct")
-    panel.locator("#conclude_precinct-number").fill("17")
-    panel.locator("input[name=needs][value=no]").check()
-    panel.locator("#conclude_precinct-reasons").fill(
-        "Жилой дом не пострадал от пожара, имущество сохранено.")
-    submit(precinct, "conclude_precinct", "a15-f4")
+    inspect_at_precinct(office("precinct"), base, number, supplies="достаточно", needs=False,
+                        conclusion="17",
+                        reasons="Жилой дом не пострадал от пожара, имущество сохранено.",
+                        labels=("a13-precinct", "a14-f3", "a15-f4"))
     assert case_status(app, number) is Status.PRECINCT_CONCLUDED
     # The specialist: the preliminary refusal on the F4 conclusion, with the hearing (R15.1, R15.2).
     specialist = office("specialist")
@@ -413,7 +425,8 @@ def test_r15_7_r15_11_portal_application_to_a_signed_grant_and_its_f6_in_the_cab
     app, base, _secrets, child = office_server
     with app.app_context():
         before = set(db.session().scalars(select(Application.number)))
-    _journey(browser, base, child, js=True)  # the F1-1 journey, signed and submitted
+    # The F1-1 journey, signed and submitted (its pages audited by its own test).
+    _journey(browser, base, child, js=True, audit=False)
     with app.app_context():
         number = db.session().scalar(select(Application.number).where(
             Application.applicant_iin == IIN, Application.number.not_in(before),
@@ -426,19 +439,9 @@ def test_r15_7_r15_11_portal_application_to_a_signed_grant_and_its_f6_in_the_cab
         open_case(specialist, base, number, "b01-submitted")
         submit(specialist, "register", "b02-registered")
         submit(specialist, "send_to_precinct", "b03-at-precinct")
-        precinct = office("precinct")
-        open_case(precinct, base, number, "b04-precinct")
-        panel = precinct.locator("#action-record_inspection")
-        panel.locator("input[name=housing]").first.check()
-        panel.locator("#record_inspection-school_supplies").fill("недостаточно")
-        panel.locator("#record_inspection-sanitary_state").fill("удовлетворительное")
-        panel.locator("#record_inspection-applicant_has_read").check()
-        submit(precinct, "record_inspection", "b05-f3")
-        panel = precinct.locator("#action-conclude_precinct")
-        panel.locator("#conclude_precinct-number").fill("18")
-        panel.locator("input[name=needs][value=yes]").check()
-        panel.locator("#conclude_precinct-reasons").fill("Доход семьи ниже черты.")
-        submit(precinct, "conclude_precinct", "b06-f4")
+        inspect_at_precinct(office("precinct"), base, number, supplies="недостаточно",
+                            needs=True, conclusion="18", reasons="Доход семьи ниже черты.",
+                            labels=("b04-precinct", "b05-f3", "b06-f4"))
         # The specialist: documents back, income computed (R11.1), to the special commission.
         open_case(specialist, base, number, "b07-specialist")
         submit(specialist, "receive_documents", "b08-documents-received")

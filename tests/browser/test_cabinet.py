@@ -33,6 +33,7 @@ from portal.services import cases, events
 from portal.services import signing as signing_service
 from signing import Holder
 from tests import samples
+from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import AXE, _violations
 from tests.factories import create_application, create_citizen, create_district, create_staff
 from tests.pages import ClientRequest
@@ -42,7 +43,6 @@ CAL = WorkingCalendar()
 STAFF = events.Actor("staff", 1, "specialist")
 SPECIALIST = Actor(Role.SPECIALIST)
 KEY_PASSWORD = "key-pass-2026"
-SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PEOPLE = {True: "850321301238", False: "921231445671"}  # JavaScript on / off
 HEAD_IIN = "760212350620"  # the head of department who signs the decision
 
@@ -150,9 +150,7 @@ def _person(app: Any, js: bool) -> Citizen:
 def _check(page: Any, js: bool, label: str) -> None:
     """Every step: a screenshot, no horizontal scroll at 360 px, axe finds nothing (axe runs
     where JavaScript runs: the same pages pass it with JavaScript on)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"cabinet-{'js' if js else 'nojs'}-{label}.png"),
-                    full_page=True)
+    screenshot(page, f"cabinet-{'js' if js else 'nojs'}-{label}")
     if js:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
             label

@@ -111,6 +111,8 @@ def test_without_javascript_the_continue_button_finishes(signing_server: str, br
         phone.close()
 
 
+@pytest.mark.one_database("what axe finds is the markup's, whichever database the signing "
+                           "state is kept in (the flows above run on both)")
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_signing_pages_have_no_wcag_violations(
     signing_server: str, browser: Any, lang: str

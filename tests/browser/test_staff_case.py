@@ -20,6 +20,7 @@ from portal.config import TestConfig
 from portal.domain.workflow import Role, Status
 from portal.models import SignInMethod, SubjectKind, WebSession
 from portal.web.access import token_digest
+from tests.browser.test_accessibility import AXE, _violations
 from tests.web.case_helpers import Office, make_office
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -92,10 +93,6 @@ def test_two_officials_at_once_the_second_sees_what_changed(
     assert [e.action for e in office.events(number)].count("send_to_precinct") == 1
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_case_page_and_its_forms_have_no_wcag_violations(
         browser: Any, served: tuple[Flask, str], lang: str) -> None:
@@ -116,11 +113,7 @@ def test_the_case_page_and_its_forms_have_no_wcag_violations(
                 if role is Role.COMMISSION:  # the form with its errors showing
                     page.locator("#action-conclude_commission button[type=submit]").click()
                     page.locator("#action-conclude_commission .error-summary").wait_for()
-                page.add_script_tag(path=str(AXE))
-                result = page.evaluate(
-                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-                found = [f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
-                         for v in result["violations"]]
+                found = _violations(page)
                 assert found == [], (role, viewport, found)
             finally:
                 context.close()

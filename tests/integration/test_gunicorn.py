@@ -6,6 +6,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,10 +45,12 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def _gunicorn(env: dict[str, str], port: int, log: Path, workers: int = 4
+              ) -> subprocess.Popen[bytes]:
     """Access log lines are `worker-pid status`; errors go to error.log beside it."""
     return subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "--access-logfile", str(log),
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--access-logfile", str(log),
          "--access-logformat", "%(p)s %(s)s", "--error-logfile", str(log.parent / "error.log"),
          "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -63,7 +66,8 @@ def test_gunicorn_refuses_to_serve_without_shared_limits_or_an_explicit_environm
 ) -> None:
     env = _production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/4")
     env.pop(unset)
-    server = _gunicorn(env, _free_port(), tmp_path / "access.log")
+    # One worker: each worker imports the portal and is refused alike; more only cost more.
+    server = _gunicorn(env, _free_port(), tmp_path / "access.log", workers=1)
     try:
         server.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -75,11 +79,12 @@ def test_gunicorn_refuses_to_serve_without_shared_limits_or_an_explicit_environm
 
 
 @pytest.fixture
-def four_workers(tmp_path: Path, redis_url: str) -> Iterator[tuple[int, Path]]:
+def four_workers(tmp_path: Path, redis_url: str, sqlite_template: Path
+                 ) -> Iterator[tuple[int, Path]]:
     env = _production_env(tmp_path, REDIS_URL=redis_url, SESSION_COOKIE_SECURE="false")
-    for command in (["db", "upgrade"], ["signing", "init-ca"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=120)
+    shutil.copyfile(sqlite_template, tmp_path / "portal.db")  # the migrated database
+    subprocess.run([str(BIN / "flask"), "signing", "init-ca"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
     port, log = _free_port(), tmp_path / "access.log"
     server = _gunicorn(env, port, log)
     try:

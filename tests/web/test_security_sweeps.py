@@ -256,6 +256,20 @@ def _signed_in(app: Flask, person: Citizen | StaffUser) -> tuple[FlaskClient, st
     return request.client, _csrf(request.client)
 
 
+class _Clients:
+    """One signed-in client (and its CSRF token) per person, for every route of a sweep."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.clients: dict[int, tuple[FlaskClient, str]] = {}
+
+    def __call__(self, person: Citizen | StaffUser) -> tuple[FlaskClient, str]:
+        key = id(person)
+        if key not in self.clients:
+            self.clients[key] = _signed_in(self.app, person)
+        return self.clients[key]
+
+
 def test_no_route_with_an_id_reaches_another_persons_or_another_districts_object(
     app: Flask,
 ) -> None:
@@ -264,13 +278,7 @@ def test_no_route_with_an_id_reaches_another_persons_or_another_districts_object
     unknown = sorted({a for r in rules for a in _ids(r) if a not in world.values})
     assert unknown == [], f"teach the sweep what these path arguments name: {unknown}"
     assert len(rules) >= 20
-    clients: dict[int, tuple[FlaskClient, str]] = {}
-
-    def client_of(person: Citizen | StaffUser) -> tuple[FlaskClient, str]:
-        key = id(person)
-        if key not in clients:
-            clients[key] = _signed_in(app, person)
-        return clients[key]
+    client_of = _Clients(app)
 
     leaks, unproven = [], []
     swept = 0
@@ -318,10 +326,13 @@ def _signed_in_pages(app: Flask) -> list[Rule]:
                   key=lambda r: (r.rule, r.endpoint))
 
 
+@pytest.mark.one_database("Cache-Control, hx-history and the sign-out button come from the "
+                           "response hooks and the layout, whichever database the page read")
 def test_every_signed_in_page_is_no_store_and_kept_out_of_htmx_history(app: Flask) -> None:
     world = _world(app)
     rules = _signed_in_pages(app)
     assert len(rules) >= 10
+    client_of = _Clients(app)
     stored, in_history, unreached, no_sign_out = [], [], [], []
     checked = 0
     # The owner side last, GET routes first and deletions at the very end: a POST may change
@@ -329,7 +340,7 @@ def test_every_signed_in_page_is_no_store_and_kept_out_of_htmx_history(app: Flas
     for rule in sorted(rules, key=lambda r: ("GET" not in (r.methods or set()),
                                              "delete" in r.endpoint, r.rule)):
         for owner, _stranger in _pairs(app, rule, world):
-            client, _token = _signed_in(app, owner)
+            client, _token = client_of(owner)
             who = getattr(owner, "role", "citizen")
             reached = False
             for url in _urls(rule, world.values):
@@ -361,6 +372,8 @@ def test_every_signed_in_page_is_no_store_and_kept_out_of_htmx_history(app: Flas
     assert len(unreached) <= len(rules) // 2, unreached
 
 
+@pytest.mark.one_database("which public page shows whose name is the templates' and the cache "
+                           "rules' doing, not the database's")
 @pytest.mark.parametrize("who", ["citizen", *STAFF_ROLES], ids=str)
 def test_public_pages_seen_signed_in_carry_no_personal_data(
     client_request: ClientRequest, who: str | Role
@@ -415,6 +428,8 @@ NOT_GUESSES: dict[str, str] = {
 }
 
 
+@pytest.mark.one_database("the limits count in the limiter's storage (memory here, Redis in "
+                           "production), never in the database")
 def test_every_sign_in_code_lookup_and_verify_post_is_rate_limited(app: Flask) -> None:
     rules = [r for r in app.url_map.iter_rules()
              if "POST" in (r.methods or set()) and LIMITED_PATHS.search(r.rule)
