@@ -64,13 +64,13 @@ def _unreachable_clamd() -> Clamd:
     return Clamd(f"127.0.0.1:{port}", timeout=1)
 
 
-@pytest.mark.parametrize("who", ["owner", "ours"])
 def test_r3_4_an_infected_application_document_is_refused_and_nothing_is_stored(
-    client_request: ClientRequest, who: str
+    client_request: ClientRequest,
 ) -> None:
-    """The citizen's own application documents, and staff adding them for a paper draft."""
+    """The citizen's own application documents (only the applicant adds files: no staff page
+    uploads them, docs/field-access.md)."""
     ids = _setup(client_request)
-    client_request.login(ids[who])  # type: ignore[arg-type]
+    client_request.login(ids["owner"])  # type: ignore[arg-type]
     client_request.set_language("ru")
     response = client_request.client.post(
         client_request.url("files.upload_files", document_id=ids["document"]),
