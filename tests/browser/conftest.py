@@ -18,6 +18,7 @@ from portal.config import TestConfig
 from portal.notify import mobile
 from tests.conftest import IN_CI
 from tests.factories import load_registers
+from tests.qr import qr_links
 
 # Demo citizens whose phones the simulated mobile citizens database knows in the browser tests.
 PEOPLE = {"850321301238": "+77011234567", "921231445671": "+77029876543"}
@@ -40,6 +41,31 @@ def screenshot(page: Any, name: str) -> None:
     if SCREENSHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def open_decision_verify(page: Any, base: str) -> bytes:
+    """From a case page: download the signed decision's PDF (F5), read its QR code as a phone
+    would and open the link it carries (/verify); the PDF."""
+    with page.expect_download() as download:
+        page.locator("main a[href*='/forms/f5.pdf']").first.click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    links = qr_links(pdf)
+    assert len(links) == 1 and links[0].startswith(f"{base}/verify/"), links
+    page.goto(links[0])
+    return pdf
+
+
+def upload_changed_copy(page: Any, pdf: bytes) -> Any:
+    """On /verify: upload ``pdf`` with one byte changed; the answer's locator, once shown."""
+    changed = bytearray(pdf)
+    changed[len(pdf) // 2] ^= 0x01
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "F5.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}])
+    page.locator(".verify-upload button[type=submit]").click()
+    answer = page.locator(".verify-answer")
+    answer.wait_for()
+    return answer
 
 
 @pytest.hookimpl(wrapper=True)

@@ -49,9 +49,8 @@ from portal.domain.deadlines import (
 from portal.domain.workflow import Status
 from portal.models import Application
 from portal.services.workdays import calendar
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_decision_verify, screenshot, upload_changed_copy
 from tests.browser.test_accessibility import AXE, _violations
-from tests.qr import qr_links
 
 pytestmark = pytest.mark.browser
 
@@ -394,24 +393,12 @@ def _the_decision_pdf_verifies_by_its_qr_code(head: Any, base: str, number: str)
     """#12: the head downloads the signed decision's PDF (F5); the link its QR code carries opens
     /verify with every check passed; the same PDF with one byte changed, uploaded there, fails
     the file's digest check and nothing else is claimed for it."""
-    with head.expect_download() as download:
-        head.locator("main a[href*='/forms/f5.pdf']").first.click()
-    pdf = Path(download.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF-")
-    links = qr_links(pdf)
-    assert len(links) == 1 and links[0].startswith(f"{base}/verify/"), links
-    head.goto(links[0])
+    pdf = open_decision_verify(head, base)
     check(head, "b16a-verify")
     assert head.locator(".verify-verdict.ok").count() == 1
     assert head.locator("ul.verify-checks li.failed").count() == 0
     assert head.locator("ul.verify-checks li.passed").count() >= 8
-    changed = bytearray(pdf)
-    changed[len(pdf) // 2] ^= 0x01
-    head.locator("input[type=file]").set_input_files(
-        files=[{"name": "F5.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}])
-    head.locator(".verify-upload button[type=submit]").click()
-    answer = head.locator(".verify-answer")
-    answer.wait_for()
+    answer = upload_changed_copy(head, pdf)
     check(head, "b16b-verify-changed")
     assert answer.get_attribute("data-verdict") == "changed"
     assert head.locator(".verify-answer li[data-check=file]").count() == 1

@@ -29,8 +29,8 @@ from portal.config import TestConfig
 from portal.domain.workflow import Status
 from portal.models import Application
 from portal.services import verification
+from tests.browser.conftest import open_decision_verify, upload_changed_copy
 from tests.browser.test_accessibility import AXE, _violations
-from tests.qr import qr_links
 
 pytestmark = pytest.mark.browser
 
@@ -114,16 +114,9 @@ def test_the_head_signs_the_pdfs_qr_code_verifies_it_and_a_changed_copy_fails(
             head.locator("form:has(#key-password) button[type=submit]").click()
         assert _status(app) in {Status.GRANTED, Status.NOTIFIED}
 
-        # The signed decision's PDF, from the case page.
-        with head.expect_download() as download:
-            head.locator("main a[href*='/forms/f5.pdf']").first.click()
-        pdf = Path(download.value.path()).read_bytes()
-        assert pdf.startswith(b"%PDF-")
-
-        # Its QR code, read off the page as a phone reads it, opens /verify: every check passed.
-        links = qr_links(pdf)
-        assert len(links) == 1 and links[0].startswith(f"{base}/verify/"), links
-        head.goto(links[0])
+        # The signed decision's PDF, from the case page; its QR code, read off the page as a
+        # phone reads it, opens /verify: every check passed.
+        pdf = open_decision_verify(head, base)
         assert head.locator(".verify-verdict.ok").count() == 1
         checks = head.locator("ul.verify-checks li")
         assert [c.get_attribute("data-check") for c in checks.all()] == [
@@ -134,13 +127,7 @@ def test_the_head_signs_the_pdfs_qr_code_verifies_it_and_a_changed_copy_fails(
 
         # The same PDF with one byte changed, uploaded there: the file's digest check fails,
         # and that is all that is claimed of it.
-        changed = bytearray(pdf)
-        changed[len(pdf) // 2] ^= 0x01
-        head.locator("input[type=file]").set_input_files(files=[{
-            "name": "F5.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}])
-        head.locator(".verify-upload button[type=submit]").click()
-        answer = head.locator(".verify-answer")
-        answer.wait_for()
+        answer = upload_changed_copy(head, pdf)
         assert answer.get_attribute("data-verdict") == "changed"
         assert [li.get_attribute("data-check") for li in answer.locator("li").all()] == [
             verification.FILE_CHECK]
