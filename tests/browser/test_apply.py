@@ -70,6 +70,7 @@ def _check(page: Any, label: str, audit: bool = True) -> None:
     runs where JavaScript runs: the journey with JavaScript on passes the same pages). Without
     ``audit`` (the journey run again only to make an application) no screenshot and no axe:
     this module's own run audits the same pages."""
+    page.wait_for_load_state()  # a page still being replaced has no document to measure
     if audit:
         screenshot(page, f"apply-{label}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), label
@@ -128,6 +129,9 @@ def _journey(browser: Any, base: str, child: str, *, js: bool, audit: bool = Tru
         assert "/cabinet/applications/new" in page.url, page.url
         _check(page, f"{label}-02-new", audit)
         page.locator("main form button[type=submit]").last.click()
+        # the new draft's task list (the check must not run while the page is being replaced)
+        page.wait_for_url(re.compile(r"/cabinet/applications/SA-[^/]+/$"))
+        page.wait_for_load_state()
         _check(page, f"{label}-03-task-list", audit)
         page.locator("a[href$='/ground']").click()
         page.locator("input[name=offer]").nth(3).check()  # low income (L8.3 order)
@@ -187,6 +191,7 @@ def _journey(browser: Any, base: str, child: str, *, js: bool, audit: bool = Tru
         _check(page, f"{label}-15-check", audit)
         page.locator("#signer-mobile").check()
         page.locator("main form button[type=submit]").last.click()
+        page.locator("a[href*='/sign/mobile/']").wait_for()
         _check(page, f"{label}-16-sign", audit)
         phone = context.new_page()
         link = str(page.locator("a[href*='/sign/mobile/']").get_attribute("href"))
@@ -196,10 +201,10 @@ def _journey(browser: Any, base: str, child: str, *, js: bool, audit: bool = Tru
         phone.locator("#pin").fill(PIN)
         phone.locator("main form button[type=submit]").first.click()
         phone.close()
-        if js:
-            page.wait_for_url(re.compile(r".*/cabinet/applications/[^/]+$"), timeout=15_000)
-        else:
+        if not js:
             page.locator("main form button[type=submit]").last.click()
+        page.wait_for_url(re.compile(r".*/cabinet/applications/[^/]+$"), timeout=15_000)
+        page.wait_for_load_state()
         _check(page, f"{label}-18-submitted", audit)
         assert page.locator(".panel-confirmation .number").inner_text().startswith("SA-")
         with page.expect_download() as download:

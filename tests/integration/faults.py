@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +51,18 @@ class Portal:
             os.kill(pid, signal.SIGKILL)  # no clean-up, as when the OOM killer strikes
         return killed
 
-    def worker_of(self, client_port: int) -> int | None:
-        """The worker holding the database connection from ``client_port`` (read in /proc:
-        the TCP socket with that local port, and the worker that has it open)."""
+    def worker_of(self, client_port: int, *, remote: bool = False) -> int | None:
+        """The worker holding the TCP socket whose local port is ``client_port`` (its database
+        connection from that port), or with ``remote`` whose peer's port is (the HTTP request a
+        client sent from that port, once a worker has accepted it); read in /proc: the socket,
+        and the worker that has it open."""
+        column = 2 if remote else 1
         inodes = set()
         for table in ("/proc/net/tcp", "/proc/net/tcp6"):
             with open(table) as rows:
                 for row in list(rows)[1:]:
                     fields = row.split()
-                    if int(fields[1].rsplit(":", 1)[1], 16) == client_port:
+                    if int(fields[column].rsplit(":", 1)[1], 16) == client_port:
                         inodes.add(f"socket:[{fields[9]}]")
         for pid in self.workers():
             fds = Path(f"/proc/{pid}/fd")
@@ -71,22 +74,28 @@ class Portal:
         return None
 
     def request(
-        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> tuple[int, dict[str, str]]:
+        """``sent`` is called with the client's port once the request is written."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.request(method, path, body=body or None, headers={"Host": HOST, **(headers or {})})
+            if sent is not None:
+                sent(conn.sock.getsockname()[1])
             response = conn.getresponse()
             self.last_body = response.read().decode("utf-8", "replace")
             return response.status, dict(response.getheaders())
         finally:
             conn.close()
 
-    def post(self, path: str, body: str, cookie: str) -> int | None:
+    def post(self, path: str, body: str, cookie: str,
+             sent: Callable[[int], None] | None = None) -> int | None:
         """A form POST through gunicorn; None when the connection was cut."""
         try:
             status, _ = self.request(
-                "POST", path, body, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+                "POST", path, body, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+                sent,
             )
         except (OSError, http.client.HTTPException):
             return None

@@ -9,9 +9,11 @@ the same secrets, so the signed-in cookie works on both sides.
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,10 +48,11 @@ def _ready_to_sign(portal: Portal) -> tuple[str, dict[str, str]]:
     return number, {"cookie": f"session={cookie.value}", "csrf": _csrf(sign_page)}
 
 
-def _sign(portal: Portal, number: str, form: dict[str, str]) -> int | None:
+def _sign(portal: Portal, number: str, form: dict[str, str],
+          sent: Callable[[int], None] | None = None) -> int | None:
     """The final POST through gunicorn; None when the connection was cut."""
     return portal.post(f"/cabinet/applications/{number}/sign",
-                       f"csrf_token={form['csrf']}&password={KEY_PASSWORD}", form["cookie"])
+                       f"csrf_token={form['csrf']}&password={KEY_PASSWORD}", form["cookie"], sent)
 
 
 def _text(html: str) -> str:
@@ -57,8 +60,19 @@ def _text(html: str) -> str:
 
 
 def _sign_into(portal: Portal, number: str, form: dict[str, str],
-               outcome: list[int | None]) -> None:
-    outcome.append(_sign(portal, number, form))
+               outcome: list[int | None], ports: queue.Queue[int]) -> None:
+    outcome.append(_sign(portal, number, form, ports.put))
+
+
+def _accepted(portal: Portal, ports: queue.Queue[int]) -> None:
+    """Wait until a worker has accepted the request sent from the port put in ``ports``: from
+    then on it is that worker's (until then it waits in the listening socket, which outlives
+    the workers, and a new worker would serve it whole)."""
+    client_port = ports.get(timeout=30)
+    deadline = time.monotonic() + 30
+    while portal.worker_of(client_port, remote=True) is None:
+        assert time.monotonic() < deadline, "no worker accepted the request"
+        time.sleep(0.002)
 
 
 def _submitted_once(app: Flask, number: str) -> None:
@@ -77,13 +91,16 @@ def _submitted_once(app: Flask, number: str) -> None:
 def test_a_submission_survives_its_workers_being_killed_mid_request(portal: Portal) -> None:
     """SIGKILL every worker at a different moment of the signing request (the key store is
     opened with Argon2id, so the request is in flight): the person's retry — the same form,
-    as a reload or a second tap sends it — submits the application exactly once."""
+    as a reload or a second tap sends it — submits the application exactly once. The moments
+    count from a worker's accepting the request: at once (cut, on any machine) and later."""
     cut = 0
-    for delay in (0.1, 0.5):
+    for delay in (0.0, 0.3):
         number, form = _ready_to_sign(portal)
         outcome: list[int | None] = []
-        sender = threading.Thread(target=_sign_into, args=(portal, number, form, outcome))
+        ports: queue.Queue[int] = queue.Queue()
+        sender = threading.Thread(target=_sign_into, args=(portal, number, form, outcome, ports))
         sender.start()
+        _accepted(portal, ports)
         time.sleep(delay)
         portal.kill_workers()
         sender.join(timeout=60)

@@ -71,7 +71,7 @@ def test_forty_parallel_wrong_pins_are_tried_at_most_max_attempts_times_then_the
         return original(self, iin, record, secret)
 
     monkeypatch.setattr(KeyVault, "_open", spy)
-    barrier = threading.Barrier(40)
+    barrier = threading.Barrier(40, timeout=60)
     outcomes: list[object] = []
 
     def guess() -> None:

@@ -85,7 +85,7 @@ def test_compare_and_set_on_the_database_has_one_winner_among_racing_workers(
     store = DatabaseStorage(db.engine_of(db_app))
     store.put("tries/p", b"0")
     winners: list[bool] = []
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=60)
 
     def claim() -> None:
         barrier.wait()

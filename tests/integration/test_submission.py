@@ -107,7 +107,7 @@ def test_f1_1_two_concurrent_submissions_of_one_draft_make_one_application(
         draft, citizen = _draft(session, now)
         signature_id = _signature(session, draft, citizen).id
         draft_id, citizen_id = draft.id, citizen.id
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
     results: list[object] = []
 
     def submit_once() -> None:

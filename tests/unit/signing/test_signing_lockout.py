@@ -41,7 +41,7 @@ def count_evaluations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def burst(action: Callable[[], object], threads: int) -> list[object]:
     """Run ``action`` in many threads released at the same moment; collect results or errors."""
-    barrier = threading.Barrier(threads)
+    barrier = threading.Barrier(threads, timeout=60)
     outcomes: list[object] = []
 
     def run() -> None:

@@ -193,7 +193,7 @@ def test_two_phones_racing_with_one_token_give_one_signature(
     enrolled: MobileSigner, sign_request: SignRequest
 ) -> None:
     _, token = begin(enrolled, sign_request)
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=60)
     outcomes: list[object] = []
 
     def confirm() -> None:
