@@ -15,6 +15,7 @@ from flask import (
     request,
 )
 from flask_limiter import RequestLimit
+from markupsafe import Markup, escape
 
 from portal import db
 from portal.db import utcnow
@@ -23,11 +24,14 @@ from portal.domain.lookup import Factor, normalise_number, parse_factor
 from portal.extensions import limiter
 from portal.forms.lookup import FACTOR_LENGTH, NUMBER_LENGTH, StatusLookupForm
 from portal.services import lookup, readiness
+from portal.services.lookup import StatusAnswer
 from portal.services.workdays import calendar
 from portal.web import fragments, ratelimits
 from portal.web.access import ANYONE, allow
+from portal.web.due import due_date
 from portal.web.htmx import is_htmx, no_store, render_kept, respond
-from portal.web.i18n import lang_cookie, safe_next
+from portal.web.i18n import lang_cookie, local_date, safe_next
+from portal.web.labels import step_label
 
 bp = Blueprint("public", __name__)
 
@@ -127,7 +131,35 @@ def check_status() -> Response:
     # shows no form at all (a link asks for another).
     if answer is None:
         return _status_page(_blank_form(failed=True), failed=True)
-    return _status_page(render_template("public/_status_lookup.html", answer=answer))
+    return _status_page(answer_block(answer))
+
+
+def answer_facts(answer: StatusAnswer) -> tuple[dict[str, Markup], tuple[bool, bool]]:
+    """What the answer states, as the page writes it (escaped markup, by name), and its two
+    flags (made on the portal; decided)."""
+    filters = current_app.jinja_env.filters
+    facts = {"number": escape(answer.number),
+             "stage": escape(filters["status_label"](answer.status.value))}
+    if answer.registered_on:
+        facts["registered_on"] = escape(local_date(answer.registered_on))
+    if answer.next_step:
+        facts["next_step"] = escape(step_label(answer.next_step))
+        facts["next_due"] = due_date(answer.next_step)
+    if answer.result_due_on and not answer.notification_issued_on:
+        facts["result_due_on"] = due_date(answer.result_due_on)
+    if answer.notification_issued_on:
+        facts["notification_issued_on"] = escape(local_date(answer.notification_issued_on))
+    return facts, (answer.portal, answer.decided)
+
+
+def answer_block(answer: StatusAnswer) -> str:
+    """The answer's markup. Its wording depends only on the language and on which facts it
+    states, so it is rendered once per language and shape and this case's facts are filled in
+    (fragments.with_facts): the rendering was a fifth of the lookup's time. No answer is kept."""
+    facts, (portal, decided) = answer_facts(answer)
+    return fragments.with_facts("status-answer", facts, portal, decided, make=lambda shown: (
+        render_template("public/_status_lookup.html",
+                        answer={**shown, "portal": portal, "decided": decided})))
 
 
 @bp.get("/language/<code>")

@@ -129,6 +129,36 @@ def page(template: str, *key: Hashable, slot: str | None = None, **context: Any)
     return _fill(parts, slot or "")
 
 
+# Kept with facts: markup whose wording is the same for everyone in a language once it is known
+# which facts it states (its shape), rendered once per language and shape with a stand-in in
+# each fact's place; the facts (markup, escaped by the caller) are put in on every call and
+# never kept.
+_FACT_MARK: Final = "@@portal-fact-"
+_FACTS: Final = re.compile(f"({_FACT_MARK}[a-z_]+@@)")
+
+
+def _stand_in_facts(make: Callable[[], str]) -> list[str]:
+    parts = _with_stand_ins(make)
+    if len(parts) != 1:  # a nonce or a CSRF token in it: it would go to someone else
+        raise ValueError("markup kept with facts may hold no nonce and no CSRF token")
+    return _FACTS.split(parts[0])
+
+
+def with_facts(name: str, facts: dict[str, Markup], *shape: Hashable,
+               make: Callable[[dict[str, Markup]], str]) -> str:
+    """``make(facts)`` for these ``facts`` (name → markup): ``make`` is called once per
+    language, fact names and ``shape`` (what else the markup depends on: flags, never a
+    personal value) with stand-ins for the facts, and the result kept; each call fills in its
+    own facts. The result is byte for byte ``make(facts)`` provided ``make`` only places each
+    fact (tests/web/test_status_lookup_kept.py)."""
+    parts = _remember(
+        ("facts", name, locale_code(), request.script_root, tuple(sorted(facts)), *shape),
+        lambda: _stand_in_facts(lambda: make(
+            {key: Markup(f"{_FACT_MARK}{key}@@") for key in facts})))  # noqa: S704 — our stand-ins
+    cut = len(_FACT_MARK)
+    return "".join(facts[part[cut:-2]] if n % 2 else part for n, part in enumerate(parts))
+
+
 def init_app(app: Flask) -> None:
     app.extensions[_KEY] = {}
     app.jinja_env.globals["cached"] = cached

@@ -7,18 +7,23 @@ what the form and a full render give.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template
 from flask_babel import force_locale, gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from portal.domain.deadlines import Deadline, DeadlineKind
 from portal.domain.lookup import normalise_number, parse_factor
+from portal.domain.workflow import Status
 from portal.forms.lookup import StatusLookupForm
-from portal.views.public import valid_fields
+from portal.services.lookup import DECIDED, StatusAnswer
+from portal.views.public import answer_block, answer_facts, valid_fields
 from tests.pages import check_page
 from tests.web.lookup_helpers import IIN, csrf, make_case, personal_data
 
@@ -137,3 +142,52 @@ def test_refusals_and_misses_speak_the_visitors_language_L10_1(app: Flask, lang:
     assert miss_page.select_one("title").get_text().startswith(title)
     if lang != "en":
         assert errors[0] != "Enter the application number."
+
+
+# Answers of every shape: each optional fact present or not, a late and a coming due date, both
+# flags, and a number with every character escaping changes.
+_DAY = dt.date(2026, 11, 20)
+_ANSWERS = [
+    StatusAnswer(number=number, status=status, registered_on=registered, next_step=step,
+                 result_due_on=due, decided=status in DECIDED, notification_issued_on=issued,
+                 portal=portal)
+    for status, registered, step, due, issued, portal, number in itertools.product(
+        [Status.REGISTERED, Status.AT_PRECINCT, Status.GRANTED, Status.NOTIFIED],
+        [None, _DAY],
+        [None, Deadline("R7.2", DeadlineKind.DUE_BY, _DAY),
+         Deadline("R15.3", DeadlineKind.WINDOW_CLOSES, dt.date(2099, 1, 5))],
+        [None, _DAY, dt.date(2099, 2, 1)],
+        [None, _DAY],
+        [True, False],
+        [NUMBER, "SA<&>'\"x"])
+]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_answer_kept_with_facts_is_the_full_render_of_its_facts_L10_1(
+        app: Flask, lang: str) -> None:
+    """The answer's wording is kept per language and shape, its facts filled in: byte for byte
+    the template rendered with the same facts, for every shape; nothing of a fact is kept."""
+    with app.test_request_context(URL, headers={"Cookie": f"lang={lang}"}):
+        for answer in _ANSWERS:
+            facts, (portal, decided) = answer_facts(answer)
+            full = render_template("public/_status_lookup.html",
+                                   answer={**facts, "portal": portal, "decided": decided})
+            assert answer_block(answer) == full, answer
+            assert answer.number.replace("<", "&lt;")[:6] in full
+    kept = repr(app.extensions["portal_fragments"])
+    assert "SA&lt;" not in kept and NUMBER not in kept and "20.11.2026" not in kept
+
+
+def test_the_answer_states_each_fact_in_its_place_L10_1(app: Flask) -> None:
+    """What the facts say, read from the page (not from the same code that fills them)."""
+    answer = StatusAnswer(number=NUMBER, status=Status.NOTIFIED, registered_on=_DAY,
+                          next_step=None, result_due_on=dt.date(2099, 2, 1), decided=True,
+                          notification_issued_on=dt.date(2026, 11, 25), portal=True)
+    with app.test_request_context(URL, headers={"Cookie": "lang=en"}):
+        block = answer_block(answer)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block))
+    assert f"Application {NUMBER}" in text and "Registered on 20.11.2026" in text
+    assert "A notification of the decision was issued on 25.11.2026." in text
+    assert "Read it in your personal cabinet" in text and "Result due by" not in text
+    assert "@@portal-" not in block
