@@ -7,12 +7,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy import Connection, create_engine, inspect, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from portal import create_app, db, migrate
@@ -125,9 +127,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     if request.param == "postgresql":
         url: str = request.getfixturevalue("postgres_migrated")
         engine = create_engine(url)
-        with engine.begin() as conn:
-            _empty_postgres(conn)
-        engine.dispose()
+        try:
+            with engine.begin() as conn:
+                # A connection an earlier test left in a transaction would hold its locks for
+                # ever: fail in a minute, naming it, rather than wait until CI's time runs out.
+                conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+                _empty_postgres(conn)
+        except OperationalError:
+            with engine.connect() as conn:
+                holders = conn.execute(text(
+                    "SELECT pid, state, application_name, left(query, 200) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
+            pytest.fail(f"the test database stays locked by {holders}")
+        finally:
+            engine.dispose()
         return url
     copy = tmp_path / "portal.db"
     shutil.copyfile(sqlite_template, copy)
@@ -170,6 +183,18 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def _worker_redis(url: str) -> str:
+    """Under pytest-xdist each worker gets its own Redis database (the next ones after
+    REDIS_URL's): the Celery workers two tests start at once would otherwise take each other's
+    jobs from the one queue, and each test's job would run against the other test's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
+
+
 @pytest.fixture
 def redis_url() -> str:
     """REDIS_URL for tests that need a real Redis: skipped without one, a failure in CI."""
@@ -180,6 +205,7 @@ def redis_url() -> str:
         if IN_CI:
             pytest.fail("REDIS_URL is required in CI")
         pytest.skip("REDIS_URL not set")
+    url = _worker_redis(url)
     try:
         redis.Redis.from_url(url).ping()
     except redis.RedisError as exc:
