@@ -177,7 +177,7 @@ def step_label(deadline: object) -> str:
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
     def show(code: str) -> str:
         try:
-            return str(table[enum_cls(code)])
+            return translated(table[enum_cls(code)])
         except (ValueError, KeyError):
             return code
     return show
@@ -270,9 +270,36 @@ HEARING_MODE_LABELS = {
 }
 
 
+# A label's translation, kept per catalogue (on the catalogue object, as i18n._markup keeps the
+# templates' strings): what ``str(label)`` gives, without Flask-Babel finding the domain and the
+# catalogue again for each label of a page. Keyed by the lazy string's identity, which the memo
+# holds (the tables' labels live as long as the process; a key's id cannot be reused meanwhile).
+_TRANSLATED_ATTR = "_portal_labels"
+MAX_TRANSLATED = 4096
+
+
+def translated(label: object) -> str:
+    """``str(label)`` for a lazy label of this module's tables, in the request's language."""
+    from portal.web.i18n import translations
+
+    catalog = translations()
+    memo: dict[int, tuple[object, str]] | None = catalog.__dict__.get(_TRANSLATED_ATTR)
+    if memo is None:
+        memo = {}
+        setattr(catalog, _TRANSLATED_ATTR, memo)
+    found = memo.get(id(label))
+    if found is not None and found[0] is label:
+        return found[1]
+    text = str(label)
+    if len(memo) >= MAX_TRANSLATED:
+        memo.clear()
+    memo[id(label)] = (label, text)
+    return text
+
+
 def _word(table: dict, code: object) -> str:  # type: ignore[type-arg]
     text = table.get(str(code))
-    return str(text) if text is not None else str(code)
+    return translated(text) if text is not None else str(code)
 
 
 def _iso_to_local(value: str) -> str:
