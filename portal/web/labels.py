@@ -11,6 +11,7 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind
 from portal.domain.registers import GatewayOutcome, GatewayQuery
 from portal.domain.workflow import Status
+from portal.web.i18n import translations
 
 GROUND_LABELS = {
     GroundCategory.NATURAL_DISASTER: _l("Damage from a natural disaster"),
@@ -280,8 +281,6 @@ MAX_TRANSLATED = 4096
 
 def translated(label: object) -> str:
     """``str(label)`` for a lazy label of this module's tables, in the request's language."""
-    from portal.web.i18n import translations
-
     catalog = translations()
     memo: dict[int, tuple[object, str]] | None = catalog.__dict__.get(_TRANSLATED_ATTR)
     if memo is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, redirect, url_for
+from flask import abort, current_app, redirect, url_for
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -80,6 +80,13 @@ def sent_files(application: Application) -> list[tuple[Document, Any]]:
             for f in d.files]
 
 
+def _form_links() -> Any:
+    """The ``form_links`` macro of documents/_links.html from the template's own module (Jinja
+    keeps it): an ``{% import %}`` in the page would look for the page's new globals in it on
+    every render, which costs more than the list it writes."""
+    return current_app.jinja_env.get_template("documents/_links.html").module.form_links  # type: ignore[attr-defined]
+
+
 @bp.get("/applications/<number>")
 @allow(CITIZEN)
 def application(number: str) -> BaseResponse:
@@ -115,7 +122,7 @@ def application(number: str) -> BaseResponse:
         "citizen/apply/submitted.html", application=found,
         objection_open=objection_open, remarks_open=remarks_open, objection_days_left=days_left,
         signature=signed, registration_day=registration_day, after_hours=after_hours,
-        decision=found.decision, sent=sent_files(found),
+        decision=found.decision, sent=sent_files(found), form_links=_form_links(),
         document=signed.document if signed else None,
         events=timeline_items(steps, labels, times),
         looks=look_items(looks, labels, roles, desks, times),
