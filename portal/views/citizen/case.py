@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, redirect, url_for
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -29,6 +30,7 @@ from portal.views.citizen.inbox import remember_unread
 from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
+from portal.web.i18n import local_date
 
 
 def minute(at: dt.datetime) -> str:
@@ -69,6 +71,26 @@ def look_items(looks: list[case_view.Look], labels: dict[str, str], roles: dict[
     return Markup("".join([  # noqa: S704 — every text escaped above
         f"<li>{_time(at, times)} — {who[role, channel]}: {said[action]}</li>\n"
         for at, role, channel, action in looks]))
+
+
+def deadline_items(rows: list[case_view.DeadlineRow]) -> Markup:
+    """The ``<li>`` rows of the statutory deadlines, as :func:`timeline_items` (the names and
+    states in words once each; what they say is the labels' and the services')."""
+    filters = current_app.jinja_env.filters
+    states = words("deadline_state_label", {row.state.value for row in rows})
+    items = []
+    for row in rows:
+        # the catalogue's text as the template's _() takes it: markup, the number in it
+        left = ("" if row.working_days_left is None else " · " + Markup(  # noqa: S704
+            gettext("%(n)s working days left", n=row.working_days_left)))
+        items.append(
+            f'\n  <li class="deadline deadline-{escape(row.state.value)}">\n'
+            f'    <span class="deadline-name">{escape(filters["deadline_label"](row.deadline))}'
+            f'</span>\n'
+            f'    <strong class="deadline-date">{local_date(row.deadline.due)}</strong>\n'
+            f'    <span class="deadline-state">{escape(states[row.state.value])}{left}</span>\n'
+            f'  </li>\n')
+    return Markup("".join(items) + "\n" if items else "")  # noqa: S704 — every text escaped
 
 
 def sent_files(application: Application) -> list[tuple[Document, Any]]:
@@ -127,4 +149,4 @@ def application(number: str) -> BaseResponse:
         events=timeline_items(steps, labels, times),
         looks=look_items(looks, labels, roles, desks, times),
         statements=case_view.statements_sent(session, found),
-        deadlines=case_view.deadlines(found, cal, today, case.rule)))
+        deadline_rows=deadline_items(case_view.deadlines(found, cal, today, case.rule))))
