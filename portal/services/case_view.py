@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, case, exists, func, null, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, null, select
 from sqlalchemy.orm import Session, defaultload, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -216,13 +216,13 @@ def looks(session: Session, application: Application) -> list[Look]:
 def history(session: Session, application: Application) -> tuple[list[Any], list[Look]]:
     """:func:`timeline` and :func:`looks` together, from one read of the case's events (plain
     rows of the columns the page shows: no Event objects, whose hashes and data it never
-    reads)."""
+    reads), each official's desk joined to their events."""
     steps: list[Any] = []
     staff: list[Any] = []
     for event in session.connection().execute(_events_query(),
                                               {"application_id": application.id}):
         # (unpacked: a row's attributes by name cost more than the rest of this loop)
-        _at, action, actor_kind, _actor_id, _role, _data = event
+        _at, action, actor_kind, _actor_id, _role, _data, _channel = event
         if action in _HIDDEN:
             continue  # the signing plumbing: no step, and no look at the person's data
         if actor_kind == "staff":
@@ -231,28 +231,23 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
                 continue  # a view or a lookup: a look, not a step
         if not _nothing_added(event):
             steps.append(event)
-    ids = {actor_id for _, _, _, actor_id, _, _ in staff if actor_id is not None}
-    desks = {row.id: row.channel for row in session.connection().execute(
-        _desks_query(), {"ids": list(ids)})} if ids else {}
-    return steps, [Look(at, role, desks.get(actor_id) if actor_id else None, action)
-                   for at, action, _, actor_id, role, _ in reversed(staff)]
+    return steps, [Look(at, role, channel if actor_id else None, action)
+                   for at, action, _, actor_id, role, _, channel in reversed(staff)]
 
 
 @functools.cache
 def _events_query() -> Any:
     """Built once (SQLAlchemy then reuses its compiled form without recomputing its key). The
-    data of an event only where the timeline reads it: an upload's list of files."""
+    data of an event only where the timeline reads it: an upload's list of files; the desk's
+    channel of a staff member's event (their desk's, none without one)."""
     return (select(Event.at, Event.action, Event.actor_kind, Event.actor_id, Event.role,
                    case((Event.action == "document_files_added", Event.data),
-                        else_=null()).label("data"))
+                        else_=null()).label("data"),
+                   Desk.channel.label("channel"))
+            .outerjoin(StaffUser, and_(Event.actor_kind == "staff",
+                                       StaffUser.id == Event.actor_id))
+            .outerjoin(Desk, Desk.id == StaffUser.desk_id)
             .where(Event.application_id == bindparam("application_id")).order_by(Event.seq))
-
-
-@functools.cache
-def _desks_query() -> Any:
-    """Each official's desk channel in one query (StaffUser.channel would load each desk)."""
-    return (select(StaffUser.id, Desk.channel).outerjoin(Desk, Desk.id == StaffUser.desk_id)
-            .where(StaffUser.id.in_(bindparam("ids", expanding=True))))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind
 from portal.domain.registers import GatewayOutcome, GatewayQuery
 from portal.domain.workflow import Status
+from portal.web.i18n import translations
 
 GROUND_LABELS = {
     GroundCategory.NATURAL_DISASTER: _l("Damage from a natural disaster"),
@@ -172,31 +173,13 @@ def step_label(deadline: object) -> str:
 
     name = step_name(deadline)  # type: ignore[arg-type]
     label = STEP_LABELS.get(name)
-    return name if label is None else said(label)
-
-
-# The labels' words per language: a lazy string's translation asks Flask-Babel for the request's
-# catalogue, and the first string a request translates pays for the whole look-up (a tenth of the
-# status lookup's time went to one label). Keyed by the label object, which this module's tables
-# keep for the life of the process; a few hundred entries at most.
-_SAID: dict[tuple[str, int], str] = {}
-
-
-def said(label: object) -> str:
-    """``str(label)`` for a label of this module's tables, kept per language."""
-    from portal.web.i18n import locale_code
-
-    key = (locale_code(), id(label))
-    found = _SAID.get(key)
-    if found is None:
-        found = _SAID[key] = str(label)
-    return found
+    return name if label is None else translated(label)
 
 
 def _label(table: dict, enum_cls: type) -> object:  # type: ignore[type-arg]
     def show(code: str) -> str:
         try:
-            return said(table[enum_cls(code)])
+            return translated(table[enum_cls(code)])
         except (ValueError, KeyError):
             return code
     return show
@@ -289,9 +272,34 @@ HEARING_MODE_LABELS = {
 }
 
 
+# A label's translation, kept per catalogue (on the catalogue object, as i18n._markup keeps the
+# templates' strings): what ``str(label)`` gives, without Flask-Babel finding the domain and the
+# catalogue again for each label of a page. Keyed by the lazy string's identity, which the memo
+# holds (the tables' labels live as long as the process; a key's id cannot be reused meanwhile).
+_TRANSLATED_ATTR = "_portal_labels"
+MAX_TRANSLATED = 4096
+
+
+def translated(label: object) -> str:
+    """``str(label)`` for a lazy label of this module's tables, in the request's language."""
+    catalog = translations()
+    memo: dict[int, tuple[object, str]] | None = catalog.__dict__.get(_TRANSLATED_ATTR)
+    if memo is None:
+        memo = {}
+        setattr(catalog, _TRANSLATED_ATTR, memo)
+    found = memo.get(id(label))
+    if found is not None and found[0] is label:
+        return found[1]
+    text = str(label)
+    if len(memo) >= MAX_TRANSLATED:
+        memo.clear()
+    memo[id(label)] = (label, text)
+    return text
+
+
 def _word(table: dict, code: object) -> str:  # type: ignore[type-arg]
     text = table.get(str(code))
-    return said(text) if text is not None else str(code)
+    return translated(text) if text is not None else str(code)
 
 
 def _iso_to_local(value: str) -> str:
