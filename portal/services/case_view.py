@@ -40,12 +40,15 @@ from portal.services.submission import DOCUMENT_KIND
 __all__ = [
     "NESTED",
     "ONE_EACH",
+    "PAPER_OBJECTION",
+    "PAPER_REMARKS",
     "STAFF_ONE_EACH",
     "STAFF_PAGE",
     "CitizenCase",
     "DeadlineRow",
     "Look",
     "SentStatement",
+    "Step",
     "citizen_case",
     "deadlines",
     "history",
@@ -63,6 +66,24 @@ _HIDDEN = frozenset({"signing_started", "signed", "signature_rejected", "signing
 
 
 _STEPS = frozenset(a.value for a in Action)
+# An objection (not an oral one: that is the hearing's) or remarks an official entered from the
+# person's paper statement (R15.3, R15.6): the timeline says so, under these codes of its own.
+PAPER_OBJECTION = "submit_objection_paper"
+PAPER_REMARKS = "submit_remarks_paper"
+_PAPER = {Action.SUBMIT_OBJECTION.value: PAPER_OBJECTION,
+          Action.SUBMIT_REMARKS.value: PAPER_REMARKS}
+
+
+class Step(NamedTuple):
+    """A step of the timeline as the events' rows give it (its action the paper code above)."""
+
+    at: dt.datetime
+    action: str
+    actor_kind: str
+    actor_id: int | None
+    role: str
+    data: Any
+    channel: Channel | None
 
 
 # The case pages load their case in one query that also says which of its related rows exist
@@ -216,7 +237,8 @@ def looks(session: Session, application: Application) -> list[Look]:
 def history(session: Session, application: Application) -> tuple[list[Any], list[Look]]:
     """:func:`timeline` and :func:`looks` together, from one read of the case's events (plain
     rows of the columns the page shows: no Event objects, whose hashes and data it never
-    reads), each official's desk joined to their events."""
+    reads), each official's desk joined to their events. An objection or remarks an official
+    entered from paper is a step of its own code (PAPER_OBJECTION, PAPER_REMARKS)."""
     steps: list[Any] = []
     staff: list[Any] = []
     for event in session.connection().execute(_events_query(),
@@ -229,6 +251,10 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
             staff.append(event)
             if action not in _STEPS:
                 continue  # a view or a lookup: a look, not a step
+            if action in _PAPER and not (_data or {}).get("oral"):
+                steps.append(Step(_at, _PAPER[action], actor_kind, _actor_id, _role, _data,
+                                  _channel))
+                continue
         if not _nothing_added(event):
             steps.append(event)
     return steps, [Look(at, role, channel if actor_id else None, action)
@@ -239,9 +265,12 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
 def _events_query() -> Any:
     """Built once (SQLAlchemy then reuses its compiled form without recomputing its key). The
     data of an event only where the timeline reads it: an upload's list of files; the desk's
-    channel of a staff member's event (their desk's, none without one)."""
+    channel of a staff member's event (their desk's, none without one); whether an objection
+    was oral (two WHENs, not an IN: its expanding list is worked out again on every run, some
+    35 calls)."""
     return (select(Event.at, Event.action, Event.actor_kind, Event.actor_id, Event.role,
                    case((Event.action == "document_files_added", Event.data),
+                        (Event.action == "submit_objection", Event.data),
                         else_=null()).label("data"),
                    Desk.channel.label("channel"))
             .outerjoin(StaffUser, and_(Event.actor_kind == "staff",
@@ -274,27 +303,35 @@ def deadlines(application: Application, cal: WorkingCalendar, today: dt.date,
 
 @dataclass(frozen=True)
 class SentStatement:
-    """A statement the person signed and sent (R15.3 objection, R15.6 remarks): when, the
-    text as signed and the code that verifies its signature."""
+    """A statement of the person's own (R15.3 objection, R15.6 remarks): signed and sent in the
+    cabinet — when, the text as signed and the code that verifies its signature — or handed in
+    on paper and entered by an official (``paper``: when it was entered and the text as entered;
+    no signature of the person's, no code)."""
 
     kind: Statement
     submitted_at: dt.datetime
     text: str
-    short_code: str
+    short_code: str | None
+    paper: bool = False
 
 
 def statements_sent(session: Session, application: Application) -> list[SentStatement]:
-    """Every signed objection and remarks of the case, oldest first, whether or not it had
-    attachments (an oral objection, put in the protocol by staff, has no signature and is not
-    the person's to list). The signatures' codes in one query, only where there are any."""
-    mine = [(Statement.OBJECTION, o) for o in application.objections if o.signature_id] + \
-        [(Statement.REMARKS, r) for r in application.remarks if r.signature_id]
+    """Every objection and remarks of the person's own, oldest first: each signed in the
+    cabinet, whether or not it had attachments, and each handed in on paper and entered by
+    staff (no signature). An oral objection, put in the protocol by staff, is the hearing's, not
+    a statement the person sent, and is not listed. The signatures' codes in one query, only
+    where there are any."""
+    mine = [(Statement.OBJECTION, o) for o in application.objections
+            if o.signature_id or not o.oral] + \
+        [(Statement.REMARKS, r) for r in application.remarks]
     if not mine:
         return []
-    codes = dict(session.connection().execute(
-        _codes_query(), {"ids": [s.signature_id for _, s in mine]}).all())
-    return sorted((SentStatement(kind, s.submitted_at, s.text, codes[s.signature_id])
-                   for kind, s in mine if s.signature_id in codes),
+    signed = [s.signature_id for _, s in mine if s.signature_id]
+    codes = dict(session.connection().execute(_codes_query(), {"ids": signed}).all()
+                 ) if signed else {}
+    return sorted((SentStatement(kind, s.submitted_at, s.text, codes.get(s.signature_id),
+                                 paper=s.signature_id is None)
+                   for kind, s in mine if s.signature_id is None or s.signature_id in codes),
                   key=lambda sent: sent.submitted_at)
 
 
