@@ -669,7 +669,6 @@ def decision_cases(session: Session) -> list[str]:
     )
     from portal.domain.forms import NotificationChannel
     from portal.domain.hearing import HearingMode, RefusalGround
-    from portal.domain.workflow import Actor as WorkflowActor
     from portal.models import HearingProtocol, PreliminaryDecision
     from portal.notify import sms
     from portal.services import cases, decisions, notifications
@@ -750,11 +749,12 @@ def decision_cases(session: Session) -> list[str]:
                                          via=NotificationChannel.PRINT, delivered_at=utcnow(),
                                          now=utcnow(), cal=cal)
             if wanted is Status.OBJECTION_RECEIVED:
-                cases.submit_objection(
-                    session, application, WorkflowActor(Role.CITIZEN),
-                    Actor("citizen", citizen.id, "citizen"),
+                # Handed in on paper at the department and entered by the specialist (an
+                # objection made in the cabinet is signed: the demo has no keys at this point).
+                decisions.enter_objection(
+                    session, application, specialist,
                     text="Ұлымның табысы қазан айында тоқтады, анықтаманы қоса беремін.",
-                    oral=False, now=utcnow(), cal=cal)
+                    now=utcnow(), cal=cal)
             if wanted is Status.HEARING_HELD:
                 decisions.hold_hearing(
                     session, application, specialist, held_at=utcnow(),
