@@ -183,13 +183,21 @@ def _catalog(context: Any) -> Any:
     return found if found is not None else translations()
 
 
-def _markup(catalog: Any, string: str) -> tuple[Markup, bool]:
-    """The translation of ``string`` as markup, and whether it has a ``%`` to format."""
-    memo: dict[str, tuple[Markup, bool]] | None = catalog.__dict__.get(_MARKUP_ATTR)
+def catalog_memo(catalog: Any, attr: str) -> dict[Any, Any]:
+    """A memo kept on the catalogue object itself under ``attr``: what it holds is what that
+    catalogue says (a reloaded catalogue is a new object with none kept). Callers bound it
+    (:data:`MAX_MARKUP` entries, then emptied)."""
+    memo: dict[Any, Any] | None = catalog.__dict__.get(attr)
     if memo is None:
         memo = {}
-        setattr(catalog, _MARKUP_ATTR, memo)
-    found = memo.get(string)
+        setattr(catalog, attr, memo)
+    return memo
+
+
+def _markup(catalog: Any, string: str) -> tuple[Markup, bool]:
+    """The translation of ``string`` as markup, and whether it has a ``%`` to format."""
+    memo = catalog_memo(catalog, _MARKUP_ATTR)
+    found: tuple[Markup, bool] | None = memo.get(string)
     if found is None:
         text = Markup(catalog.ugettext(string))  # noqa: S704 — the catalogue is ours, as in Jinja's own gettext
         found = (text, "%" in text)

@@ -11,7 +11,7 @@ from portal.domain.grounds import GroundCategory
 from portal.domain.package import DocumentKind
 from portal.domain.registers import GatewayOutcome, GatewayQuery
 from portal.domain.workflow import Status
-from portal.web.i18n import translations
+from portal.web.i18n import MAX_MARKUP, catalog_memo, translations
 
 GROUND_LABELS = {
     GroundCategory.NATURAL_DISASTER: _l("Damage from a natural disaster"),
@@ -201,6 +201,12 @@ EVENT_LABELS = {
     "issue_preliminary_refusal": _l("A preliminary decision to refuse, and a hearing, were set"),
     "deliver_preliminary_notice": _l("The notice of the preliminary decision reached you"),
     "submit_objection": _l("An objection was received"),
+    # an objection or remarks an official entered from the person's paper statement
+    # (services/case_view.py: PAPER_OBJECTION, PAPER_REMARKS)
+    "submit_objection_paper": _l("Your objection handed in on paper was entered by the "
+                                 "department"),
+    "submit_remarks_paper": _l("Your remarks on the protocol handed in on paper were entered by "
+                               "the department"),
     "hold_hearing": _l("The hearing was held"),
     "read_protocol": _l("The hearing protocol was read"),
     "submit_remarks": _l("Remarks on the protocol were received"),
@@ -277,21 +283,16 @@ HEARING_MODE_LABELS = {
 # catalogue again for each label of a page. Keyed by the lazy string's identity, which the memo
 # holds (the tables' labels live as long as the process; a key's id cannot be reused meanwhile).
 _TRANSLATED_ATTR = "_portal_labels"
-MAX_TRANSLATED = 4096
 
 
 def translated(label: object) -> str:
     """``str(label)`` for a lazy label of this module's tables, in the request's language."""
-    catalog = translations()
-    memo: dict[int, tuple[object, str]] | None = catalog.__dict__.get(_TRANSLATED_ATTR)
-    if memo is None:
-        memo = {}
-        setattr(catalog, _TRANSLATED_ATTR, memo)
-    found = memo.get(id(label))
+    memo = catalog_memo(translations(), _TRANSLATED_ATTR)
+    found: tuple[object, str] | None = memo.get(id(label))
     if found is not None and found[0] is label:
         return found[1]
     text = str(label)
-    if len(memo) >= MAX_TRANSLATED:
+    if len(memo) >= MAX_MARKUP:
         memo.clear()
     memo[id(label)] = (label, text)
     return text

@@ -1,4 +1,4 @@
-"""The case pages' labels kept per catalogue (portal/web/labels.py::translated,
+"""The labels kept per catalogue (portal/web/labels.py::translated, read by the filters and so by
 portal/views/words.py::words) say what Flask-Babel's lazy strings say, in every language and
 after another language was asked in the same process."""
 

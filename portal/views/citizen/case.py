@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import abort, current_app, redirect, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,24 +31,6 @@ from portal.views.words import words
 from portal.web.access import CITIZEN, allow
 from portal.web.htmx import no_store, render
 from portal.web.i18n import local_date
-
-# The steps an official entered from the person's own paper statement (case_view.history gives
-# them codes of their own), as the person reads them in the timeline.
-PAPER_STEPS = {
-    case_view.PAPER_OBJECTION: _l("Your objection handed in on paper was entered by the "
-                                  "department"),
-    case_view.PAPER_REMARKS: _l("Your remarks on the protocol handed in on paper were entered by "
-                                "the department"),
-}
-
-
-def step_words(codes: set[str]) -> dict[str, str]:
-    """The labels of the timeline's and the looks' codes (portal/web/labels.py's, each once),
-    the paper statements' steps in the person's words."""
-    labels = words("event_label", codes)
-    for code in PAPER_STEPS.keys() & labels.keys():
-        labels[code] = str(PAPER_STEPS[code])
-    return labels
 
 
 def minute(at: dt.datetime) -> str:
@@ -155,7 +136,7 @@ def application(number: str) -> BaseResponse:
                  if pre is not None and pre.objection_due_on and objection_open else None)
     steps, looks = case_view.history(session, found)  # one read of the case's events
     # each label once, not once a row (a gettext each)
-    labels = step_words({e.action for e in steps} | {look.action for look in looks})
+    labels = words("event_label", {e.action for e in steps} | {look.action for look in looks})
     roles = words("role_label", {look.role for look in looks})
     desks = words("desk_label", {look.channel.value for look in looks if look.channel})
     times: dict[dt.datetime, str] = {}  # an event's <time>, written once for both lists
