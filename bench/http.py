@@ -16,6 +16,11 @@ p95 cannot go below ~50 ms for any page, even bare Flask's. wrk takes a few per 
 its figures are the server's. BENCH_CLIENT=wrk|python|both (both by default when wrk is on PATH,
 python otherwise): each page is measured by each client, bare and portal alike, and printed side
 by side.
+
+Beside the lookup POST and the application page it measures the floor (bench/floor/floor_app.py):
+a Flask app on the same stack that does only the work those pages cannot skip, serving the
+portal's own page bytes. The portal cannot be cheaper than its floor, so a ratio target above the
+floor's own ratio cannot be met on this stack and machine. BENCH_FLOOR=0 leaves it out.
 """
 
 from __future__ import annotations
@@ -338,6 +343,57 @@ def signed_in_pages(env: dict[str, str]) -> tuple[str, str, str]:
     return question, case, cookie
 
 
+_FLOOR_SESSION = """
+from sqlalchemy import text
+from portal import create_app, db
+app = create_app()
+with app.app_context():
+    row = db.session().execute(text(
+        "SELECT id, subject_id FROM web_sessions WHERE subject_kind = 'citizen' AND ended_at IS NULL"
+        " ORDER BY created_at DESC")).first()
+print(row.id, row.subject_id)
+"""
+
+
+def save_page(port: int, path: str, cookie: str | None, body: str | None, to: Path) -> None:
+    """The portal's page as it serves it (uncompressed), for the floor to serve the same bytes."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    page = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status}")
+    to.write_bytes(page)
+
+
+def floor_cookies(port: int, env: dict[str, str]) -> tuple[str, str, str]:
+    """The floor's lookup POST body and Cookie, and a signed-in Cookie naming the newest web
+    session of a citizen in the database: (body, lookup cookie, case cookie)."""
+    import re
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/status")
+    response = conn.getresponse()
+    page = response.read().decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page)
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    if token is None or not cookie:
+        raise RuntimeError("the floor's /status gave no CSRF token or cookie")
+    body = f"csrf_token={token.group(1)}&number=SA-2026-DEMO-0001&factor=850321301238"
+    done = subprocess.run([PY, "-c", _FLOOR_SESSION], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    sid, citizen = done.stdout.split()[-2:]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/start/{sid}/{citizen}")
+    response = conn.getresponse()
+    response.read()
+    signed_in = (response.getheader("Set-Cookie") or "").split(";")[0]
+    return body, cookie, signed_in
+
+
 def main() -> None:
     pages = sys.argv[1:] or ["/", "/sign-in/", "/status", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -368,6 +424,8 @@ def main() -> None:
               "(the machine may be shared)")
         runs: list[tuple[str, str, str | None, str | None]] = [
             (path, path, None, None) for path in pages]
+        floors: dict[str, tuple[str, str | None, str | None]] = {}
+        floor_port = 0
         if not sys.argv[1:]:
             total, body, lookup_cookie = lookup_post(env, int(os.environ.get("BENCH_CASES",
                                                                              "100000")))
@@ -377,6 +435,20 @@ def main() -> None:
             runs.append(("application, 30 events", case, cookie, None))
             staff_path, staff_cookie = staff_case_page(env)
             runs.append(("staff case page", staff_path, staff_cookie, None))
+            if os.environ.get("BENCH_FLOOR", "1") != "0":
+                pages_dir = work / "floor"
+                pages_dir.mkdir()
+                save_page(portal_port, "/status", lookup_cookie, body, pages_dir / "lookup.html")
+                save_page(portal_port, case, cookie, None, pages_dir / "case.html")
+                floor_port = free_port()
+                servers.append(gunicorn("floor_app:app", floor_port,
+                                        {**env, "FLOOR_PAGES": str(pages_dir)},
+                                        Path(__file__).parent / "floor"))
+                wait_up(floor_port, "/status")
+                floor_body, floor_cookie, floor_signed_in = floor_cookies(floor_port, env)
+                floors = {"POST /status": ("/status", floor_cookie, floor_body),
+                          "application, 30 events": ("/case/" + case.rsplit("/", 1)[1],
+                                                     floor_signed_in, None)}
         only = os.environ.get("BENCH_ONLY")  # e.g. "status": only the runs whose label has it
         for label, path, cookie, body in runs:
             if only and only not in label:
@@ -396,6 +468,18 @@ def main() -> None:
                       f"req/s, p95 {bare_p95:4.1f} ms)  errors {errors}  server CPU per request "
                       f"{per:.2f} ms, bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}",
                       flush=True)
+                floor = next((f for key, f in floors.items() if label.startswith(key)), None)
+                if floor is None:
+                    continue
+                floor_path, floor_cookie, floor_body = floor
+                warm(floor_port, floor_path, floor_cookie, floor_body)
+                cpu = server_cpu(servers[2])
+                rps, p50, p95, errors = load(floor_port, floor_path, floor_cookie, floor_body)
+                per = (server_cpu(servers[2]) - cpu) / (rps * DURATION) * 1000
+                print(f"{generator:<6} {'floor  ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms"
+                      f"  p95 {p95:5.1f} ms  ratio {rps / bare_rps:4.2f}  (the same bare run)"
+                      f"  errors {errors}  server CPU per request {per:.2f} ms: ratio "
+                      f"{bare_cpu / per:4.2f}", flush=True)
     finally:
         # Stop both servers even when one is slow to go (a loaded machine): a gunicorn left
         # behind would go on holding a port and memory.
