@@ -70,6 +70,8 @@ def document(base_url: str) -> dict[str, Any]:
                         "429": _problem("The system's rate limit was reached.",
                                         retry_after=True),
                         "500": _problem("An error on the portal's side."),
+                        "503": _problem("The portal's database is briefly unavailable; try "
+                                        "again after Retry-After seconds.", retry_after=True),
                     },
                 },
             },

@@ -14,6 +14,7 @@ TYPES: Final = {
     "not-found": "No application with this number and this second factor",
     "rate-limited": "Too many requests",
     "server-error": "Something went wrong on our side",
+    "unavailable": "The service is briefly unavailable",
 }
 
 

@@ -7,10 +7,36 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
+
+# How long a person or system is asked to wait when the database cannot be reached: a restart or
+# fail-over of PostgreSQL takes seconds, and the pools reconnect by themselves (pool_pre_ping).
+UNAVAILABLE_RETRY_SECONDS = 30
+
+
+def database_unavailable(e: BaseException) -> bool:
+    """Whether ``e`` says the database could not answer now (down, restarting, its connection
+    cut, every pooled connection busy, a lock not granted in time) rather than that the request
+    or the code is wrong: such a request may simply be tried again."""
+    if isinstance(e, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(e, DBAPIError) and e.connection_invalidated
+
+
+def _forget_transaction() -> None:
+    """The failed transaction is rolled back before the error page is made, so that nothing the
+    page renders meets a session that waits for a rollback."""
+    from portal import db
+
+    try:
+        db.session().rollback()
+    except Exception:  # the connection may be gone; the page must still render
+        log.debug("rollback after a database error failed")
 
 def _retry_at() -> dt.datetime | None:
     """When the limit that refused this request lets the next one through."""
@@ -51,7 +77,9 @@ def init_app(app: Flask) -> None:
                                retry_at=retry_at), e.code, headers
 
     @app.errorhandler(Exception)
-    def unexpected(e: Exception) -> tuple[str, int] | Response:
+    def unexpected(e: Exception) -> tuple[str, int] | tuple[str, int, list[tuple[str, str]]] | Response:
+        if database_unavailable(e):
+            return unavailable(e)
         # Log the type and place only: the message may carry personal data.
         log.error("unhandled %s", type(e).__name__, exc_info=app.debug or app.testing)
         if request.path.startswith("/api/"):
@@ -59,3 +87,19 @@ def init_app(app: Flask) -> None:
 
             return problem(500, "server-error")
         return render_template("errors/error.html", code=500), InternalServerError.code
+
+
+def unavailable(e: Exception) -> tuple[str, int, list[tuple[str, str]]] | Response:
+    """503 with Retry-After while the database cannot answer: a person is told that this attempt
+    saved nothing and to try again in a minute (what they saved before is in the database), a
+    system gets a problem document. Logged as an error by type only."""
+    log.error("database unavailable: %s", type(e).__name__)
+    _forget_transaction()
+    retry = str(UNAVAILABLE_RETRY_SECONDS)
+    if request.path.startswith("/api/"):
+        from portal.api.problems import problem
+
+        return problem(503, "unavailable", detail=f"Try again in {retry} seconds.",
+                       headers={"Retry-After": retry}, retry_after=UNAVAILABLE_RETRY_SECONDS)
+    page = render_template("errors/error.html", code=ServiceUnavailable.code)
+    return page, ServiceUnavailable.code, [("Retry-After", retry)]
