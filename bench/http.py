@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,6 +395,15 @@ def floor_cookies(port: int, env: dict[str, str]) -> tuple[str, str, str]:
     return body, cookie, signed_in
 
 
+def measure(load: Callable[..., tuple[float, float, float, int]],
+            server: subprocess.Popen[bytes], port: int, path: str, cookie: str | None,
+            body: str | None) -> tuple[float, float, float, int, float]:
+    """One run: requests per second, p50, p95, errors and the server's CPU ms per request."""
+    cpu = server_cpu(server)
+    rps, p50, p95, errors = load(port, path, cookie, body)
+    return rps, p50, p95, errors, (server_cpu(server) - cpu) / (rps * DURATION) * 1000
+
+
 def main() -> None:
     pages = sys.argv[1:] or ["/", "/sign-in/", "/status", "/healthz"]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -457,29 +467,20 @@ def main() -> None:
             warm(portal_port, path, cookie, body)
             for generator in generators:
                 load = LOADERS[generator]
-                cpu = server_cpu(servers[1])
-                bare_rps, _bare_p50, bare_p95, _ = load(bare_port, "/")
-                bare_cpu = (server_cpu(servers[1]) - cpu) / (bare_rps * DURATION) * 1000
-                cpu = server_cpu(servers[0])
-                rps, p50, p95, errors = load(portal_port, path, cookie, body)
-                per = (server_cpu(servers[0]) - cpu) / (rps * DURATION) * 1000
-                print(f"{generator:<6} {'portal ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms"
-                      f"  p95 {p95:5.1f} ms  ratio {rps / bare_rps:4.2f}  (bare {bare_rps:5.0f} "
-                      f"req/s, p95 {bare_p95:4.1f} ms)  errors {errors}  server CPU per request "
-                      f"{per:.2f} ms, bare {bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}",
-                      flush=True)
+                bare_rps, _p50, bare_p95, _errors, bare_cpu = measure(
+                    load, servers[1], bare_port, "/", None, None)
+                measured = [("portal", measure(load, servers[0], portal_port, path, cookie, body),
+                             f"(bare {bare_rps:5.0f} req/s, p95 {bare_p95:4.1f} ms)")]
                 floor = next((f for key, f in floors.items() if label.startswith(key)), None)
-                if floor is None:
-                    continue
-                floor_path, floor_cookie, floor_body = floor
-                warm(floor_port, floor_path, floor_cookie, floor_body)
-                cpu = server_cpu(servers[2])
-                rps, p50, p95, errors = load(floor_port, floor_path, floor_cookie, floor_body)
-                per = (server_cpu(servers[2]) - cpu) / (rps * DURATION) * 1000
-                print(f"{generator:<6} {'floor  ' + label:<30} {rps:6.0f} req/s  p50 {p50:5.1f} ms"
-                      f"  p95 {p95:5.1f} ms  ratio {rps / bare_rps:4.2f}  (the same bare run)"
-                      f"  errors {errors}  server CPU per request {per:.2f} ms: ratio "
-                      f"{bare_cpu / per:4.2f}", flush=True)
+                if floor is not None:
+                    warm(floor_port, *floor)
+                    measured.append(("floor", measure(load, servers[2], floor_port, *floor),
+                                     "(the same bare run)"))
+                for name, (rps, p50, p95, errors, per), bare in measured:
+                    print(f"{generator:<6} {name:<6} {label:<23} {rps:6.0f} req/s  p50 "
+                          f"{p50:5.1f} ms  p95 {p95:5.1f} ms  ratio {rps / bare_rps:4.2f}  {bare}"
+                          f"  errors {errors}  server CPU per request {per:.2f} ms, bare "
+                          f"{bare_cpu:.2f} ms: ratio {bare_cpu / per:4.2f}", flush=True)
     finally:
         # Stop both servers even when one is slow to go (a loaded machine): a gunicorn left
         # behind would go on holding a port and memory.

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from portal import create_app, db, migrate
 from portal.config import TestConfig
 from portal.db import make_engine
-from portal.documents import application_pdf, forms, verification
+from portal.documents import application_pdf, forms
 from portal.documents.pdf import render_pdf
 from tests.factories import create_district
 from tests.form_cases import make_cases
@@ -51,10 +51,6 @@ def _measure(label: str, make: Callable[[], bytes], rounds: int) -> None:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    # the QR code as it will be once signatures have their short code (issue 12, /verify)
-    verification.short_code = lambda s: f"V-{s.verification_code}"  # type: ignore[assignment]
-    verification.verify_url = (  # type: ignore[assignment]
-        lambda s: f"https://portal.example.kz/verify/V-{s.verification_code}")
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         engine = make_engine(url)
