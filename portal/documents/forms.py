@@ -302,7 +302,14 @@ def f2_1(session: Session, application: Application, language: str) -> FormDocum
     receipt = _latest_receipt(application, ReceiptKind.REFUSAL_TO_ACCEPT)
     if receipt is None:
         return None
-    missing = tuple((str(n), text) for n, text in enumerate(receipt.missing_documents or [], 1))
+    def named(code: str) -> str:  # a document kind's code as its name; a typed name as it is
+        text = labels.word(labels.DOCUMENT_KINDS, code)
+        return text[:1].upper() + text[1:]
+
+    listed = [named(code) for code in receipt.missing_documents or []] + [
+        str(_("%(document)s (validity expired)", document=named(code)))
+        for code in receipt.expired_documents or []]
+    missing = tuple((str(n), text) for n, text in enumerate(listed, 1))
     return FormDocument(
         form="F2-1", slug="f2-1", language=language,
         title=_("Receipt of refusal to accept the application for social assistance of "
@@ -615,9 +622,11 @@ def _notification(session: Session, application: Application, language: str,
         return None
     granted = form is NotificationForm.F6
     day = _date(n.sent_at or n.created_at)
-    seal = _seal(session, n.signature_id, _("The notification is certified with the electronic "
-                                            "digital signature of the responsible person"),
-                 n.responsible_name, n.responsible_position, form.value)
+    # The notice is sealed with its decision's signature: the block names that signature's
+    # signer (the head), and does not repeat the form's own sentence on the responsible person.
+    head, head_position = _staff_name(session, d.head_id)
+    seal = _seal(session, n.signature_id, _("Sealed with the electronic digital signature of "
+                                            "the decision"), head, head_position, form.value)
     if granted:
         title = _("Notification of granting social assistance (%(kind)s) of %(date)s",
                   kind=_assistance_kind(n.assistance_type), date=day)
@@ -720,9 +729,20 @@ def _receipt_exists(kind: ReceiptKind) -> Callable[[Application], bool]:
 
 
 def _portal_application(a: Application) -> bool:
-    from portal.models.application import ApplicationForm
+    """A portal application handed in, whose signed F1-1 is stored (every one signed on the
+    portal is; a case entered without it — an import, the demo's — has no F1-1 to show, so it
+    is not offered as a link that would answer 404)."""
+    from sqlalchemy import exists, select
+    from sqlalchemy.orm import object_session
 
-    return a.form is ApplicationForm.F1_1 and a.submitted_at is not None
+    from portal.models.application import ApplicationForm
+    from portal.services.submission import DOCUMENT_KIND
+
+    if a.form is not ApplicationForm.F1_1 or a.submitted_at is None:
+        return False
+    session = object_session(a)
+    return session is None or bool(session.scalar(select(exists().where(
+        Signature.application_id == a.id, Signature.document_kind == DOCUMENT_KIND))))
 
 
 def _decision_signed(a: Application) -> bool:

@@ -23,15 +23,19 @@ class _DayField(DateField):  # type: ignore[misc]
     """A date as people in Kazakhstan write it (dd.mm.yyyy), or ISO (the CSV links use it);
     one that cannot be read gets our message in the page's language."""
 
+    def __init__(self, *args: Any, unreadable: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unreadable = unreadable  # names the field: two alike in the summary would not
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(str(_l("Enter a date like 01.11.2026."))) from None
+            raise ValueError(str(self.unreadable)) from None
 
 
-def _day(label: Any, name: str) -> DateField:
-    return _DayField(label, name=name, description=_l("For example, 01.11.2026"),
+def _day(label: Any, name: str, example: Any, unreadable: Any) -> DateField:
+    return _DayField(label, name=name, description=example, unreadable=unreadable,
                      format=["%d.%m.%Y", "%Y-%m-%d"], widget=TextInput(),
                      validators=[Optional()],
                      render_kw={"inputmode": "decimal", "class": "date-input"})
@@ -61,8 +65,10 @@ class DashboardFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    start = _day(_l("First day of the period"), "from")
-    end = _day(_l("Last day of the period"), "to")
+    start = _day(_l("First day of the period"), "from", _l("For example, 01.11.2026"),
+                 _l("Enter the first day of the period as a date like 01.11.2026."))
+    end = _day(_l("Last day of the period"), "to", _l("For example, 30.11.2026"),
+               _l("Enter the last day of the period as a date like 30.11.2026."))
     district = DistrictField(_l("District"))
 
     def validate_start(self, field: DateField) -> None:

@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import db
+from portal.db import utcnow
 from portal.documents import cache, verification
 from portal.domain.verification import display
 from portal.domain.workflow import Role
-from portal.models import Application, Citizen, Event, StaffUser
+from portal.models import Application, Citizen, District, Event, StaffUser
 from portal.models.review import Decision
-from tests.factories import create_citizen, create_district, create_staff
+from tests.factories import create_application, create_citizen, create_district, create_staff
 from tests.form_cases import Cases, make_cases
 from tests.pages import ClientRequest, check_page
 
@@ -446,6 +447,46 @@ def test_forms_the_case_pages_list_the_forms_each_reader_may_open(office: Office
     links = {a["href"] for a in page.select("ul.form-links a")}
     assert links == {f"/cabinet/applications/{number}/forms/{slug}{suffix}"
                      for slug in ("coupon", "f5", "f6") for suffix in ("", ".pdf")}
+
+
+def test_forms_f1_1_is_offered_only_where_its_signed_application_is_stored(
+        office: Office) -> None:
+    """A portal case entered without its signed F1-1 (an import, the demo's) offers no F1-1
+    link: the link would answer 404."""
+    client_request = office.client_request
+    signed = office.numbers["portal"]
+    page = client_request.get_url(f"/staff/cases/{signed}")
+    assert f"/staff/cases/{signed}/forms/f1-1" in {a["href"] for a in page.select("ul.form-links a")}
+    with client_request.app.app_context():
+        s = db.session()
+        district = s.scalar(select(District))
+        unsigned = create_application(s, district=district, submitted_at=utcnow()).number
+        s.commit()
+    page = client_request.get_url(f"/staff/cases/{unsigned}")
+    links = {a["href"] for a in page.select("ul.form-links a")}
+    assert not any("/forms/f1-1" in link for link in links)
+    assert client_request.client.get(f"/staff/cases/{unsigned}/forms/f1-1").status_code == 404
+
+
+def test_r6_2_f2_1_names_document_kinds_in_words_and_lists_the_expired_too(
+        office: Office) -> None:
+    from portal.models.application import Receipt, ReceiptKind
+
+    number = office.numbers["refused_acceptance"]
+    with office.client_request.app.app_context():
+        s = db.session()
+        receipt = s.scalar(select(Receipt).join(Application).where(
+            Application.number == number, Receipt.kind == ReceiptKind.REFUSAL_TO_ACCEPT))
+        assert receipt is not None
+        receipt.missing_documents = ["ground_proof", "Өрт туралы анықтама"]
+        receipt.expired_documents = ["identity"]
+        s.commit()
+    page = office.client_request.client.get(f"/staff/cases/{number}/forms/f2-1?lang=en")
+    text = page.get_data(as_text=True)
+    assert "ground_proof" not in text and ">identity<" not in text
+    for name in ("Document proving the ground", "Өрт туралы анықтама",
+                 "Identity document (validity expired)"):
+        assert name in text, name
 
 
 def test_l5_a_signed_pdf_names_its_signature_and_is_remembered_as_issued(

@@ -301,8 +301,19 @@ def test_a_wrong_period_gets_a_clear_message_and_keeps_what_was_typed(
 def test_without_a_period_the_month_so_far_is_shown(head: Office) -> None:
     page = head.page()
     assert "01.11.2026 – 27.11.2026" in page.select_one(".lead").get_text()
+    # the boxes say the period the page shows; a head has no district to choose
+    assert (page.select_one("#from")["value"], page.select_one("#to")["value"]) == (
+        "01.11.2026", "27.11.2026")
+    assert page.select_one(".dashboard-filter legend").get_text(strip=True) == "Кезең"
     only_to = head.page(to="15.10.2026")
     assert "01.10.2026 – 15.10.2026" in only_to.select_one(".lead").get_text()
+    assert only_to.select_one("#from")["value"] == "01.10.2026"
+
+
+def test_two_unreadable_dates_get_two_messages_that_name_their_box(head: Office) -> None:
+    page = head.page(422, **{"from": "yesterday", "to": "today"})
+    lines = [li.get_text(strip=True) for li in page.select(".error-summary li")]
+    assert len(lines) == 2 and len(set(lines)) == 2, lines
 
 
 # --- CSV -------------------------------------------------------------------------------------

@@ -316,6 +316,14 @@ def test_a_tampered_pdf_fails_the_file_check(app: Flask, signed: Signed) -> None
     flipped[len(pdf) // 2] ^= 0x01
     status, html = _upload(client, f"/verify/{signed.code}", bytes(flipped))
     assert _verdict(html) == "changed" and _answer_checks(html) == ["file"]
+    # Below it, the portal's own copy is reported as its own, not as a second verdict that
+    # would read "valid, not changed since" about the file the person chose.
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.select(".notice.ok")
+    assert "has not been changed since" not in html
+    original = soup.select_one(".verify-original h2")
+    assert original is not None
+    assert original.get_text(strip=True) == "The document the portal issued under this code"
 
 
 def test_a_pdf_the_portal_never_issued_is_not_ours(app: Flask, signed: Signed) -> None:

@@ -150,7 +150,7 @@ SECTIONS = {s.name: s for s in (
                "30 minutes allowed."), _l("Desk"), _intake),
     Section("notifications", _l("Notifications not yet delivered"),
             _l("Decision notifications (F6, F7) waiting to be sent or whose sending failed, "
-               "today, whatever the period."), _l("Channel"), _notifications),
+               "today, whatever the period."), _l("Delivery channel"), _notifications),
 )}
 assert tuple(SECTIONS) == figures.TABLES
 
@@ -207,6 +207,10 @@ def _choose(staff: StaffUser) -> Choice:
         end = max(today, start) if start is not None else today
     if start is None:
         start = end.replace(day=1)
+    # The boxes show the period the page shows; a mistyped date stays as typed, with its error.
+    for field, day in ((form.start, start), (form.end, end)):
+        if not field.errors and not field.raw_data:
+            field.data = day
     district = None
     if not form.district.errors and form.district.data is not None:
         district = session.get(District, form.district.data)
