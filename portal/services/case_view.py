@@ -257,8 +257,20 @@ def history(session: Session, application: Application) -> tuple[list[Any], list
                 continue
         if not _nothing_added(event):
             steps.append(event)
-    return steps, [Look(at, role, channel if actor_id else None, action)
-                   for at, action, _, actor_id, role, _, channel in reversed(staff)]
+    return steps, [Look(at, role, channel if actor_id else None, look_action(action, data))
+                   for at, action, _, actor_id, role, data, channel in reversed(staff)]
+
+
+FORM_VIEWED = "case_viewed:"  # + the form's slug + ":page" or ":pdf" (look_action)
+
+
+def look_action(action: str, data: Any) -> str:
+    """A look's code: an official's opening of one of the case's forms names the form and
+    whether it was the page or the PDF (``case_viewed:f5:pdf``), other looks their action."""
+    form = (data or {}).get("form") if action == "case_viewed" else None
+    if not isinstance(form, str):
+        return action
+    return f"{FORM_VIEWED}{form.lower()}:{'pdf' if (data or {}).get('as') == 'pdf' else 'page'}"
 
 
 @functools.cache
@@ -271,6 +283,7 @@ def _events_query() -> Any:
     return (select(Event.at, Event.action, Event.actor_kind, Event.actor_id, Event.role,
                    case((Event.action == "document_files_added", Event.data),
                         (Event.action == "submit_objection", Event.data),
+                        (Event.action == "case_viewed", Event.data),
                         else_=null()).label("data"),
                    Desk.channel.label("channel"))
             .outerjoin(StaffUser, and_(Event.actor_kind == "staff",

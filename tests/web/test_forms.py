@@ -390,6 +390,14 @@ def test_forms_opening_a_form_is_an_event_the_citizen_sees(office: Office) -> No
             .where(Application.number == number, Event.action == "case_viewed")).all()
         assert [(e.actor_kind, e.data) for e in events] == [
             ("staff", {"form": "F3", "as": "pdf", "language": "ru"})]
+    client_request.client.get(f"/staff/cases/{number}/forms/f5")
+    # the person reads which document was opened, and how, not "opened the application" twice
+    client_request.login(office.citizen)
+    page = client_request.get_url(f"/cabinet/applications/{number}")
+    looks = [li.get_text(" ", strip=True) for li in page.select("ul.looks li")]
+    assert any("(F3 нысаны)" in line and "PDF" in line for line in looks), looks
+    assert sum("PDF" in line for line in looks) == 1, looks
+    assert sum("(F5 нысаны)" in line for line in looks) == 1, looks
 
 
 def test_forms_a_pdf_is_made_once_per_content_and_again_when_the_content_changes(

@@ -10,6 +10,7 @@ page together).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, current_app, redirect, url_for
@@ -58,6 +59,21 @@ def timeline_items(steps: list[Any], labels: dict[str, str],
     times = {} if times is None else times
     return Markup("".join([f"<li>{_time(step.at, times)} {said[step.action]}</li>\n"  # noqa: S704
                            for step in steps]))
+
+
+def form_view_labels(codes: Iterable[str]) -> dict[str, str]:
+    """The words for an official's opening of a form (case_view.look_action): which document,
+    and whether as a page or a PDF."""
+    from portal.documents import labels as document_labels
+
+    found: dict[str, str] = {}
+    for code in codes:
+        if code.startswith(case_view.FORM_VIEWED):
+            slug, _sep, kind = code[len(case_view.FORM_VIEWED):].partition(":")
+            title = document_labels.word(document_labels.FORM_TITLES, slug)
+            found[code] = (gettext("downloaded “%(document)s” as a PDF", document=title)
+                           if kind == "pdf" else gettext("opened “%(document)s”", document=title))
+    return found
 
 
 def look_items(looks: list[case_view.Look], labels: dict[str, str], roles: dict[str, str],
@@ -137,6 +153,7 @@ def application(number: str) -> BaseResponse:
     steps, looks = case_view.history(session, found)  # one read of the case's events
     # each label once, not once a row (a gettext each)
     labels = words("event_label", {e.action for e in steps} | {look.action for look in looks})
+    labels.update(form_view_labels(labels))
     roles = words("role_label", {look.role for look in looks})
     desks = words("desk_label", {look.channel.value for look in looks if look.channel})
     times: dict[dt.datetime, str] = {}  # an event's <time>, written once for both lists
