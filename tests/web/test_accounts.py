@@ -183,6 +183,23 @@ def test_a_new_code_waits_a_minute_and_then_replaces_the_old_one(people: Flask) 
     assert last_code(people) == first  # refused: no second SMS within the minute
 
 
+def test_a_second_sign_in_within_the_minute_after_the_code_was_used_says_so(
+        people: Flask) -> None:
+    """The first sign-in used the code; a second one a moment later (another device) gets no
+    new SMS yet and is told that the last code is used and when to ask for a new one — not
+    "a code was just sent", which the person would wait for in vain."""
+    account(people)
+    first_device = people.test_client()
+    post(first_device, "/sign-in/", iin=IIN, password=PASSWORD)
+    post(first_device, "/sign-in/code", code=last_code(people))
+    assert signed_in(first_device)
+    other = people.test_client()
+    post(other, "/sign-in/", iin=IIN, password=PASSWORD)
+    page = other.get("/sign-in/code").get_data(as_text=True)
+    assert "Код жаңа ғана жіберілді" not in page
+    assert "Жаңа ғана жіберілген код пайдаланылып қойған" in page
+
+
 def test_sign_out_ends_the_session_on_the_server_not_only_in_the_cookie(people: Flask) -> None:
     account(people)
     client = people.test_client()

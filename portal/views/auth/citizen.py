@@ -65,10 +65,15 @@ def _pending() -> dict[str, Any] | None:
     return fresh_marker("pending", PENDING_LIFETIME, utcnow())
 
 
-def _retry_message(retry_at: dt.datetime | None) -> str:
+def _retry_message(retry_at: dt.datetime | None, *, none_live: bool = False) -> str:
+    """Why no new code was sent. ``none_live``: the code sent a moment ago has been used (a
+    sign-in just before this one), so there is none to type until a new one may be sent."""
     from portal.web.i18n import local_datetime
 
     when = local_datetime(retry_at, "short") if retry_at else ""
+    if none_live and retry_at is not None and retry_at - utcnow() <= dt.timedelta(minutes=2):
+        return str(_l("The code sent a moment ago has already been used. Ask for a new one at "
+                      "%(when)s with the button below.", when=when))
     if retry_at is not None and retry_at - utcnow() > dt.timedelta(minutes=2):
         return str(_l("Five codes went to this number in the last hour, so no new one is sent "
                       "until %(when)s. The last code still works for 10 minutes after it came; "
@@ -104,7 +109,7 @@ def sign_in() -> Any:
             _set_pending(CodePurpose.SIGN_IN, citizen, code_id, next_url or None)
             s.commit()
             if sent.code_id is None:
-                flash(_retry_message(sent.verdict.retry_at), "notice")
+                flash(_retry_message(sent.verdict.retry_at, none_live=code_id is None), "notice")
             return redirect_after_post(url_for("auth.enter_code"))
     status = 422 if form.errors or failed else 200
     return no_store(render("auth/sign_in.html", form=form, failed=failed, next=next_url,
