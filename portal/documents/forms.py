@@ -550,6 +550,7 @@ def f5(session: Session, application: Application, language: str) -> FormDocumen
              if d.granted else
              _("Decision of the akimat of %(level)s of %(date)s No. %(number)s on refusing "
                "social assistance", level=level, date=_date(d.decided_on), number=d.number))
+    title = title[:1].upper() + title[1:]  # Kazakh opens with the level ("Астана әкімдігінің")
     ground_doc = d.ground_document
     ground_text = (_("No. %(number)s of %(date)s", number=_t(ground_doc.number),
                      date=_date(ground_doc.issued_on)) if ground_doc is not None else _DASH)

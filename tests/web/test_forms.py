@@ -273,6 +273,17 @@ def test_f5_a_refusal_names_its_ground_and_has_no_amount(
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
+def test_f5_its_title_begins_with_a_capital_letter(office: Office, language: str) -> None:
+    """The Kazakh title opens with the akimat's level ("Астана әкімдігінің …")."""
+    number = office.numbers["refused"]
+    page = office.client_request.client.get(f"/staff/cases/{number}/forms/f5?lang={language}")
+    title = check_page(page).select_one("h1")
+    assert title is not None
+    text = title.get_text(strip=True)
+    assert text[:1].isupper(), text
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
 def test_l5_f6_f7_name_the_kind_of_assistance_in_words_not_its_code(
         office: Office, language: str) -> None:
     """The notification keeps the ground's code (``notifications.issue``); the form says it."""
