@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal import db
+from portal.domain.calendar import Channel
 from portal.domain.workflow import Role, Status
 from portal.models import Citizen, Decision
 from tests.factories import create_application
@@ -293,6 +294,20 @@ def test_what_was_sent_says_nothing_yet_rather_than_an_empty_list(
     after = heading.find_next_sibling()
     assert after is not None and after.name == "p" and _text(after) == "Nothing yet."
     assert not [ul for ul in page.select("ul") if not ul.select("li")]
+
+
+def test_what_was_sent_on_a_paper_application_says_it_was_handed_in_on_paper(
+    client_request: ClientRequest,
+) -> None:
+    citizen = client_request.login_as("citizen")
+    with client_request.app.app_context():
+        s = db.session()
+        number = create_application(s, citizen=s.get(Citizen, citizen.id),
+                                    channel=Channel.PROVIDER, **PAST).number
+        s.commit()
+    page = client_request.get("citizen.application", number=number)
+    said = _text(page.select_one("p.sent-none"))
+    assert said.startswith("Өтінішіңізді қағаз түрінде қабылдау орнында тапсырдыңыз"), said
 
 
 def test_a_document_named_on_a_kazakh_page_is_named_in_russian_on_a_russian_page(
