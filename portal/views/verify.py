@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal import db
 from portal.db import utcnow
+from portal.documents.labels import FORM_TITLES as DOCUMENT_TITLES
 from portal.domain import verification as codes
 from portal.extensions import limiter
 from portal.forms.verify import VerifyForm, VerifyUploadForm
@@ -66,9 +67,10 @@ CHECK_FAILED = {
 }
 FORM_TITLES = {
     "F1-1": _l("Application for social assistance (form F1-1)"),
-    "F5": _l("Decision on social assistance (form F5)"),
-    "F6": _l("Notification of the decision to grant assistance (form F6)"),
-    "F7": _l("Notification of the decision to refuse assistance (form F7)"),
+    # the documents' own titles, as their lists of links name them
+    "F5": DOCUMENT_TITLES["f5"],
+    "F6": DOCUMENT_TITLES["f6"],
+    "F7": DOCUMENT_TITLES["f7"],
     "sign_in": _l("Sign-in to the social assistance portal"),
     "staff_sign_in": _l("Staff sign-in to the social assistance portal"),
     "L10.2": _l("Decisions on assistance for a holiday or memorable date (L10.2)"),

@@ -44,7 +44,7 @@ _TERM_ROWS = {
     "ended": _l("Ended without a decision (withdrawn or not accepted)"),
 }
 _NOW_ROWS = {
-    "open": _l("Open cases"),
+    "open": _l("Cases not finished (decided ones count until the person is notified)"),
     "duty_overdue": _l("With a statutory duty past its day"),
     "term_passed": _l("Past the 8-working-day term without a decision"),
 }
