@@ -199,7 +199,10 @@ def _journey(browser: Any, base: str, child: str, *, js: bool, audit: bool = Tru
         phone.goto(base + link[link.index("/sign/mobile/"):])
         _check(phone, f"{label}-17-phone", audit)
         phone.locator("#pin").fill(PIN)
-        phone.locator("main form button[type=submit]").first.click()
+        # The PIN's answer is awaited before the phone's page closes: closing it while its POST
+        # was in flight hung Chromium's close for minutes once in CI.
+        with phone.expect_response(lambda response: response.request.method == "POST"):
+            phone.locator("main form button[type=submit]").first.click()
         phone.close()
         if not js:
             page.locator("main form button[type=submit]").last.click()
