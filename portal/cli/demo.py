@@ -351,16 +351,98 @@ def _with_factors(session: Session, accounts: list[DemoAccount], *,
 
 # Paper applications made at the demo district's desks, each once: one registered at the
 # provider's desk with its coupon (R6.1, R7.1), one refused at the rural akim's desk with the
-# F2-1 receipt because the proof of the ground was not brought (R6.2).
+# F2-1 receipt because the proof of the ground was not brought (R6.2), and one accepted at the
+# State Corporation's desk with its electronic receipt, forwarded to the provider (R6.1).
 INTAKE_CASES = (
     ("SA-2026-DESK-0001", "intake", "500706400099", GroundCategory.OLD_AGE_SELF_CARE, True),
     ("SA-2026-DESK-0002", "akim", "921231445671", GroundCategory.NATURAL_DISASTER, False),
+    ("SA-2026-DESK-0003", "corp", "760212350620", GroundCategory.RELEASED_FROM_PRISON, True),
 )
 # F1's list of attached documents, as a desk in Astana writes it (no request, so no gettext).
 INTAKE_TITLES = {
     "identity": "Жеке басын куәландыратын құжат",
-    "ground_proof": "Негізді растайтын құжат (медициналық қорытынды / ТЖ қызметінің анықтамасы)",
+    "income": "Соңғы тоқсандағы табыс туралы анықтама",
+    "ground_proof": "Негізді растайтын құжат",
 }
+GROUND_PROOF_TITLES = {
+    GroundCategory.OLD_AGE_SELF_CARE: "Өзіне-өзі қызмет көрсете алмайтыны туралы медициналық "
+                                      "қорытынды",
+    GroundCategory.NATURAL_DISASTER: "ТЖ қызметінің табиғи зілзала залалы туралы анықтамасы",
+    GroundCategory.RELEASED_FROM_PRISON: "Бас бостандығынан айыру орындарынан босатылғаны туралы "
+                                         "анықтама",
+}
+# "I ask to assign me ___ social assistance" (F1), in the applicant's words.
+REQUESTED = {"one_off": "бір жолғы", "monthly": "ай сайынғы"}
+
+
+@dataclass(frozen=True)
+class PaperDetails:
+    """What F1 holds of a demo citizen, as the intake desk types it from the identity document
+    and the bank card: the ID card, the permanent address, the account, the phone."""
+
+    id_number: str
+    id_issued_on: dt.date
+    region: str
+    city: str
+    street: str
+    house: str
+    flat: str | None
+    bank: str
+    iban: str
+    phone: str | None  # None: the citizen's own (their number in the mobile database)
+
+
+PAPER = {
+    "850321301238": PaperDetails("045612378", dt.date(2019, 5, 14), "Астана қаласы",
+                                 "Есіл ауданы", "Қабанбай батыр даңғылы", "11", "45",
+                                 "Қазақстан Халық банкі АҚ", "KZ12601A861000123456", None),
+    "921231445671": PaperDetails("051278934", dt.date(2021, 9, 2), "Астана қаласы",
+                                 "Есіл ауданы", "Тұран даңғылы", "24", "117",
+                                 "Kaspi Bank АҚ", "KZ18722S000012345678", None),
+    # No mobile number (her notices are printed, R15.10): F1 gives her home telephone.
+    "500706400099": PaperDetails("038845120", dt.date(2016, 11, 23), "Астана қаласы",
+                                 "Есіл ауданы", "Сығанақ көшесі", "7", "12",
+                                 "Қазақстан Халық банкі АҚ", "KZ31601A861000234567",
+                                 "+77172241508"),
+    "760212350620": PaperDetails("047730215", dt.date(2020, 2, 11), "Астана қаласы",
+                                 "Есіл ауданы", "Ақмешіт көшесі", "3", "58",
+                                 "Kaspi Bank АҚ", "KZ11722S000098765432", None),
+}
+
+
+def fill_f1(session: Session, application: Application, *, now: dt.datetime) -> None:
+    """F1 as the intake desk fills it (views/staff/intake.py's applicant and consents steps):
+    the identity document, the permanent address, the bank details and the phone, through the
+    draft-section services, and the four statements agreed to in Kazakh. The request's words
+    follow the ground's frequency. Idempotent: saving the same values again changes nothing."""
+    from flask_babel import force_locale
+
+    from portal.domain.forms import ConsentKind
+    from portal.services import draft_sections
+    from portal.web.consents import CONSENT_TEXTS, WORDING_VERSION
+
+    details = PAPER.get(application.applicant_iin or "")
+    if details is None:
+        return
+    if application.assistance_requested is None:
+        offer = next((g for g in application.district.grounds
+                      if g.category is application.ground and g.current), None)
+        if offer is not None:
+            application.assistance_requested = REQUESTED.get(offer.frequency.value)
+    draft_sections.save_applicant(session, application, {
+        "id_doc_type": "id_card", "id_doc_number": details.id_number,
+        "id_doc_issued_by": "ҚР ІІМ", "id_doc_issued_on": details.id_issued_on})
+    draft_sections.save_address(session, application, {
+        "addr_region": details.region, "addr_city": details.city, "addr_village": None,
+        "addr_street": details.street, "addr_house": details.house, "addr_flat": details.flat},
+        None)
+    draft_sections.save_bank(session, application, details.bank, details.iban)
+    draft_sections.save_contacts(session, application, details.phone or application.phone,
+                                 application.email)
+    with force_locale("kk"):
+        shown = [draft_sections.ConsentText(kind, str(text), "kk", WORDING_VERSION)
+                 for kind, text in CONSENT_TEXTS.items()]
+    draft_sections.save_consents(session, application, shown, set(ConsentKind), now=now)
 # An intake official at each desk type, if a database from before lacks one.
 INTAKE_STAFF = {
     Channel.PROVIDER: ("intake", "Сейткали Айгерім Маратқызы", "Бас маман (қабылдау)"),
@@ -370,8 +452,11 @@ INTAKE_STAFF = {
 
 
 def intake_demo(session: Session) -> None:
-    """The intake officials of the demo district and two paper cases made through the intake
-    services (services/intake.py), as a desk would: one accepted and registered, one refused."""
+    """The intake officials of the demo district and three paper cases made through the intake
+    services (services/intake.py), as a desk would: one accepted and registered with its coupon,
+    one refused with the F2-1, one accepted at the State Corporation with its electronic
+    receipt. F1 is filled as the desk's steps fill it (``fill_f1``)."""
+    from portal.domain.calendar import to_local
     from portal.services import drafts
     from portal.services import intake as intake_service
     from portal.services.workdays import calendar
@@ -405,16 +490,22 @@ def intake_demo(session: Session) -> None:
         draft = intake_service.start(session, staff, staff.desk, citizen,
                                      queued_at=now - dt.timedelta(minutes=12), now=now,
                                      number=number)
-        drafts.choose_ground(session, draft, citizen, offer, None)
-        draft.id_doc_type, draft.id_doc_number = "id_card", f"0{iin[-8:]}"
-        draft.id_doc_issued_by, draft.id_doc_issued_on = "ҚР ІІМ", dt.date(2019, 5, 14)
-        draft.addr_region, draft.addr_city = "Астана қаласы", "Есіл ауданы"
-        draft.addr_street, draft.addr_house = "Қабанбай батыр даңғылы", "11"
-        session.commit()
+        drafts.choose_ground(session, draft, citizen, offer,
+                             REQUESTED.get(offer.frequency.value))
+        fill_f1(session, draft, now=now)
+        details = PAPER[iin]
+        proof_on = working_days_back(to_local(now).date(), 20, cal)
         entries = [intake_service.DocumentEntry(
             item=item, provided=complete or item.kind.value == "identity",
-            title=INTAKE_TITLES.get(item.kind.value, item.kind.value),
-            original_compared=True, sheets=2 if item.kind.value == "ground_proof" else 1)
+            title=(GROUND_PROOF_TITLES.get(ground, INTAKE_TITLES["ground_proof"])
+                   if item.kind.value == "ground_proof"
+                   else INTAKE_TITLES.get(item.kind.value, item.kind.value)),
+            original_compared=True, sheets=2 if item.kind.value == "ground_proof" else 1,
+            number=(details.id_number if item.kind.value == "identity"
+                    else f"{number[-4:]}/{proof_on.year}" if item.kind.value == "ground_proof"
+                    else None),
+            issued_on=(details.id_issued_on if item.kind.value == "identity"
+                       else proof_on if item.kind.value == "ground_proof" else None))
             for item in intake_service.checklist(draft)]
         intake_service.save_documents(session, draft, entries, staff, now=utcnow())
         if complete:
@@ -483,9 +574,9 @@ def review_cases(session: Session) -> None:
             channel=Channel.PROVIDER, form=ApplicationForm.F1, ground=GroundCategory.LOW_INCOME,
             status=Status.REGISTERED, applicant_iin=iin, applicant_surname=citizen.surname,
             applicant_given_name=citizen.given_name, applicant_patronymic=citizen.patronymic,
-            applicant_birth_date=citizen.birth_date, addr_region="Астана", addr_city="Астана",
-            addr_street="Қабанбай батыр даңғылы", addr_house="12", addr_flat="40",
-            arrived_at=arrived, submitted_at=arrived, term_started_on=today, registered_on=today,
+            applicant_birth_date=citizen.birth_date, applicant_sex=citizen.sex,
+            phone=citizen.phone, arrived_at=arrived, submitted_at=arrived, term_started_on=today,
+            registered_on=today,
             result_due_on=service_term_due(today, cal), accepted_by_id=staff["intake"].id,
             desk_id=staff["intake"].desk_id,
             assignee_id=staff["specialist"].id,
@@ -496,6 +587,8 @@ def review_cases(session: Session) -> None:
         )
         session.add(application)
         session.flush()
+        paper_documents(application, filed=today, cal=cal)
+        fill_f1(session, application, now=now)
         intake = Actor("staff", staff["intake"].id, "intake")
         record(session, intake, "accept_paper", application_id=application.id,
                from_status=Status.DRAFT.value, to_status=Status.SUBMITTED.value)
@@ -554,12 +647,69 @@ def _precinct_panel(session: Session, district: District) -> tuple[str, list[str
             [f"{m.full_name}, {m.position}" for m in members if m is not chair])
 
 
-def _findings(applicant: str, quarter_tiyn: int, children: int = 0) -> InspectionFindings:
-    """What the demo's precinct commission finds at a home (F3): one wage earner renting."""
+def _findings(applicant: str, quarter_tiyn: int, children: int = 0, *,
+              incomes: tuple[IncomeRow, ...] = (), able_bodied: int = 1) -> InspectionFindings:
+    """What the demo's precinct commission finds at a home (F3): one wage earner renting, or
+    the family's income rows as given."""
     return InspectionFindings(
-        able_bodied=1, registered_unemployed=0, children=children, housing=HousingType.RENTED,
-        housing_costs_tiyn=4_500_000, incomes=(IncomeRow(applicant, "жалақы", quarter_tiyn),),
+        able_bodied=able_bodied, registered_unemployed=0, children=children,
+        housing=HousingType.RENTED, housing_costs_tiyn=4_500_000,
+        incomes=incomes or (IncomeRow(applicant, "жалақы", quarter_tiyn),),
         school_supplies="жеткілікті", sanitary_state="қанағаттанарлық")
+
+
+def paper_documents(application: Application, *, filed: dt.date, cal: WorkingCalendar,
+                    shown: bool = True) -> None:
+    """The documents of a low-income application (L8.1, L8.2), as F1's list names them: the
+    applicant's identity document and the certificate of the last quarter's income — for this
+    ground the income papers prove it (``domain.intake.desk_gaps``), so its number and date
+    are what F5 prints. ``shown``: the originals were compared at a desk (not on the portal)."""
+    from portal.domain.package import DocumentKind
+    from portal.models import Document
+
+    if application.documents:
+        return
+    details = PAPER.get(application.applicant_iin or "")
+    application.documents.extend([
+        Document(kind=DocumentKind.IDENTITY, subject_iin=application.applicant_iin,
+                 title=INTAKE_TITLES["identity"], sheets=1, provided=True,
+                 original_compared=shown,
+                 number=details.id_number if details is not None else None,
+                 issued_on=details.id_issued_on if details is not None else None),
+        Document(kind=DocumentKind.INCOME, title=INTAKE_TITLES["income"], sheets=2,
+                 provided=True, original_compared=shown,
+                 number=f"{application.number[-4:]}-ТА",
+                 issued_on=working_days_back(filed, 3, cal)),
+    ])
+
+
+def ground_document(application: Application) -> int | None:
+    """The document proving the case's ground (F5, line 533): the ground's own proof, or for
+    the low-income ground the income papers that prove it."""
+    from portal.domain.package import DocumentKind
+
+    provided = [d for d in application.documents if d.provided]
+    proof = next((d for d in provided if d.kind is DocumentKind.GROUND_PROOF
+                  and d.proves is application.ground), None)
+    if proof is None and application.ground is GroundCategory.LOW_INCOME:
+        proof = next((d for d in provided if d.kind is DocumentKind.INCOME), None)
+    return proof.id if proof is not None else None
+
+
+# SA-2026-DEMO-0206: the household README gives 850321301238 (and the simulated registers hold,
+# gateway/households.py): he, his wife and their four children, on his wage of 150 000 ₸ and
+# her child benefit of 30 000 ₸ a month — 30 000 ₸ a head. (name, relation, age, occupation,
+# birthday); ages count back from the year the case was filed.
+FAMILY_OF_SIX = (
+    ("Қасымова Жанар Ерланқызы", "spouse", 34, "бала күтімі бойынша демалыста", (2, 17)),
+    ("Қасымов Әлихан Бауыржанұлы", "child", 12, "оқушы", (9, 3)),
+    ("Қасымова Аружан Бауыржанқызы", "child", 9, "оқушы", (4, 21)),
+    ("Қасымов Нұрасыл Бауыржанұлы", "child", 6, "балабақша", (11, 8)),
+    ("Қасымова Інжу Бауыржанқызы", "child", 2, "үйде", (6, 30)),
+)
+FAMILY_WAGE_TIYN = 15_000_000  # a month
+FAMILY_BENEFIT_TIYN = 3_000_000  # a month
+HOUSEHOLDS = {"SA-2026-DEMO-0206": FAMILY_OF_SIX}
 
 
 # -- cases from the preliminary refusal to the notification (R15.1–R15.11) ----------------------
@@ -605,10 +755,11 @@ def _reviewed(session: Session, application: Application, *, filed: dt.date, on:
     special commission's recommendation (F5) the same day. ``needy``: every finding says so —
     or every one says not, the negative conclusion a preliminary refusal cites (L9)."""
     from portal.domain.calendar import ALMATY
-    from portal.domain.forms import DocumentAcceptor
+    from portal.domain.forms import DocumentAcceptor, Relation
     from portal.domain.income import is_below_threshold, per_capita_income, previous_quarter
     from portal.models import (
         CommissionConclusion,
+        FamilyMember,
         IncomeComputation,
         IncomeKind,
         IncomeRecord,
@@ -620,19 +771,41 @@ def _reviewed(session: Session, application: Application, *, filed: dt.date, on:
     applicant = " ".join(p for p in (application.applicant_surname,
                                      application.applicant_given_name) if p)
     threshold = review.district_threshold(application.district, on)
-    # A quarter's wages of half the monthly threshold, or of twice it, for the one member.
-    quarter = 3 * threshold // 2 if needy else 3 * threshold * 2
     start, end = previous_quarter(filed)
-    per_capita = per_capita_income(quarter, 1)
+    household = HOUSEHOLDS.get(application.number, ())
+    lines: tuple[tuple[str, str | None, IncomeKind, str, int], ...]
+    if household:
+        # The family's own incomes (HOUSEHOLDS): his wage, her child benefit, for the quarter.
+        application.family.extend(
+            FamilyMember(full_name=name, relation=Relation(relation),
+                         birth_date=dt.date(filed.year - age, *birthday), occupation=occupation)
+            for name, relation, age, occupation, birthday in household)
+        spouse = household[0][0]
+        lines = ((applicant, application.applicant_iin, IncomeKind.WAGES, "жалақы",
+                  3 * FAMILY_WAGE_TIYN),
+                 (spouse, None, IncomeKind.BENEFIT, "балаға арналған жәрдемақы",
+                  3 * FAMILY_BENEFIT_TIYN))
+    else:
+        # A quarter's wages of half the monthly threshold, or of twice it, for the one member.
+        quarter = 3 * threshold // 2 if needy else 3 * threshold * 2
+        lines = ((applicant, application.applicant_iin, IncomeKind.WAGES, "жалақы", quarter),)
+    quarter = sum(amount for *_who, amount in lines)
+    count = 1 + len(household)
+    per_capita = per_capita_income(quarter, count)
+    children = sum(1 for _n, relation, *_rest in household if relation == "child")
     chair, members = panel
     act = InspectionAct(application_id=application.id, inspected_on=on, chair=chair,
                         members=members, applicant_has_read=True)
-    act.fill(_findings(applicant, quarter))
+    act.fill(_findings(applicant, quarter, children,
+                       incomes=tuple(IncomeRow(name, words, amount)
+                                     for name, _iin, _kind, words, amount in lines),
+                       able_bodied=2 if household else 1))
     application.registered_on = application.sent_to_precinct_on = filed
     application.documents_received_on = application.submitted_to_commission_on = on
-    application.incomes.append(IncomeRecord(
-        member_name=applicant, member_iin=application.applicant_iin, kind=IncomeKind.WAGES,
-        amount_tiyn=quarter, period_start=start, period_end=end))
+    application.incomes.extend(
+        IncomeRecord(member_name=name, member_iin=iin, kind=kind, amount_tiyn=amount,
+                     period_start=start, period_end=end)
+        for name, iin, kind, _words, amount in lines)
     application.inspection_act = act
     application.precinct_conclusion = PrecinctConclusion(
         application_id=application.id, number=f"{application.number[-3:]}/У", concluded_on=on,
@@ -642,7 +815,7 @@ def _reviewed(session: Session, application: Application, *, filed: dt.date, on:
         accepted_by_id=specialist.id)
     application.income_computation = IncomeComputation(
         application_id=application.id, quarter_start=start, quarter_end=end, total_tiyn=quarter,
-        members=1, per_capita_tiyn=per_capita, threshold_tiyn=threshold,
+        members=count, per_capita_tiyn=per_capita, threshold_tiyn=threshold,
         below_threshold=is_below_threshold(per_capita, threshold),
         computed_by_id=specialist.id,
         computed_at=dt.datetime.combine(on, dt.time(11), tzinfo=ALMATY))
@@ -680,6 +853,7 @@ def decision_cases(session: Session) -> list[str]:
         return []
     specialist = session.scalar(select(StaffUser).where(StaffUser.login == "specialist"))
     head = session.scalar(select(StaffUser).where(StaffUser.login == "head"))
+    intake = session.scalar(select(StaffUser).where(StaffUser.login == "intake"))
     panel = _precinct_panel(session, district)
     if specialist is None or head is None or panel is None:
         return []
@@ -708,8 +882,13 @@ def decision_cases(session: Session) -> list[str]:
             applicant_birth_date=citizen.birth_date, phone=citizen.phone,
             arrived_at=_arrival(filed), submitted_at=_arrival(filed), term_started_on=filed,
             result_due_on=service_term_due(filed, cal), assignee_id=specialist.id)
+        if channel is not Channel.PORTAL:  # handed in at the provider's desk (F1)
+            application.desk_id = intake.desk_id if intake is not None else None
+            application.accepted_by_id = intake.id if intake is not None else None
         session.add(application)
         session.flush()
+        paper_documents(application, filed=filed, cal=cal, shown=channel is not Channel.PORTAL)
+        fill_f1(session, application, now=now)
         _reviewed(session, application, filed=filed, on=past, specialist=specialist,
                   panel=panel, needy=wanted in {Status.GRANTED, Status.NOTIFIED})
         cases.refresh_next_due(application, cal)
@@ -773,8 +952,11 @@ def decision_cases(session: Session) -> list[str]:
             document = decisions.decision_document(session, application, draft, head,
                                                    number=number_f5, now=now)
             signature = _head_signature(session, application, document, head)
-            decisions.decide(session, application, head, draft, number=number_f5,
-                             signature=signature, now=utcnow(), cal=cal)
+            decision = decisions.decide(session, application, head, draft, number=number_f5,
+                                        signature=signature, now=utcnow(), cal=cal)
+            # F5's "number and date of the document proving the ground" (line 533).
+            decision.ground_document_id = ground_document(application)
+            session.commit()
             if wanted is not Status.GRANTED:
                 notifications.issue(session, application, sms=sms(), now=utcnow(), cal=cal)
         made.append(f"  {number}: {application.status.value}")
