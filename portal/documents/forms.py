@@ -61,6 +61,11 @@ def _t(value: object) -> str:
     return _DASH if value is None or value == "" else str(value)
 
 
+def _capitalised(text: str) -> str:
+    """The first letter in capitals, the rest as it is (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def _date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return _DASH
@@ -303,8 +308,7 @@ def f2_1(session: Session, application: Application, language: str) -> FormDocum
     if receipt is None:
         return None
     def named(code: str) -> str:  # a document kind's code as its name; a typed name as it is
-        text = labels.word(labels.DOCUMENT_KINDS, code)
-        return text[:1].upper() + text[1:]
+        return _capitalised(labels.word(labels.DOCUMENT_KINDS, code))
 
     listed = [named(code) for code in receipt.missing_documents or []] + [
         str(_("%(document)s (validity expired)", document=named(code)))
@@ -550,7 +554,7 @@ def f5(session: Session, application: Application, language: str) -> FormDocumen
              if d.granted else
              _("Decision of the akimat of %(level)s of %(date)s No. %(number)s on refusing "
                "social assistance", level=level, date=_date(d.decided_on), number=d.number))
-    title = title[:1].upper() + title[1:]  # Kazakh opens with the level ("Астана әкімдігінің")
+    title = _capitalised(title)  # Kazakh opens with the level ("Астана әкімдігінің")
     ground_doc = d.ground_document
     ground_text = (_("No. %(number)s of %(date)s", number=_t(ground_doc.number),
                      date=_date(ground_doc.issued_on)) if ground_doc is not None else _DASH)
@@ -733,17 +737,15 @@ def _portal_application(a: Application) -> bool:
     """A portal application handed in, whose signed F1-1 is stored (every one signed on the
     portal is; a case entered without it — an import, the demo's — has no F1-1 to show, so it
     is not offered as a link that would answer 404)."""
-    from sqlalchemy import exists, select
     from sqlalchemy.orm import object_session
 
     from portal.models.application import ApplicationForm
-    from portal.services.submission import DOCUMENT_KIND
+    from portal.services import submission
 
     if a.form is not ApplicationForm.F1_1 or a.submitted_at is None:
         return False
     session = object_session(a)
-    return session is None or bool(session.scalar(select(exists().where(
-        Signature.application_id == a.id, Signature.document_kind == DOCUMENT_KIND))))
+    return session is None or submission.is_signed(session, a)
 
 
 def _decision_signed(a: Application) -> bool:

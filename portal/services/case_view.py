@@ -267,10 +267,12 @@ FORM_VIEWED = "case_viewed:"  # + the form's slug + ":page" or ":pdf" (look_acti
 def look_action(action: str, data: Any) -> str:
     """A look's code: an official's opening of one of the case's forms names the form and
     whether it was the page or the PDF (``case_viewed:f5:pdf``), other looks their action."""
-    form = (data or {}).get("form") if action == "case_viewed" else None
+    if action != "case_viewed" or not isinstance(data, dict):
+        return action
+    form = data.get("form")
     if not isinstance(form, str):
         return action
-    return f"{FORM_VIEWED}{form.lower()}:{'pdf' if (data or {}).get('as') == 'pdf' else 'page'}"
+    return f"{FORM_VIEWED}{form.lower()}:{'pdf' if data.get('as') == 'pdf' else 'page'}"
 
 
 @functools.cache

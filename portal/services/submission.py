@@ -23,7 +23,7 @@ import logging
 from typing import Any
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -173,12 +173,19 @@ def signer_of(session: Session, application: Application) -> str | None:
     return str(value) if value else None
 
 
+def _signed_application(application: Application) -> tuple[Any, ...]:
+    return (Signature.application_id == application.id, Signature.document_kind == DOCUMENT_KIND)
+
+
 def signature_of(session: Session, application: Application) -> Signature | None:
     return session.scalar(
-        select(Signature).where(Signature.application_id == application.id,
-                                Signature.document_kind == DOCUMENT_KIND)
-        .order_by(Signature.id.desc())
+        select(Signature).where(*_signed_application(application)).order_by(Signature.id.desc())
     )
+
+
+def is_signed(session: Session, application: Application) -> bool:
+    """Whether the application's signed F1-1 is stored (without loading it)."""
+    return bool(session.scalar(select(exists().where(*_signed_application(application)))))
 
 
 def submit(session: Session, draft: Application, citizen: Citizen, signature: Signature, *,

@@ -38,6 +38,7 @@ def _forget_transaction() -> None:
     except Exception:  # the connection may be gone; the page must still render
         log.debug("rollback after a database error failed")
 
+
 def _retry_at() -> dt.datetime | None:
     """When the limit that refused this request lets the next one through."""
     from portal.extensions import limiter

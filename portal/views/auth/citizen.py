@@ -71,10 +71,11 @@ def _retry_message(retry_at: dt.datetime | None, *, none_live: bool = False) -> 
     from portal.web.i18n import local_datetime
 
     when = local_datetime(retry_at, "short") if retry_at else ""
-    if none_live and retry_at is not None and retry_at - utcnow() <= dt.timedelta(minutes=2):
+    hourly_limit = retry_at is not None and retry_at - utcnow() > dt.timedelta(minutes=2)
+    if none_live and retry_at is not None and not hourly_limit:
         return str(_l("The code sent a moment ago has already been used. Ask for a new one at "
                       "%(when)s with the button below.", when=when))
-    if retry_at is not None and retry_at - utcnow() > dt.timedelta(minutes=2):
+    if hourly_limit:
         return str(_l("Five codes went to this number in the last hour, so no new one is sent "
                       "until %(when)s. The last code still works for 10 minutes after it came; "
                       "for help call 1414.", when=when))
